@@ -1,0 +1,88 @@
+/** Who may do what: pure functions shared by routes, the API and the collaboration server. */
+
+export const ROLES = ['owner', 'editor', 'commenter', 'reader'] as const
+export type Role = (typeof ROLES)[number]
+
+export const FUNCTIONS = [
+  'marketing',
+  'marketing_ops',
+  'sales',
+  'finance',
+  'customer_success',
+  'product',
+  'leadership',
+  'other',
+] as const
+export type MemberFunction = (typeof FUNCTIONS)[number]
+
+export const ROLE_LABELS: Record<Role, string> = {
+  owner: 'Owner',
+  editor: 'Editor',
+  commenter: 'Commenter',
+  reader: 'Reader',
+}
+
+export const FUNCTION_LABELS: Record<MemberFunction, string> = {
+  marketing: 'Marketing',
+  marketing_ops: 'Marketing Ops',
+  sales: 'Sales',
+  finance: 'Finance',
+  customer_success: 'Customer Success',
+  product: 'Product',
+  leadership: 'Leadership',
+  other: 'Other',
+}
+
+/** A signed-in person acting inside one workspace. */
+export interface Actor {
+  userId: string
+  workspaceId: string
+  role: Role
+}
+
+export type NarrativeStatus = 'draft' | 'in_review' | 'approved' | 'archived'
+
+export function canManageWorkspace(actor: Actor): boolean {
+  return actor.role === 'owner'
+}
+
+/** Working material (drafts, inventory, roadmap) is for everyone but readers. */
+export function canSeeWorkingMaterial(actor: Actor): boolean {
+  return actor.role !== 'reader'
+}
+
+export function canCreateNarrative(actor: Actor): boolean {
+  return actor.role === 'owner' || actor.role === 'editor'
+}
+
+/** Readers (leadership) see approved narratives only; everyone else sees every narrative. */
+export function canReadNarrative(actor: Actor, narrative: { status: NarrativeStatus }): boolean {
+  return actor.role !== 'reader' || narrative.status === 'approved'
+}
+
+/** Text changes: owners and editors, while the narrative is not archived. */
+export function canEditNarrative(actor: Actor, narrative: { status: NarrativeStatus }): boolean {
+  return (actor.role === 'owner' || actor.role === 'editor') && narrative.status !== 'archived'
+}
+
+/** Rename, archive and restore. */
+export function canManageNarrative(actor: Actor): boolean {
+  return actor.role === 'owner' || actor.role === 'editor'
+}
+
+export function canComment(actor: Actor): boolean {
+  return actor.role !== 'reader'
+}
+
+/** The navigation a role sees; pages check the same policies on the server. */
+export function navigationFor(actor: Actor) {
+  const working = canSeeWorkingMaterial(actor)
+  return {
+    narratives: working,
+    roadmap: working,
+    metrics: working,
+    stack: working,
+    approved: true,
+    settings: canManageWorkspace(actor),
+  }
+}

@@ -1,0 +1,119 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { Form, NavLink, Outlet, useLoaderData, useLocation, useSubmit } from '@remix-run/react'
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
+import { BarChart3, CheckCircle2, ChevronsUpDown, FileText, Home, Layers, LogOut, Map, Menu, Plus, Settings } from 'lucide-react'
+import { useEffect, useState } from 'react'
+import { Avatar } from '#app/components/avatar.tsx'
+import { navigationFor, ROLE_LABELS } from '#app/domain/policies.ts'
+import { requireActor } from '#app/utils/auth.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, actor, membership, memberships } = await requireActor(request)
+  return json({
+    user,
+    workspace: { id: membership.workspaceId, name: membership.workspaceName },
+    role: actor.role,
+    workspaces: memberships.map((m) => ({ id: m.workspaceId, name: m.workspaceName, role: m.role })),
+    can: navigationFor(actor),
+  })
+}
+
+export default function AppShell() {
+  const { user, workspace, workspaces, role, can } = useLoaderData<typeof loader>()
+  const [open, setOpen] = useState(false)
+  const submit = useSubmit()
+  const location = useLocation()
+  useEffect(() => setOpen(false), [location.pathname])
+
+  const links = [
+    { to: '/home', label: 'Home', icon: Home, show: true },
+    { to: '/narratives', label: 'Narratives', icon: FileText, show: can.narratives },
+    { to: '/roadmap', label: 'Roadmap', icon: Map, show: can.roadmap },
+    { to: '/metrics', label: 'Metrics', icon: BarChart3, show: can.metrics },
+    { to: '/stack', label: 'Tech stack', icon: Layers, show: can.stack },
+    { to: '/approved', label: 'Approved', icon: CheckCircle2, show: can.approved },
+  ]
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <button className="button ghost small" type="button" aria-label="Open navigation" onClick={() => setOpen(true)}>
+          <Menu size={18} aria-hidden />
+        </button>
+        <strong>{workspace.name}</strong>
+      </header>
+      <aside className={`rail${open ? ' open' : ''}`} aria-label="Main">
+        <DropdownMenu.Root>
+          <DropdownMenu.Trigger className="workspace-switcher" aria-label={`Workspace: ${workspace.name}. Switch workspace`}>
+            <span className="ws-mark" aria-hidden>
+              {workspace.name.slice(0, 1).toUpperCase()}
+            </span>
+            <span className="ws-name">{workspace.name}</span>
+            <ChevronsUpDown size={16} aria-hidden />
+          </DropdownMenu.Trigger>
+          <DropdownMenu.Portal>
+            <DropdownMenu.Content className="menu" align="start" sideOffset={4}>
+              <DropdownMenu.Label className="menu-label">Workspaces</DropdownMenu.Label>
+              {workspaces.map((w) => (
+                <DropdownMenu.Item
+                  key={w.id}
+                  className="menu-item"
+                  onSelect={() => submit({ workspaceId: w.id }, { method: 'post', action: '/workspaces/switch' })}
+                >
+                  <span className="ws-name">{w.name}</span>
+                  <span className="muted">{ROLE_LABELS[w.role]}</span>
+                  {w.id === workspace.id ? <CheckCircle2 size={14} aria-label="current workspace" /> : null}
+                </DropdownMenu.Item>
+              ))}
+              <DropdownMenu.Separator className="menu-sep" />
+              <DropdownMenu.Item className="menu-item" asChild>
+                <a href="/workspaces/new">
+                  <Plus size={14} aria-hidden /> New workspace
+                </a>
+              </DropdownMenu.Item>
+            </DropdownMenu.Content>
+          </DropdownMenu.Portal>
+        </DropdownMenu.Root>
+
+        <nav aria-label="Sections">
+          {links
+            .filter((l) => l.show)
+            .map((l) => (
+              <NavLink key={l.to} to={l.to} className="rail-link" prefetch="intent">
+                <l.icon size={18} aria-hidden />
+                {l.label}
+              </NavLink>
+            ))}
+        </nav>
+        <div className="rail-spacer" />
+        {can.settings ? (
+          <NavLink to="/settings" className="rail-link">
+            <Settings size={18} aria-hidden />
+            Settings
+          </NavLink>
+        ) : null}
+        <div className="rail-user">
+          <Avatar id={user.id} name={user.name} />
+          <div className="who">
+            {user.name}
+            <span>
+              {user.email} · {ROLE_LABELS[role]}
+            </span>
+          </div>
+          <Form method="post" action="/logout">
+            <button className="button ghost small" type="submit" aria-label="Sign out" title="Sign out">
+              <LogOut size={16} aria-hidden />
+            </button>
+          </Form>
+        </div>
+      </aside>
+      <main id="main" className="main">
+        <Outlet />
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,53 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { AuthLayout } from '#app/components/auth-layout.tsx'
+import { Field, FormMessage, isFormResult } from '#app/components/form.tsx'
+import { SignInSchema } from '#app/schemas/accounts.ts'
+import { signIn } from '#app/services/accounts.server.ts'
+import { clientAddress, commitSessionCookie, getSessionUser } from '#app/utils/auth.server.ts'
+import { formAction, parseOrThrow, readForm } from '#app/utils/http.server.ts'
+import { safeRedirect } from '#app/utils/redirect.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Sign in · Accord' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getSessionUser(request)) throw redirect('/')
+  return null
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const values = await readForm(request)
+  return formAction(values, async () => {
+    const input = parseOrThrow(SignInSchema, values)
+    const { session } = await signIn({ ...input, ip: clientAddress(request) })
+    return redirect(safeRedirect(values.redirectTo), {
+      headers: { 'Set-Cookie': await commitSessionCookie(request, session.token) },
+    })
+  })
+}
+
+export default function Login() {
+  const data = useActionData<typeof action>()
+  const result = isFormResult(data) ? data : null
+  const [params] = useSearchParams()
+  const busy = useNavigation().state !== 'idle'
+  return (
+    <AuthLayout>
+      <h1>Sign in</h1>
+      <p>Welcome back. Your plans are where you left them.</p>
+      <Form method="post" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/'} />
+        <FormMessage result={result} />
+        <Field name="email" label="Email" type="email" autoComplete="email" required result={result} autoFocus />
+        <Field name="password" label="Password" type="password" autoComplete="current-password" required result={result} />
+        <button className="button block" type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </Form>
+      <p className="auth-footer">
+        New to Accord? <Link to="/signup">Create an account</Link>
+      </p>
+    </AuthLayout>
+  )
+}

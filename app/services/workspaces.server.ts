@@ -1,0 +1,181 @@
+import { getSql, type TransactionSql } from '#db/client.ts'
+import * as workspaces from '#db/queries/workspaces.ts'
+import * as invites from '#db/queries/invites.ts'
+import * as sessions from '#db/queries/sessions.ts'
+import * as tokens from '#db/queries/api-tokens.ts'
+import { conflict, forbidden, notFound } from '#app/domain/errors.ts'
+import { canManageWorkspace, type Actor, type MemberFunction, type Role } from '#app/domain/policies.ts'
+import { randomToken, sha256 } from '#app/utils/crypto.server.ts'
+import { bus } from '#server/events/bus.ts'
+import { createSession, createUser, createWorkspace, verifyCredentials } from './accounts.server.ts'
+
+const INVITE_DAYS = 14
+
+function assertOwner(actor: Actor) {
+  if (!canManageWorkspace(actor)) throw forbidden('Only workspace owners can manage members and settings')
+}
+
+/** Creates an invite link (the token is returned once; only its hash is stored). */
+export async function createInvite(actor: Actor, args: { role: Role; function: MemberFunction; email?: string }) {
+  assertOwner(actor)
+  const token = randomToken(24)
+  await invites.insertInvite(getSql(), {
+    workspaceId: actor.workspaceId,
+    tokenHash: sha256(token),
+    role: args.role,
+    function: args.function,
+    email: args.email ?? null,
+    createdBy: actor.userId,
+    expiresAt: new Date(Date.now() + INVITE_DAYS * 24 * 3600 * 1000),
+  })
+  return { token }
+}
+
+export async function revokeInvite(actor: Actor, inviteId: string) {
+  assertOwner(actor)
+  if (!(await invites.revokeInvite(getSql(), { id: inviteId, workspaceId: actor.workspaceId }))) {
+    throw notFound('Invite')
+  }
+}
+
+/** The invite behind a link, or a 404 when it is unknown, used, revoked or expired. */
+export async function getInvite(token: string) {
+  const invite = await invites.getOpenInvite(getSql(), sha256(token))
+  if (!invite) throw notFound('Invite')
+  return invite
+}
+
+/** Joins the invite's workspace as `userId`; the invite is used once (row lock). */
+async function joinWithInvite(tx: TransactionSql, token: string, userId: string) {
+  const invite = await invites.getOpenInvite(tx, sha256(token), { lock: true })
+  if (!invite) throw notFound('Invite')
+  const existing = await workspaces.getMembership(tx, { workspaceId: invite.workspaceId, userId })
+  if (!existing) {
+    await workspaces.upsertMembership(tx, {
+      workspaceId: invite.workspaceId,
+      userId,
+      role: invite.role,
+      function: invite.function,
+    })
+  }
+  await invites.markInviteAccepted(tx, { id: invite.id, userId })
+  return invite
+}
+
+/** A signed-in person accepts an invite; an existing member keeps their role. */
+export async function acceptInvite(args: { token: string; userId: string; sessionToken: string }) {
+  return getSql().begin(async (tx) => {
+    const invite = await joinWithInvite(tx, args.token, args.userId)
+    await sessions.setSessionWorkspace(tx, { idHash: sha256(args.sessionToken), workspaceId: invite.workspaceId })
+    return invite
+  })
+}
+
+/** A new person signs up through an invite: user, membership and session, all or nothing. */
+export async function signUpWithInvite(args: { token: string; name: string; email: string; password: string }) {
+  return getSql().begin(async (tx) => {
+    const user = await createUser(tx, args)
+    const invite = await joinWithInvite(tx, args.token, user.id)
+    const session = await createSession(tx, { userId: user.id, workspaceId: invite.workspaceId })
+    return { user, invite, session }
+  })
+}
+
+export async function listMembers(actor: Actor) {
+  const sql = getSql()
+  const [members, openInvites] = await Promise.all([
+    workspaces.listMembers(sql, actor.workspaceId),
+    canManageWorkspace(actor) ? invites.listOpenInvites(sql, actor.workspaceId) : Promise.resolve([]),
+  ])
+  return { members, invites: openInvites }
+}
+
+/** Changes a member's role; the last owner cannot be demoted. */
+export async function changeRole(actor: Actor, args: { userId: string; role: Role }) {
+  assertOwner(actor)
+  await getSql().begin(async (tx) => {
+    const current = await workspaces.lockMembership(tx, { workspaceId: actor.workspaceId, userId: args.userId })
+    if (!current) throw notFound('Member')
+    if (current.role === 'owner' && args.role !== 'owner') {
+      const owners = await workspaces.countOwners(tx, actor.workspaceId)
+      if (owners <= 1) throw conflict('A workspace needs at least one owner', { role: ['Make someone else an owner first'] })
+    }
+    await workspaces.updateMemberRole(tx, { workspaceId: actor.workspaceId, ...args })
+  })
+  bus.publish({ type: 'membership.changed', workspaceId: actor.workspaceId, userId: args.userId })
+}
+
+/** Removes a member: their sessions and tokens in this workspace end at once. */
+export async function removeMember(actor: Actor, args: { userId: string }) {
+  assertOwner(actor)
+  await getSql().begin(async (tx) => {
+    const current = await workspaces.lockMembership(tx, { workspaceId: actor.workspaceId, userId: args.userId })
+    if (!current) throw notFound('Member')
+    if (current.role === 'owner' && (await workspaces.countOwners(tx, actor.workspaceId)) <= 1) {
+      throw conflict('A workspace needs at least one owner')
+    }
+    await workspaces.deleteMembership(tx, { workspaceId: actor.workspaceId, userId: args.userId })
+    await sessions.deleteSessionsInWorkspace(tx, { workspaceId: actor.workspaceId, userId: args.userId })
+  })
+  bus.publish({ type: 'membership.changed', workspaceId: actor.workspaceId, userId: args.userId })
+}
+
+/** The workspaces a user belongs to, oldest membership first. */
+export async function listWorkspacesOf(userId: string) {
+  return workspaces.listMemberships(getSql(), userId)
+}
+
+/** Moves the session to another workspace the user belongs to. */
+export async function switchWorkspace(args: { userId: string; sessionToken: string; workspaceId: string }) {
+  const sql = getSql()
+  const membership = await workspaces.getMembership(sql, { workspaceId: args.workspaceId, userId: args.userId })
+  if (!membership) throw notFound('Workspace')
+  await sessions.setSessionWorkspace(sql, { idHash: sha256(args.sessionToken), workspaceId: args.workspaceId })
+}
+
+/** A signed-in person creates another workspace and switches to it. */
+export async function createAnotherWorkspace(args: { userId: string; sessionToken: string; name: string }) {
+  return getSql().begin(async (tx) => {
+    const workspace = await createWorkspace(tx, { name: args.name, userId: args.userId })
+    await sessions.setSessionWorkspace(tx, { idHash: sha256(args.sessionToken), workspaceId: workspace.id })
+    return workspace
+  })
+}
+
+// --- API tokens -------------------------------------------------------------------------------
+
+function newApiToken() {
+  const token = `acc_${randomToken(30)}`
+  return { token, tokenHash: sha256(token), prefix: token.slice(0, 10) }
+}
+
+/** An owner creates a token in Settings; the secret is shown once. */
+export async function createApiToken(actor: Actor, args: { name: string }) {
+  assertOwner(actor)
+  const t = newApiToken()
+  await tokens.insertApiToken(getSql(), { workspaceId: actor.workspaceId, userId: actor.userId, name: args.name, tokenHash: t.tokenHash, prefix: t.prefix })
+  return { token: t.token }
+}
+
+/** Exchanges a password for a token in the named (or first) workspace of the user. */
+export async function issueApiTokenWithPassword(args: { email: string; password: string; workspace?: string; ip: string }) {
+  const user = await verifyCredentials(args)
+  const sql = getSql()
+  const workspace = args.workspace
+    ? await workspaces.getWorkspaceByName(sql, { userId: user.id, name: args.workspace })
+    : ((await workspaces.listMemberships(sql, user.id)).map((m) => ({ id: m.workspaceId, name: m.workspaceName }))[0] ?? null)
+  if (!workspace) throw notFound('Workspace')
+  const t = newApiToken()
+  await tokens.insertApiToken(sql, { workspaceId: workspace.id, userId: user.id, name: 'API (password exchange)', tokenHash: t.tokenHash, prefix: t.prefix })
+  return { token: t.token, workspace }
+}
+
+export async function listApiTokens(actor: Actor) {
+  assertOwner(actor)
+  return tokens.listApiTokens(getSql(), actor.workspaceId)
+}
+
+export async function revokeApiToken(actor: Actor, tokenId: string) {
+  assertOwner(actor)
+  if (!(await tokens.revokeApiToken(getSql(), { id: tokenId, workspaceId: actor.workspaceId }))) throw notFound('Token')
+}

@@ -1,0 +1,107 @@
+import { json } from '@remix-run/node'
+import type { z } from 'zod'
+import { AppError, invalid, tooLarge, type FieldErrors } from '#app/domain/errors.ts'
+
+/** Field messages from a zod error, keyed by the first path segment. */
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {}
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.map(String).join('.') : '_form'
+    ;(out[key] ??= []).push(issue.message)
+  }
+  return out
+}
+
+/** Parses with `schema` or throws a 400 with a message per field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input)
+  if (!result.success) throw invalid('Some fields need attention', fieldErrorsOf(result.error))
+  return result.data
+}
+
+/** Form fields as an object of strings (files are refused). */
+export async function readForm(request: Request, maxBytes = 256 * 1024) {
+  const length = Number(request.headers.get('Content-Length') ?? 0)
+  if (length > maxBytes) throw tooLarge('The form is too large')
+  const form = await request.formData()
+  const values: Record<string, string> = {}
+  for (const [key, value] of form.entries()) if (typeof value === 'string') values[key] = value
+  return values
+}
+
+/** Reads a JSON body with a size limit; malformed JSON is a 400. */
+export async function readJson(request: Request, maxBytes = 1024 * 1024): Promise<unknown> {
+  const length = Number(request.headers.get('Content-Length') ?? 0)
+  if (length > maxBytes) throw tooLarge(`The body is larger than ${Math.round(maxBytes / 1024)} KiB`)
+  const text = await request.text()
+  if (text.length > maxBytes) throw tooLarge(`The body is larger than ${Math.round(maxBytes / 1024)} KiB`)
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw invalid('The body is not valid JSON')
+  }
+}
+
+/**
+ * Runs a form action: typed errors become `{ errors, values }` with their status, so the form
+ * shows messages next to its fields and keeps what the user typed.
+ */
+export async function formAction<T>(values: Record<string, string>, run: () => Promise<T>) {
+  try {
+    return await run()
+  } catch (e) {
+    if (e instanceof AppError) {
+      const { password: _p, ...kept } = values
+      return json(
+        { ok: false as const, message: e.message, errors: e.fieldErrors ?? {}, values: kept },
+        { status: e.status, headers: e.headers },
+      )
+    }
+    throw e
+  }
+}
+
+/** Runs a loader or page action: typed errors become thrown Responses for the error boundary. */
+export async function orThrowResponse<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (e) {
+    if (e instanceof AppError) throw json({ message: e.message }, { status: e.status, headers: e.headers })
+    throw e
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Invalid input',
+  401: 'Unauthenticated',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  413: 'Payload too large',
+  429: 'Too many requests',
+}
+
+/** Runs an API handler: typed errors become problem+json responses. */
+export async function api(run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run()
+  } catch (e) {
+    if (e instanceof Response) return e
+    if (e instanceof AppError) return problem(e.status, e.message, e.fieldErrors, e.headers)
+    console.error(e)
+    return problem(500, 'Something went wrong on our side')
+  }
+}
+
+export function problem(status: number, detail: string, errors?: FieldErrors, headers?: Record<string, string>) {
+  return json(
+    { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...(errors ? { errors } : {}) },
+    { status, headers: { 'Content-Type': 'application/problem+json', ...headers } },
+  )
+}
+
+export function methodNotAllowed() {
+  return problem(405, 'Method not allowed')
+}

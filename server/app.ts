@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto'
+import path from 'node:path'
+import { existsSync, statSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
+import express, { type Request, type Response, type NextFunction } from 'express'
+import helmet from 'helmet'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import type { Sql } from '#db/client.ts'
+
+const BUILD_PATH = path.resolve('build/index.js')
+
+/** Loads the Remix build; in development a changed build is re-imported on the next request. */
+function buildLoader(dev: boolean): () => Promise<ServerBuild> {
+  if (!dev) {
+    let build: Promise<ServerBuild> | null = null
+    return () => (build ??= import(pathToFileURL(BUILD_PATH).href) as Promise<ServerBuild>)
+  }
+  return () => {
+    const version = existsSync(BUILD_PATH) ? statSync(BUILD_PATH).mtimeMs : 0
+    return import(`${pathToFileURL(BUILD_PATH).href}?v=${version}`) as Promise<ServerBuild>
+  }
+}
+
+/** The origin the app is served from, for comparing with a browser's Origin header. */
+export function ownOrigin(req: { protocol: string; get(name: string): string | undefined }, appUrl?: string) {
+  if (appUrl) return new URL(appUrl).origin
+  return `${req.protocol}://${req.get('host') ?? ''}`
+}
+
+/**
+ * Refuses cross-site mutations: a browser always sends Origin on POST/PUT/PATCH/DELETE, so a
+ * foreign one is a forged request. Clients without Origin (curl, API tokens) are not browsers.
+ */
+function sameOriginMutations(appUrl?: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next()
+    const origin = req.get('origin')
+    const site = req.get('sec-fetch-site')
+    if ((origin && origin !== ownOrigin(req, appUrl)) || site === 'cross-site') {
+      res.status(403).type('application/problem+json').json({
+        type: 'about:blank',
+        title: 'Forbidden',
+        status: 403,
+        detail: 'Cross-site request refused',
+      })
+      return
+    }
+    next()
+  }
+}
+
+export interface AppOptions {
+  sql: Sql
+  dev: boolean
+  appUrl?: string
+}
+
+/** Express with security headers, health check, static files and the Remix handler. */
+export function createApp(opts: AppOptions) {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', 'loopback')
+
+  app.use((req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64')
+    next()
+  })
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce as string}'`],
+          // Lexical and Radix position elements with style attributes.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: opts.dev ? false : { maxAge: 15552000, includeSubDomains: true },
+    }),
+  )
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await Promise.race([
+        opts.sql`select 1`,
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000)),
+      ])
+      res.json({ ok: true })
+    } catch {
+      res.status(503).json({ ok: false, error: 'database unavailable' })
+    }
+  })
+
+  app.use(sameOriginMutations(opts.appUrl))
+
+  app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
+  app.use(express.static('public', { maxAge: '1h' }))
+
+  // Passed to services for throttling; set here so a client cannot spoof it.
+  app.use((req, _res, next) => {
+    req.headers['x-accord-client-ip'] = req.ip ?? 'unknown'
+    next()
+  })
+
+  app.all(
+    '*',
+    createRequestHandler({
+      build: buildLoader(opts.dev),
+      mode: opts.dev ? 'development' : 'production',
+      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+    }),
+  )
+  return app
+}

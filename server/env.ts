@@ -1,0 +1,38 @@
+import { z } from 'zod'
+
+/** Settings read from the environment; invalid values stop start-up with one clear line. */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('accord-demo'),
+  /** Public origin (e.g. https://accord.example.com) when behind a proxy; defaults to the Host header. */
+  APP_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  /** Seed the demo workspace on an empty database (default: on for the embedded database only). */
+  SEED_DEMO: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+})
+
+export type Env = z.infer<typeof EnvSchema>
+
+/** Parses `source` (default process.env); throws an Error whose message is one readable line. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = EnvSchema.safeParse(source)
+  if (result.success) return result.data
+  const problems = result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`)
+  throw new Error(`Invalid configuration: ${problems.join('; ')}`)
+}

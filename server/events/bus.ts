@@ -1,0 +1,46 @@
+import { singleton } from '#db/singleton.ts'
+
+/** Something that changed in a workspace; open pages and sockets react to it. */
+export type WorkspaceEvent =
+  | { type: 'membership.changed'; workspaceId: string; userId: string }
+  | { type: 'narrative.changed'; workspaceId: string; narrativeId: string }
+  | { type: 'narratives.listed'; workspaceId: string }
+
+type Listener = (event: WorkspaceEvent) => void
+
+/**
+ * The change bus. In-process for one instance (and always for the embedded database); a Redis
+ * transport can be attached for several instances without changing publishers or listeners.
+ */
+class EventBus {
+  private listeners = new Set<Listener>()
+  private transport: ((event: WorkspaceEvent) => void) | null = null
+
+  /** Delivers to local listeners and, when attached, to other instances. */
+  publish(event: WorkspaceEvent) {
+    this.deliver(event)
+    this.transport?.(event)
+  }
+
+  /** Called by a transport for events that came from another instance. */
+  deliver(event: WorkspaceEvent) {
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch (e) {
+        console.error('event listener failed', e)
+      }
+    }
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  attachTransport(send: ((event: WorkspaceEvent) => void) | null) {
+    this.transport = send
+  }
+}
+
+export const bus = singleton('event-bus', () => new EventBus())

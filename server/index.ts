@@ -1,0 +1,80 @@
+import http from 'node:http'
+import { parseEnv } from './env.ts'
+import { openDatabase, useDatabase, type Database } from '#db/client.ts'
+import { migrate } from '#db/migrate.ts'
+import { createApp } from './app.ts'
+import { seedDemoIfEmpty } from './seed.ts'
+import { log } from './log.ts'
+
+/** One line, no stack trace: what is wrong and how to fix it. */
+function fail(message: string): never {
+  console.error(`accord: ${message}`)
+  process.exit(1)
+}
+
+async function main() {
+  let env
+  try {
+    env = parseEnv()
+  } catch (e) {
+    fail((e as Error).message)
+  }
+  const dev = env.NODE_ENV === 'development'
+
+  let db: Database
+  try {
+    db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR })
+    await db.sql`select 1`
+  } catch (e) {
+    const where = env.DATABASE_URL ? 'DATABASE_URL' : `the embedded database in ${env.DATA_DIR}`
+    fail(`cannot open ${where}: ${(e as Error).message}`)
+  }
+  try {
+    const applied = await migrate(db.sql)
+    if (applied.length) log.info(`applied ${applied.length} migration(s): ${applied.join(', ')}`)
+  } catch (e) {
+    fail(`migrations failed: ${(e as Error).message}`)
+  }
+  useDatabase(db)
+
+  const seedDemo = env.SEED_DEMO ?? db.embedded
+  if (seedDemo) {
+    const seeded = await seedDemoIfEmpty(db.sql, { password: env.DEMO_PASSWORD })
+    if (seeded) log.info(seeded)
+  }
+
+  const app = createApp({ sql: db.sql, dev, appUrl: env.APP_URL })
+  const server = http.createServer(app)
+
+  const onUpgrade = (await import('./collab/upgrade.ts').catch(() => null))?.attachCollab
+  const collab = onUpgrade ? await onUpgrade(server, { sql: db.sql, appUrl: env.APP_URL }) : null
+
+  server.listen(env.PORT, env.HOST, () => {
+    const address = server.address()
+    const port = typeof address === 'object' && address ? address.port : env.PORT
+    // Tests and scripts read this line to find the port when PORT=0.
+    console.log(`accord: listening on http://localhost:${port} (${db.embedded ? `embedded database in ${env.DATA_DIR}` : 'PostgreSQL'})`)
+  })
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info(`${signal}: shutting down`)
+    const force = setTimeout(() => process.exit(1), 15000)
+    force.unref()
+    server.close()
+    server.closeAllConnections?.()
+    try {
+      await collab?.shutdown()
+    } catch (e) {
+      console.error('accord: collaboration shutdown failed', e)
+    }
+    await db.close().catch(() => {})
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+void main()
