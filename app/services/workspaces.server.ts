@@ -90,6 +90,11 @@ export async function listMembers(actor: Actor) {
   return { members, invites: openInvites }
 }
 
+/** The workspace's members, for pickers and filters (every member may see who is in it). */
+export async function listMembersOf(actor: Actor) {
+  return workspaces.listMembers(getSql(), actor.workspaceId)
+}
+
 /** Changes a member's role; the last owner cannot be demoted. */
 export async function changeRole(actor: Actor, args: { userId: string; role: Role }) {
   assertOwner(actor)

@@ -1,0 +1,59 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { NarrativeIdSchema, NarrativeIntentSchema } from '#app/schemas/narratives.ts'
+import { getNarrativeFor, narrativeAbilities, renameNarrative, setNarrativeArchived } from '#app/services/narratives.server.ts'
+import { requireActor } from '#app/utils/auth.server.ts'
+import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
+import { notFound } from '#app/domain/errors.ts'
+import { NarrativePage, links as narrativeLinks } from '#app/editor/NarrativePage.tsx'
+import type { NarrativePageData } from '#app/editor/types.ts'
+
+export const links = narrativeLinks
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.narrative.title ?? 'Narrative'} · Accord` }]
+
+function narrativeId(params: { id?: string }) {
+  const parsed = NarrativeIdSchema.safeParse(params.id)
+  if (!parsed.success) throw notFound('Narrative')
+  return parsed.data
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor, user } = await requireActor(request)
+  return orThrowResponse(async () => {
+    const n = await getNarrativeFor(actor, narrativeId(params))
+    const data: NarrativePageData = {
+      narrative: {
+        id: n.id,
+        title: n.title,
+        status: n.status,
+        template: n.template,
+        ownerName: n.ownerName,
+        updatedAt: n.updatedAt.toISOString(),
+        outline: n.outline,
+        wordCount: n.wordCount,
+      },
+      user: { id: user.id, name: user.name },
+      can: narrativeAbilities(actor, n),
+    }
+    return json(data)
+  })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor } = await requireActor(request)
+  const values = await readForm(request)
+  return formAction(values, async () => {
+    const id = narrativeId(params)
+    const intent = parseOrThrow(NarrativeIntentSchema, values)
+    if (intent.intent === 'rename') await renameNarrative(actor, { id, title: intent.title })
+    else await setNarrativeArchived(actor, { id, archived: intent.intent === 'archive' })
+    return json({ ok: true as const })
+  })
+}
+
+export default function NarrativeRoute() {
+  const data = useLoaderData<typeof loader>()
+  return <NarrativePage data={data} />
+}

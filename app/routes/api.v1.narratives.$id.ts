@@ -1,0 +1,18 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { notFound } from '#app/domain/errors.ts'
+import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
+import { getNarrativeFor } from '#app/services/narratives.server.ts'
+import { narrativeJson } from '#app/services/narrative-json.server.ts'
+import { requireApiActor } from '#app/utils/auth.server.ts'
+import { api } from '#app/utils/http.server.ts'
+
+/** GET /api/v1/narratives/ID → { id, title, status, template, text, outline, updatedAt, … } */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const id = NarrativeIdSchema.safeParse(params.id)
+    if (!id.success) throw notFound('Narrative')
+    return json(narrativeJson(await getNarrativeFor(actor, id.data), { withText: true }))
+  })
+}

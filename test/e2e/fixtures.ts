@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto'
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
+
+export { expect }
+
+export interface Account {
+  name: string
+  email: string
+  password: string
+  workspace: string
+}
+
+/** A unique account description (fresh workspace per test: no shared state between tests). */
+export function newAccount(label = 'Owner'): Account {
+  const id = randomBytes(4).toString('hex')
+  return {
+    name: `${label} ${id}`,
+    email: `${label.toLowerCase().replace(/\W+/g, '')}-${id}@example.test`,
+    password: 'correct horse battery',
+    workspace: `Workspace ${id}`,
+  }
+}
+
+/** Signs up through the real form in `page`. */
+export async function signUpThroughForm(page: Page, account: Account) {
+  await page.goto('/signup')
+  await page.getByLabel('Name').fill(account.name)
+  await page.getByLabel('Email').fill(account.email)
+  await page.getByLabel('Password').fill(account.password)
+  await page.getByLabel('Workspace name').fill(account.workspace)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await expect(page).toHaveURL(/\/home$/)
+}
+
+/** A new browser context signed in as a new owner of a new workspace (through the HTTP form). */
+export async function ownerContext(browser: Browser, label = 'Owner') {
+  const account = newAccount(label)
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await signUpThroughForm(page, account)
+  return { context, page, account }
+}
+
+/** The owner (signed in on `ownerPage`) creates an invite link with a role and function. */
+export async function createInviteLink(ownerPage: Page, role: 'owner' | 'editor' | 'commenter' | 'reader', fn = 'Sales') {
+  await ownerPage.goto('/settings/members')
+  await ownerPage.getByLabel('Role').selectOption(role)
+  await ownerPage.getByLabel('Function').selectOption({ label: fn })
+  await ownerPage.getByRole('button', { name: 'Create invite link' }).click()
+  const link = ownerPage.getByTestId('invite-link')
+  await expect(link).toBeVisible()
+  return (await link.inputValue()).trim()
+}
+
+/** A second person joins the owner's workspace through an invite link, in their own context. */
+export async function joinThroughInvite(browser: Browser, ownerPage: Page, role: 'owner' | 'editor' | 'commenter' | 'reader', label = 'Member', fn = 'Sales') {
+  const link = await createInviteLink(ownerPage, role, fn)
+  const account = newAccount(label)
+  const context: BrowserContext = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(link)
+  await page.getByLabel('Name').fill(account.name)
+  await page.getByLabel('Email').fill(account.email)
+  await page.getByLabel('Password').fill(account.password)
+  await page.getByRole('button', { name: /Join/ }).click()
+  await expect(page).toHaveURL(/\/home$/)
+  return { context, page, account }
+}
+
+/** Creates a narrative from the list page and returns its id (the page is left on it). */
+export async function createNarrative(page: Page, title: string, template = 'Strategy narrative') {
+  await page.goto('/narratives')
+  await page.getByRole('button', { name: 'New narrative' }).first().click()
+  await page.getByLabel('Title').fill(title)
+  await page.getByLabel(template).check()
+  await page.getByRole('button', { name: 'Create narrative' }).click()
+  await expect(page).toHaveURL(/\/narratives\/[0-9a-f-]{36}$/)
+  return page.url().split('/').pop()!
+}
+
+export const test = base
