@@ -15,6 +15,7 @@ import { createNarrative, listNarrativesFor } from '#app/services/narratives.ser
 import { listMembersOf } from '#app/services/workspaces.server.ts'
 import { getPresenceFor } from '#app/services/presence.server.ts'
 import { timeAgo } from '#app/utils/format.ts'
+import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 
@@ -120,6 +121,8 @@ export default function NarrativesPage() {
   const [params] = useSearchParams()
   const submit = useSubmit()
   const filtered = Boolean(filter.status || filter.owner || filter.q)
+  // New, renamed or edited narratives and who is in them appear without a reload.
+  useWorkspaceEvents((e) => e.type.startsWith('narrative'))
   return (
     <div className="page">
       <PageHeader

@@ -4,7 +4,8 @@ import { singleton } from '#db/singleton.ts'
 export type WorkspaceEvent =
   | { type: 'membership.changed'; workspaceId: string; userId: string }
   | { type: 'narrative.changed'; workspaceId: string; narrativeId: string }
-  | { type: 'narratives.listed'; workspaceId: string }
+  /** Someone opened or left a narrative (collaboration presence). */
+  | { type: 'narrative.presence'; workspaceId: string; narrativeId: string }
 
 type Listener = (event: WorkspaceEvent) => void
 
