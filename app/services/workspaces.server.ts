@@ -99,6 +99,7 @@ export async function listMembersOf(actor: Actor) {
 export async function changeRole(actor: Actor, args: { userId: string; role: Role }) {
   assertOwner(actor)
   await getSql().begin(async (tx) => {
+    await workspaces.lockWorkspaceMembers(tx, actor.workspaceId)
     const current = await workspaces.lockMembership(tx, { workspaceId: actor.workspaceId, userId: args.userId })
     if (!current) throw notFound('Member')
     if (current.role === 'owner' && args.role !== 'owner') {
@@ -114,6 +115,7 @@ export async function changeRole(actor: Actor, args: { userId: string; role: Rol
 export async function removeMember(actor: Actor, args: { userId: string }) {
   assertOwner(actor)
   await getSql().begin(async (tx) => {
+    await workspaces.lockWorkspaceMembers(tx, actor.workspaceId)
     const current = await workspaces.lockMembership(tx, { workspaceId: actor.workspaceId, userId: args.userId })
     if (!current) throw notFound('Member')
     if (current.role === 'owner' && (await workspaces.countOwners(tx, actor.workspaceId)) <= 1) {

@@ -55,6 +55,14 @@ export async function getMembership(db: Db, args: { workspaceId: string; userId:
   return row ?? null
 }
 
+/**
+ * Serializes role changes and removals within one workspace, so two owners demoting or removing
+ * each other at the same time cannot both pass the "last owner" check (write skew).
+ */
+export async function lockWorkspaceMembers(db: Db, workspaceId: string) {
+  await db`select id from workspaces where id = ${workspaceId} for no key update`
+}
+
 /** Locks the membership row for a role change or removal. */
 export async function lockMembership(db: Db, args: { workspaceId: string; userId: string }) {
   const [row] = await db<[{ role: Role }?]>`
