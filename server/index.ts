@@ -5,6 +5,7 @@ import { migrate } from '#db/migrate.ts'
 import { createApp } from './app.ts'
 import { seedDemoIfEmpty } from './seed.ts'
 import { log } from './log.ts'
+import { attachCollab } from './collab/upgrade.ts'
 
 /** One line, no stack trace: what is wrong and how to fix it. */
 function fail(message: string): never {
@@ -46,8 +47,7 @@ async function main() {
   const app = createApp({ sql: db.sql, dev, appUrl: env.APP_URL })
   const server = http.createServer(app)
 
-  const onUpgrade = (await import('./collab/upgrade.ts').catch(() => null))?.attachCollab
-  const collab = onUpgrade ? await onUpgrade(server, { sql: db.sql, appUrl: env.APP_URL }) : null
+  const collab = attachCollab(server, { sql: db.sql, appUrl: env.APP_URL })
 
   server.listen(env.PORT, env.HOST, () => {
     const address = server.address()

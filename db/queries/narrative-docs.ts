@@ -1,0 +1,109 @@
+import type { Db, Sql, TransactionSql } from '../client.ts'
+
+/** The stored form of a narrative's Yjs document: compacted state (V2) plus the log after it (V1). */
+export interface NarrativeLog {
+  /** Yjs V2 encoding of everything folded so far, or null before the first compaction. */
+  state: Uint8Array | null
+  throughSeq: number
+  /** Every log row still present, in commit order of their sequence numbers. */
+  updates: { seq: number; data: Uint8Array }[]
+}
+
+const toBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
+
+function inTransaction<T>(db: Db, run: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  // A TransactionSql has savepoint(); a pool opens its own transaction.
+  return 'savepoint' in db ? run(db as TransactionSql) : (db.begin(run) as Promise<T>)
+}
+
+/**
+ * The stored document of a narrative. Every remaining log row is returned (not only those after
+ * through_seq): compaction deletes exactly the rows it folded, so a row that committed late with
+ * a lower sequence number is still applied (applying a folded row again is a no-op in Yjs).
+ */
+export async function getNarrativeLog(db: Db, narrativeId: string): Promise<NarrativeLog> {
+  const [stateRows, updates] = await Promise.all([
+    db<{ state: Buffer; throughSeq: string }[]>`
+      select state, through_seq as "throughSeq" from narrative_states where narrative_id = ${narrativeId}`,
+    db<{ seq: string; data: Buffer }[]>`
+      select seq, data from narrative_updates where narrative_id = ${narrativeId} order by seq`,
+  ])
+  const state = stateRows[0]
+  return {
+    state: state ? state.state : null,
+    throughSeq: state ? Number(state.throughSeq) : 0,
+    updates: updates.map((u) => ({ seq: Number(u.seq), data: u.data })),
+  }
+}
+
+/**
+ * Appends writers' updates to the log in one multi-row insert and marks the narrative edited by
+ * the last author, in one transaction; returns the highest sequence number written.
+ */
+export async function appendNarrativeUpdates(
+  db: Db,
+  args: { narrativeId: string; updates: { data: Uint8Array; authorId: string | null }[] },
+): Promise<number> {
+  if (args.updates.length === 0) return 0
+  const rows = args.updates.map((u) => ({ narrative_id: args.narrativeId, data: toBuffer(u.data), author_id: u.authorId }))
+  const lastAuthor = args.updates.findLast((u) => u.authorId)?.authorId ?? null
+  // The row helper cannot be called through the Sql | TransactionSql union (both have it), nor
+  // combined with a row type argument: type the result afterwards.
+  const q = db as Sql
+  const result = await q`
+    with ins as (
+      insert into narrative_updates ${q(rows, 'narrative_id', 'data', 'author_id')} returning seq
+    ), touched as (
+      update narratives set updated_at = now(), last_edited_by = coalesce(${lastAuthor}::uuid, last_edited_by)
+      where id = ${args.narrativeId}
+    )
+    select max(seq) as seq from ins`
+  return Number((result[0] as { seq: string }).seq)
+}
+
+/**
+ * Writes a narrative's first content exactly once: under a lock on the narrative row, appends the
+ * update built by `build` and sets `seeded`; returns false (and writes nothing) when it was already
+ * seeded or does not exist.
+ */
+export async function appendSeedUpdate(
+  db: Db,
+  args: { narrativeId: string; update: () => Uint8Array; authorId?: string | null },
+): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    const [row] = await tx<[{ seeded: boolean }?]>`
+      select seeded from narratives where id = ${args.narrativeId} for update`
+    if (!row || row.seeded) return false
+    await tx`insert into narrative_updates (narrative_id, data, author_id)
+      values (${args.narrativeId}, ${toBuffer(args.update())}, ${args.authorId ?? null})`
+    await tx`update narratives set seeded = true where id = ${args.narrativeId}`
+    return true
+  })
+}
+
+/**
+ * Folds the log into one state row, all in one transaction: `fold` receives the stored document
+ * (read under a per-narrative advisory lock, so two compactions never interleave; writers are not
+ * blocked) and returns the new V2 state; the folded rows, and only those, are deleted.
+ */
+export async function compactNarrativeLog(
+  db: Db,
+  narrativeId: string,
+  fold: (log: NarrativeLog) => Promise<Uint8Array> | Uint8Array,
+): Promise<{ folded: number; bytes: number }> {
+  return inTransaction(db, async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext('accord.narrative-compaction'), hashtext(${narrativeId}))`
+    const log = await getNarrativeLog(tx, narrativeId)
+    if (log.updates.length === 0) return { folded: 0, bytes: log.state?.byteLength ?? 0 }
+    const state = await fold(log)
+    const seqs = log.updates.map((u) => u.seq)
+    const throughSeq = Math.max(log.throughSeq, seqs[seqs.length - 1] ?? 0)
+    await tx`
+      insert into narrative_states (narrative_id, state, through_seq, updated_at)
+      values (${narrativeId}, ${toBuffer(state)}, ${throughSeq}, now())
+      on conflict (narrative_id) do update
+        set state = excluded.state, through_seq = excluded.through_seq, updated_at = now()`
+    await tx`delete from narrative_updates where narrative_id = ${narrativeId} and seq = any(${seqs}::bigint[])`
+    return { folded: seqs.length, bytes: state.byteLength }
+  })
+}

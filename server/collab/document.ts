@@ -1,0 +1,517 @@
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import type { Sql } from '#db/client.ts'
+import { appendNarrativeUpdates, appendSeedUpdate, compactNarrativeLog, getNarrativeLog } from '#db/queries/narrative-docs.ts'
+import { updateNarrativeDerived, type Template } from '#db/queries/narratives.ts'
+import { MESSAGE_AWARENESS, MESSAGE_SAVED, MESSAGE_SYNC } from '#app/editor/collab/protocol.ts'
+import { CloseCode } from '#app/editor/collab/close-codes.ts'
+import { bus } from '#server/events/bus.ts'
+import { log } from '#server/log.ts'
+import { buildTemplateUpdate, deriveContent } from './content.ts'
+import { foldNarrativeLog } from './fold.ts'
+import type { Limits } from './limits.ts'
+
+/** What the document needs from a connection: an identity, a way to send, and a way to close. */
+export interface Peer {
+  readonly user: { userId: string; name: string }
+  readonly canWrite: boolean
+  /** Document-changing messages received (sync step 2 + update), in order. */
+  received: number
+  /** The count last reported to the client in MESSAGE_SAVED. */
+  acked: number
+  /** Rows of this peer waiting in the commit queue. */
+  queuedRows: number
+  send(message: Uint8Array): void
+  close(code: number, reason: string): void
+}
+
+interface QueuedUpdate {
+  data: Uint8Array
+  authorId: string | null
+  peer: Peer | null
+  /** The peer's `received` count once this update is committed. */
+  index: number
+}
+
+const MAX_BATCH_ROWS = 2000
+const MAX_BATCH_BYTES = 8 * 1024 * 1024
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
+/** The narrative id, workspace and template a document is opened with. */
+export interface DocumentInfo {
+  id: string
+  workspaceId: string
+  template: Template
+  seeded: boolean
+}
+
+/**
+ * One open narrative: the authoritative Y.Doc (loaded from PostgreSQL before anyone syncs), its
+ * awareness, its peers, the commit queue (group commit + MESSAGE_SAVED acks), compaction and the
+ * derived-content job.
+ */
+export class CollabDocument {
+  readonly id: string
+  readonly workspaceId: string
+  readonly doc = new Y.Doc()
+  readonly awareness: awarenessProtocol.Awareness
+  readonly peers = new Set<Peer>()
+  /** Resolves once the stored document is in memory; rejects when loading failed. */
+  readonly ready: Promise<void>
+  /** Connections being set up (authorized, waiting for the load): they keep the document loaded. */
+  joining = 0
+  /** Which peer controls which awareness client ids. */
+  private awarenessOwners = new Map<number, Peer>()
+  private queue: QueuedUpdate[] = []
+  private flushing: Promise<void> | null = null
+  private commitFailures = 0
+  private logRows = 0
+  private approxBytes = 0
+  private compacting: Promise<void> | null = null
+  private pendingOwner: Peer | null = null
+  private appliesWhilePending = 0
+  private derivedTimer: NodeJS.Timeout | null = null
+  private dirtySince = 0
+  private deriving: Promise<void> | null = null
+  private unloadTimer: NodeJS.Timeout | null = null
+  /** Set while a peer's update is applied: what it emitted, to store and relay once it succeeds. */
+  private applying: { peer: Peer; emitted: Uint8Array[] } | null = null
+  private destroyed = false
+  /** Set when the document must not be used any more (reset or shut down). */
+  closing = false
+
+  constructor(
+    info: DocumentInfo,
+    private readonly sql: Sql,
+    private readonly limits: Limits,
+    private readonly onIdle: (doc: CollabDocument) => void,
+  ) {
+    this.id = info.id
+    this.workspaceId = info.workspaceId
+    this.awareness = new awarenessProtocol.Awareness(this.doc)
+    this.awareness.setLocalState(null)
+    this.awareness.on('update', this.onAwarenessUpdate)
+    this.doc.on('update', this.onDocUpdate)
+    this.ready = this.load(info)
+    // Unhandled until a connection awaits it.
+    this.ready.catch(() => {})
+  }
+
+  private async load(info: DocumentInfo) {
+    if (!info.seeded) {
+      const seeded = await appendSeedUpdate(this.sql, { narrativeId: this.id, update: () => buildTemplateUpdate(info.template) })
+      if (seeded) this.scheduleDerive()
+    }
+    const stored = await getNarrativeLog(this.sql, this.id)
+    this.doc.transact(() => {
+      if (stored.state) Y.applyUpdateV2(this.doc, stored.state)
+      for (const row of stored.updates) {
+        try {
+          Y.decodeUpdate(row.data)
+          Y.applyUpdate(this.doc, row.data)
+        } catch (e) {
+          log.warn(`collab: skipped unreadable log row ${row.seq} of narrative ${this.id}: ${errorMessage(e)}`)
+        }
+      }
+    }, 'load')
+    this.logRows = stored.updates.length
+    this.approxBytes = (stored.state?.byteLength ?? 0) + stored.updates.reduce((n, u) => n + u.data.byteLength, 0)
+    this.appliesWhilePending = 0
+    if (this.logRows >= this.limits.compactAfterUpdates) this.compact()
+  }
+
+  // ----- peers -----------------------------------------------------------------------------
+
+  /** Adds a synced-to-be peer: sends it our sync step 1 and everyone's awareness. */
+  addPeer(peer: Peer) {
+    this.cancelUnload()
+    this.peers.add(peer)
+    const sync = encoding.createEncoder()
+    encoding.writeVarUint(sync, MESSAGE_SYNC)
+    syncProtocol.writeSyncStep1(sync, this.doc)
+    peer.send(encoding.toUint8Array(sync))
+    const states = [...this.awareness.getStates().keys()]
+    if (states.length > 0) peer.send(this.awarenessMessage(states))
+  }
+
+  /** Removes a peer and its awareness; schedules unloading when it was the last one. */
+  removePeer(peer: Peer) {
+    if (!this.peers.delete(peer)) return
+    const owned = [...this.awarenessOwners].filter(([, p]) => p === peer).map(([id]) => id)
+    for (const id of owned) this.awarenessOwners.delete(id)
+    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, null)
+    if (this.pendingOwner === peer) this.pendingOwner = null
+    this.maybeIdle()
+  }
+
+  /** Unique signed-in users with this document open. */
+  presence(): { userId: string; name: string }[] {
+    const users = new Map<string, string>()
+    for (const peer of this.peers) users.set(peer.user.userId, peer.user.name)
+    return [...users].map(([userId, name]) => ({ userId, name }))
+  }
+
+  private broadcast(message: Uint8Array, except: Peer | null) {
+    for (const peer of this.peers) if (peer !== except) peer.send(message)
+  }
+
+  // ----- sync --------------------------------------------------------------------------------
+
+  /** Answers a peer's sync step 1 with everything it lacks. */
+  syncStep2For(stateVector: Uint8Array): Uint8Array {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MESSAGE_SYNC)
+    syncProtocol.writeSyncStep2(encoder, this.doc, stateVector)
+    return encoding.toUint8Array(encoder)
+  }
+
+  /**
+   * Counts a document-changing message that changes nothing here (a read-only peer's dropped
+   * update, or one already known): it is "committed" as soon as everything before it is.
+   */
+  countNoop(peer: Peer) {
+    peer.received++
+    if (peer.queuedRows === 0) this.ack(peer)
+  }
+
+  /**
+   * Applies a writer's update (V1). Returns null when accepted, or the close code and reason for
+   * the sender; the document is left unchanged whenever a code is returned (or reset, see below).
+   */
+  applyPeerUpdate(peer: Peer, update: Uint8Array): { code: number; reason: string } | null {
+    peer.received++
+    try {
+      // Parses every struct: most corrupted updates fail here, before they can touch the doc.
+      Y.decodeUpdate(update)
+    } catch {
+      return { code: CloseCode.InvalidData, reason: 'Update does not decode' }
+    }
+    if (this.approxBytes + update.byteLength > this.limits.maxDocumentBytes) {
+      return { code: CloseCode.DocumentTooLarge, reason: 'Document size limit reached' }
+    }
+    const hadPending = this.hasPending()
+    this.applying = { peer, emitted: [] }
+    let failed: unknown = null
+    try {
+      Y.applyUpdate(this.doc, update, peer)
+    } catch (e) {
+      failed = e
+    }
+    const { emitted } = this.applying
+    this.applying = null
+    if (failed !== null) {
+      // The document may have changed before the throw: nothing of it is stored or relayed, and
+      // the in-memory copy is rebuilt from the database (peers reconnect and re-send).
+      if (emitted.length > 0) this.reset(`an update from ${peer.user.userId} failed half-way`)
+      return { code: CloseCode.InvalidData, reason: `Update could not be applied: ${errorMessage(failed).slice(0, 60)}` }
+    }
+
+    const pendingNow = this.hasPending()
+    if (pendingNow && !hadPending) {
+      this.pendingOwner = peer
+      this.appliesWhilePending = 0
+    }
+    for (const data of emitted) this.enqueue(peer, data)
+    // Data waiting for its dependencies is not in any emitted update: log the raw message too,
+    // so that acknowledging it is truthful (replaying it later is harmless).
+    if (pendingNow) this.enqueue(peer, update)
+    if (emitted.length === 0 && !pendingNow) {
+      if (peer.queuedRows === 0) this.ack(peer)
+    } else {
+      for (const data of emitted) this.broadcast(updateMessage(data), peer)
+      this.scheduleDerive()
+    }
+
+    if (pendingNow) return this.checkPending(peer)
+    this.appliesWhilePending = 0
+    this.pendingOwner = null
+    return null
+  }
+
+  private hasPending(): boolean {
+    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
+  }
+
+  private checkPending(peer: Peer): { code: number; reason: string } | null {
+    this.appliesWhilePending++
+    const bytes = (this.doc.store.pendingStructs?.update.byteLength ?? 0) + (this.doc.store.pendingDs?.byteLength ?? 0)
+    if (bytes <= this.limits.maxPendingBytes && this.appliesWhilePending <= this.limits.maxPendingUpdates) return null
+    // Pending data never shows in the document; dropping it only costs its sender a resync.
+    this.doc.store.pendingStructs = null
+    this.doc.store.pendingDs = null
+    this.appliesWhilePending = 0
+    const culprit = bytes > this.limits.maxPendingBytes ? peer : (this.pendingOwner ?? peer)
+    this.pendingOwner = null
+    if (culprit !== peer) {
+      culprit.close(CloseCode.RateLimited, 'Updates with missing dependencies')
+      return null
+    }
+    return { code: CloseCode.RateLimited, reason: 'Updates with missing dependencies' }
+  }
+
+  private onDocUpdate = (update: Uint8Array, origin: unknown) => {
+    if (this.applying && origin === this.applying.peer) this.applying.emitted.push(update)
+  }
+
+  // ----- awareness ---------------------------------------------------------------------------
+
+  /**
+   * Applies a peer's awareness update unless it touches client ids another peer controls;
+   * returns false for an update that does not decode.
+   */
+  applyPeerAwareness(peer: Peer, update: Uint8Array): boolean {
+    const ids = awarenessClientIds(update)
+    if (!ids) return false
+    for (const id of ids) {
+      const owner = this.awarenessOwners.get(id)
+      if (owner && owner !== peer) return true
+    }
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer)
+    } catch {
+      return false
+    }
+    for (const id of ids) {
+      if (this.awareness.getStates().has(id)) this.awarenessOwners.set(id, peer)
+      else this.awarenessOwners.delete(id)
+    }
+    return true
+  }
+
+  awarenessMessage(clients: number[]): Uint8Array {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MESSAGE_AWARENESS)
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
+    return encoding.toUint8Array(encoder)
+  }
+
+  private onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    const changed = [...added, ...updated, ...removed]
+    if (changed.length === 0 || this.destroyed) return
+    this.broadcast(this.awarenessMessage(changed), this.peers.has(origin as Peer) ? (origin as Peer) : null)
+  }
+
+  // ----- durability --------------------------------------------------------------------------
+
+  private enqueue(peer: Peer, data: Uint8Array) {
+    peer.queuedRows++
+    this.queue.push({ data, authorId: peer.user.userId, peer, index: peer.received })
+    this.approxBytes += data.byteLength
+    void this.flush()
+  }
+
+  /**
+   * Tells `peer` how many of its document-changing messages are durable: all of them when none
+   * of its rows waits in the queue, else those before its oldest waiting row (the queue is FIFO).
+   */
+  private ack(peer: Peer, oldestQueuedIndex?: number) {
+    const count = peer.queuedRows === 0 ? peer.received : (oldestQueuedIndex ?? 1) - 1
+    if (count <= peer.acked) return
+    peer.acked = count
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MESSAGE_SAVED)
+    encoding.writeVarUint(encoder, count)
+    peer.send(encoding.toUint8Array(encoder))
+  }
+
+  /** Starts committing the queue if no commit is in flight; resolves when the queue is empty. */
+  flush(): Promise<void> {
+    this.flushing ??= this.commitLoop().finally(() => {
+      this.flushing = null
+    })
+    return this.flushing
+  }
+
+  private async commitLoop() {
+    while (this.queue.length > 0 && !this.destroyed) {
+      let rows = 0
+      let bytes = 0
+      while (rows < this.queue.length && rows < MAX_BATCH_ROWS && bytes < MAX_BATCH_BYTES) bytes += this.queue[rows++]!.data.byteLength
+      const batch = this.queue.slice(0, rows)
+      try {
+        await appendNarrativeUpdates(this.sql, { narrativeId: this.id, updates: batch })
+      } catch (e) {
+        if ((e as { code?: string }).code === '23503') {
+          // The narrative was deleted while open: nothing left to save into.
+          log.warn(`collab: narrative ${this.id} no longer exists; closing its connections`)
+          this.queue = []
+          for (const peer of [...this.peers]) peer.close(CloseCode.NotFound, 'No such narrative')
+          return
+        }
+        this.commitFailures++
+        if (this.commitFailures === 1 || this.commitFailures % 20 === 0) {
+          log.warn(`collab: commit of ${batch.length} update(s) to narrative ${this.id} failed (attempt ${this.commitFailures}), retrying: ${errorMessage(e)}`)
+        }
+        await sleep(Math.min(5000, 50 * 2 ** Math.min(this.commitFailures, 7)))
+        continue
+      }
+      this.commitFailures = 0
+      this.queue.splice(0, rows)
+      this.logRows += rows
+      const touched = new Set<Peer>()
+      for (const item of batch) {
+        if (!item.peer) continue
+        item.peer.queuedRows--
+        touched.add(item.peer)
+      }
+      const oldest = new Map<Peer, number>()
+      for (const item of this.queue) if (item.peer && touched.has(item.peer) && !oldest.has(item.peer)) oldest.set(item.peer, item.index)
+      for (const peer of touched) this.ack(peer, oldest.get(peer))
+      if (this.logRows >= this.limits.compactAfterUpdates) this.compact()
+    }
+  }
+
+  /** Folds the log into the state row (at most one compaction at a time). */
+  compact(): Promise<void> {
+    this.compacting ??= (async () => {
+      try {
+        const result = await compactNarrativeLog(this.sql, this.id, foldNarrativeLog)
+        this.logRows = Math.max(0, this.logRows - result.folded)
+        this.approxBytes = result.bytes + this.queue.reduce((n, q) => n + q.data.byteLength, 0)
+      } catch (e) {
+        log.warn(`collab: compaction of narrative ${this.id} failed: ${errorMessage(e)}`)
+      }
+    })().finally(() => {
+      this.compacting = null
+    })
+    return this.compacting
+  }
+
+  // ----- derived content ---------------------------------------------------------------------
+
+  private scheduleDerive() {
+    if (this.destroyed) return
+    const now = Date.now()
+    if (!this.dirtySince) this.dirtySince = now
+    if (this.derivedTimer) clearTimeout(this.derivedTimer)
+    const wait = Math.max(0, Math.min(this.limits.derivedDebounceMs, this.dirtySince + this.limits.derivedMaxWaitMs - now))
+    this.derivedTimer = setTimeout(() => void this.derive(), wait)
+  }
+
+  /** Rebuilds text, excerpt, outline and word count from the current state, if anything changed. */
+  async derive(): Promise<void> {
+    if (this.deriving) await this.deriving
+    if (!this.dirtySince) return
+    if (this.derivedTimer) clearTimeout(this.derivedTimer)
+    this.derivedTimer = null
+    this.dirtySince = 0
+    this.deriving = (async () => {
+      try {
+        const derived = deriveContent(Y.encodeStateAsUpdate(this.doc))
+        await updateNarrativeDerived(this.sql, { id: this.id, ...derived })
+        bus.publish({ type: 'narrative.changed', workspaceId: this.workspaceId, narrativeId: this.id })
+      } catch (e) {
+        log.warn(`collab: derived content of narrative ${this.id} failed: ${errorMessage(e)}`)
+      }
+    })().finally(() => {
+      this.deriving = null
+    })
+    return this.deriving
+  }
+
+  // ----- lifecycle ---------------------------------------------------------------------------
+
+  private maybeIdle() {
+    if (this.peers.size > 0 || this.joining > 0 || this.closing) return
+    this.cancelUnload()
+    this.unloadTimer = setTimeout(() => this.onIdle(this), this.limits.idleUnloadMs)
+  }
+
+  /** Called by a connection that stopped joining (refused or failed). */
+  leftWhileJoining() {
+    this.maybeIdle()
+  }
+
+  cancelUnload() {
+    if (this.unloadTimer) clearTimeout(this.unloadTimer)
+    this.unloadTimer = null
+  }
+
+  /** True when nobody uses the document (so it may be unloaded). */
+  isIdle(): boolean {
+    return this.peers.size === 0 && this.joining === 0
+  }
+
+  /**
+   * Writes everything out: pending updates (retrying until `deadline`), derived content, and a
+   * compaction of the log. Returns false when updates could not be committed in time.
+   */
+  async persist(deadline = Infinity): Promise<boolean> {
+    while (this.queue.length > 0 && Date.now() < deadline) {
+      await Promise.race([this.flush(), sleep(Math.max(0, deadline - Date.now()))])
+    }
+    await this.derive()
+    if (this.logRows > 0) await this.compact()
+    return this.queue.length === 0
+  }
+
+  /** Rebuilds after a half-applied update: peers reconnect (and re-send) to a fresh load. */
+  private reset(reason: string) {
+    log.warn(`collab: reloading narrative ${this.id}: ${reason}`)
+    this.closing = true
+    queueMicrotask(() => {
+      for (const peer of [...this.peers]) peer.close(CloseCode.RetryLater, 'Document reloading')
+      this.onIdle(this)
+    })
+  }
+
+  /** Frees the document; call after persist(). */
+  destroy() {
+    this.destroyed = true
+    this.cancelUnload()
+    if (this.derivedTimer) clearTimeout(this.derivedTimer)
+    this.awareness.off('update', this.onAwarenessUpdate)
+    this.awareness.destroy()
+    this.doc.off('update', this.onDocUpdate)
+    this.doc.destroy()
+  }
+}
+
+function updateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_SYNC)
+  syncProtocol.writeUpdate(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
+/** The client ids an awareness update talks about, or null when it does not decode. */
+function awarenessClientIds(update: Uint8Array): number[] | null {
+  try {
+    // Same layout as y-protocols' encodeAwarenessUpdate: count, then (client, clock, json) each.
+    const view = new DataView(update.buffer, update.byteOffset, update.byteLength)
+    let pos = 0
+    const readVarUint = () => {
+      let num = 0
+      let mult = 1
+      for (;;) {
+        if (pos >= view.byteLength) throw new Error('truncated')
+        const byte = view.getUint8(pos++)
+        num += (byte & 0x7f) * mult
+        if (byte < 0x80) return num
+        mult *= 128
+        if (mult > 2 ** 53) throw new Error('too long')
+      }
+    }
+    const count = readVarUint()
+    const ids: number[] = []
+    for (let i = 0; i < count; i++) {
+      ids.push(readVarUint())
+      readVarUint()
+      const len = readVarUint()
+      if (pos + len > view.byteLength) throw new Error('truncated')
+      pos += len
+    }
+    return ids
+  } catch {
+    return null
+  }
+}

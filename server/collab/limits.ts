@@ -1,0 +1,48 @@
+/** What one connection or document may use before the server closes that connection. */
+export interface Limits {
+  /** Largest websocket message (ws `maxPayload`); larger ones close with 1009. */
+  maxMessageBytes: number
+  /** Approximate encoded size a document may grow to; an update beyond it closes with 4413. */
+  maxDocumentBytes: number
+  /** Update data waiting for missing dependencies, per document; beyond it the sender is closed (4429). */
+  maxPendingBytes: number
+  /** Updates applied while such data stays pending; beyond it the pending data is dropped and its sender closed. */
+  maxPendingUpdates: number
+  /** Largest awareness message (cursor, name): awareness is relayed to everyone, so keep it small. */
+  maxAwarenessBytes: number
+  /** Token bucket per connection: sustained messages per second… */
+  messagesPerSecond: number
+  /** …and the burst allowed on top; beyond it the connection closes with 4429. */
+  messageBurst: number
+  /** Connections on one document; the next one is refused with 4503. */
+  maxConnectionsPerDocument: number
+  /** Bytes queued towards one slow client before it is disconnected (it resyncs on reconnect). */
+  maxBufferedBytes: number
+  /** A document is unloaded this long after its last client left. */
+  idleUnloadMs: number
+  /** Log rows after which the document is compacted into its state row. */
+  compactAfterUpdates: number
+  /** Derived text/outline are rebuilt this long after the last change… */
+  derivedDebounceMs: number
+  /** …and at least this often while people keep typing. */
+  derivedMaxWaitMs: number
+  /** How long shutdown keeps retrying to commit pending updates when the database is unreachable. */
+  shutdownFlushMs: number
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxMessageBytes: 1024 * 1024,
+  maxDocumentBytes: 16 * 1024 * 1024,
+  maxPendingBytes: 1024 * 1024,
+  maxPendingUpdates: 500,
+  maxAwarenessBytes: 32 * 1024,
+  messagesPerSecond: 100,
+  messageBurst: 200,
+  maxConnectionsPerDocument: 200,
+  maxBufferedBytes: 16 * 1024 * 1024,
+  idleUnloadMs: 30_000,
+  compactAfterUpdates: 500,
+  derivedDebounceMs: 1000,
+  derivedMaxWaitMs: 5000,
+  shutdownFlushMs: 10_000,
+}

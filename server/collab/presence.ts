@@ -1,0 +1,16 @@
+import { singleton } from '#db/singleton.ts'
+
+interface PresenceSource {
+  presence(narrativeId: string): { userId: string; name: string }[]
+}
+
+/**
+ * The collaboration server attached in this process, if any. A globalThis singleton: the Remix
+ * server build bundles its own copy of this module, and must see the one server/index.ts attached.
+ */
+export const collabRegistry = singleton('collab-registry', () => ({ current: null as PresenceSource | null }))
+
+/** Who has the narrative open right now on this instance ([] when no collaboration server runs). */
+export function getPresence(narrativeId: string): { userId: string; name: string }[] {
+  return collabRegistry.current?.presence(narrativeId) ?? []
+}

@@ -1,0 +1,179 @@
+import type http from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { Sql } from '#db/client.ts'
+import { CloseCode } from '#app/editor/collab/close-codes.ts'
+import { bus } from '#server/events/bus.ts'
+import { log } from '#server/log.ts'
+import { authorizeUpgrade, collabRoomOf } from './auth.ts'
+import { Connection } from './connection.ts'
+import { CollabDocument, type DocumentInfo } from './document.ts'
+import { DEFAULT_LIMITS, type Limits } from './limits.ts'
+import { collabRegistry } from './presence.ts'
+
+export interface CollabOptions {
+  sql: Sql
+  /** The app's public URL; its origin is the only Origin accepted. Defaults to the Host header. */
+  appUrl?: string
+  limits?: Partial<Limits>
+}
+
+/** The collaboration server attached to an HTTP server. */
+export interface CollabServer {
+  /** Stops accepting, commits every pending update, closes every socket with 1001. */
+  shutdown(): Promise<void>
+  /** Closes `userId`'s sockets on narratives of `workspaceId` (default 4205: reconnect and be re-checked). */
+  closeUserSockets(workspaceId: string, userId: string, code?: number): void
+  /** Signed-in users with the narrative open on this instance. */
+  presence(narrativeId: string): { userId: string; name: string }[]
+}
+
+const errorMessage = (e: unknown) => (e instanceof Error ? e.message : String(e))
+
+/**
+ * Serves the y-websocket protocol at `/collab/<narrativeId>` on `server`: authorizes the upgrade,
+ * loads the document from PostgreSQL before the first sync, and persists every writer update.
+ */
+export function attachCollab(server: http.Server, opts: CollabOptions): CollabServer {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits }
+  const sql = opts.sql
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false })
+  const docs = new Map<string, CollabDocument>()
+  /** Documents being written out before they are dropped; a new load of the id waits for it. */
+  const leaving = new Map<string, Promise<void>>()
+  const connections = new Set<Connection>()
+  let stopping = false
+
+  const refuse = (req: http.IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) => {
+    if (socket.destroyed) return
+    wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, reason))
+  }
+
+  /** Writes a document out and drops it, unless someone joined meanwhile. */
+  const unload = (doc: CollabDocument) => {
+    if (docs.get(doc.id) !== doc || leaving.has(doc.id)) return
+    const done = (async () => {
+      await doc.persist()
+      if (doc.isIdle() || doc.closing) {
+        docs.delete(doc.id)
+        doc.destroy()
+      }
+    })()
+      .catch((e: unknown) => {
+        log.warn(`collab: unloading narrative ${doc.id} failed: ${errorMessage(e)}`)
+      })
+      .finally(() => leaving.delete(doc.id))
+    leaving.set(doc.id, done)
+  }
+
+  const openDocument = async (info: DocumentInfo): Promise<CollabDocument> => {
+    for (;;) {
+      const existing = docs.get(info.id)
+      if (existing && !existing.closing) return existing
+      const previous = leaving.get(info.id)
+      if (!previous) break
+      await previous
+    }
+    const doc = new CollabDocument(info, sql, limits, unload)
+    docs.set(info.id, doc)
+    doc.ready.catch(() => {
+      if (docs.get(info.id) === doc) docs.delete(info.id)
+      doc.destroy()
+    })
+    return doc
+  }
+
+  const onUpgrade = async (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const narrativeId = collabRoomOf(req.url)
+    if (narrativeId === null) {
+      // Not ours; with no other upgrade handler nobody would answer it.
+      if (server.listenerCount('upgrade') === 1) socket.destroy()
+      return
+    }
+    socket.on('error', () => {})
+    if (stopping) return refuse(req, socket, head, CloseCode.GoingAway, 'Server shutting down')
+    let decision
+    try {
+      decision = await authorizeUpgrade(sql, req, narrativeId, { appUrl: opts.appUrl })
+    } catch (e) {
+      log.warn(`collab: authorizing an upgrade failed: ${errorMessage(e)}`)
+      return refuse(req, socket, head, CloseCode.RetryLater, 'Try again later')
+    }
+    if (!decision.ok) return refuse(req, socket, head, decision.code, decision.reason)
+
+    const doc = await openDocument(decision.narrative)
+    doc.joining++
+    doc.cancelUnload()
+    try {
+      await doc.ready
+    } catch (e) {
+      doc.joining--
+      log.warn(`collab: loading narrative ${narrativeId} failed: ${errorMessage(e)}`)
+      return refuse(req, socket, head, CloseCode.RetryLater, 'Document could not be loaded')
+    }
+    doc.joining--
+    if (stopping || doc.closing) {
+      doc.leftWhileJoining()
+      return refuse(req, socket, head, CloseCode.RetryLater, 'Try again later')
+    }
+    if (doc.peers.size >= limits.maxConnectionsPerDocument) {
+      doc.leftWhileJoining()
+      return refuse(req, socket, head, CloseCode.TooManyConnections, 'Too many connections on this narrative')
+    }
+    if (socket.destroyed) return doc.leftWhileJoining()
+    const { user, actor, canWrite } = decision
+    // handleUpgrade answers synchronously here (no async verifyClient), so nobody can join in between.
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const connection = new Connection(ws, doc, user, actor.workspaceId, canWrite, limits)
+      connections.add(connection)
+      ws.on('close', () => connections.delete(connection))
+    })
+  }
+
+  const upgradeListener = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    onUpgrade(req, socket, head).catch((e: unknown) => {
+      log.warn(`collab: upgrade failed: ${errorMessage(e)}`)
+      socket.destroy()
+    })
+  }
+  server.on('upgrade', upgradeListener)
+
+  const closeUserSockets = (workspaceId: string, userId: string, code: number = CloseCode.PermissionsChanged) => {
+    for (const c of [...connections]) {
+      if (c.workspaceId === workspaceId && c.user.userId === userId) c.close(code, 'Permissions changed')
+    }
+  }
+  const unsubscribe = bus.subscribe((event) => {
+    if (event.type === 'membership.changed') closeUserSockets(event.workspaceId, event.userId)
+  })
+
+  const collab: CollabServer = {
+    closeUserSockets,
+    presence: (narrativeId) => docs.get(narrativeId)?.presence() ?? [],
+    shutdown: async () => {
+      if (stopping) return
+      stopping = true
+      server.off('upgrade', upgradeListener)
+      unsubscribe()
+      if (collabRegistry.current === collab) collabRegistry.current = null
+      // Stop taking updates first: what is not committed stays in the clients, which re-send it.
+      for (const c of connections) c.muted = true
+      const deadline = Date.now() + limits.shutdownFlushMs
+      await Promise.all([...leaving.values()])
+      await Promise.all(
+        [...docs.values()].map(async (doc) => {
+          doc.closing = true
+          doc.cancelUnload()
+          const ok = await doc.persist(deadline).catch(() => false)
+          if (!ok) log.warn(`collab: narrative ${doc.id} shut down with uncommitted updates (clients still hold them)`)
+        }),
+      )
+      for (const c of [...connections]) c.close(CloseCode.GoingAway, 'Server shutting down')
+      for (const doc of docs.values()) doc.destroy()
+      docs.clear()
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
+    },
+  }
+  collabRegistry.current = collab
+  return collab
+}

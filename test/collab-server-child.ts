@@ -1,0 +1,21 @@
+// A collaboration server in its own process, for tests that kill it with -9.
+// Env: DATABASE_URL (required), PORT (0 = any). Prints "listening on PORT" once ready.
+import http from 'node:http'
+import { openDatabase, useDatabase } from '#db/client.ts'
+import { attachCollab } from '#server/collab/upgrade.ts'
+
+const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir: '', max: 5 })
+useDatabase(db)
+const server = http.createServer((_req, res) => res.writeHead(404).end())
+const collab = attachCollab(server, { sql: db.sql })
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  const address = server.address()
+  console.log(`listening on ${typeof address === 'object' && address ? address.port : 0}`)
+})
+process.on('SIGTERM', () => {
+  void collab.shutdown().then(async () => {
+    server.close()
+    await db.close()
+    process.exit(0)
+  })
+})
