@@ -1,0 +1,61 @@
+import postgres from 'postgres'
+import { describe, expect, it } from 'vitest'
+import { useTestDatabase } from '#test/db.ts'
+import { adminSql, TEMPLATE_DB, urlFor } from '#test/pg.ts'
+import { buildOwner } from '#test/factories.ts'
+import { signIn } from '#app/services/accounts.server.ts'
+import { DEMO_PEOPLE, seedDemoIfEmpty } from './seed.ts'
+
+const db = await useTestDatabase()
+
+describe('demo seed', () => {
+  it('seeds Acme with its five people on an empty database, then never again', async () => {
+    const message = await seedDemoIfEmpty(db.sql, { password: 'demo-password-1' })
+    expect(message).toMatch(/Acme/)
+    for (const p of DEMO_PEOPLE) expect(message).toContain(p.email)
+    expect(message).toContain('demo-password-1')
+
+    const members = await db.sql<{ email: string; role: string; function: string }[]>`
+      select u.email, m.role, m.function from memberships m join users u on u.id = m.user_id
+      join workspaces w on w.id = m.workspace_id where w.name = 'Acme' order by u.email`
+    expect(members).toEqual(
+      [
+        { email: 'ceo@acme.test', role: 'reader', function: 'leadership' },
+        { email: 'cmo@acme.test', role: 'editor', function: 'marketing' },
+        { email: 'finance@acme.test', role: 'commenter', function: 'finance' },
+        { email: 'mops@acme.test', role: 'owner', function: 'marketing_ops' },
+        { email: 'sales@acme.test', role: 'commenter', function: 'sales' },
+      ],
+    )
+    await expect(signIn({ email: 'cmo@acme.test', password: 'demo-password-1', ip: 'seed-test' })).resolves.toMatchObject({
+      user: { email: 'cmo@acme.test' },
+    })
+
+    const counts = () => db.sql`select (select count(*)::int from users) as u, (select count(*)::int from workspaces) as w`
+    const before = await counts()
+    expect(await seedDemoIfEmpty(db.sql, { password: 'demo-password-2' })).toBeNull()
+    expect(await counts()).toEqual(before)
+  })
+
+  it('never seeds into a database that already has (non-demo) users', async () => {
+    const name = `accord_test_seed_${process.pid}_${process.env.ACCORD_TEST_RUN ?? 'local'}`
+    const admin = adminSql()
+    await admin.unsafe(`create database ${name} template ${TEMPLATE_DB}`)
+    const other = postgres(urlFor(name), { max: 2, onnotice: () => {} })
+    try {
+      await other`insert into users (email, name, password_hash) values ('someone@example.test', 'Someone', 'x')`
+      expect(await seedDemoIfEmpty(other, { password: 'accord-demo' })).toBeNull()
+      expect(await other`select email from users`).toEqual([{ email: 'someone@example.test' }])
+      expect(await other`select 1 from workspaces`).toHaveLength(0)
+    } finally {
+      await other.end()
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    }
+  })
+
+  it('a database that only has sign-ups gets no demo either', async () => {
+    await buildOwner()
+    expect(await seedDemoIfEmpty(db.sql, { password: 'accord-demo' })).toBeNull()
+  })
+})
