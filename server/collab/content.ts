@@ -3,6 +3,7 @@ import { $createHeadingNode, $isHeadingNode } from '@lexical/rich-text'
 import { $convertFromMarkdownString, TRANSFORMERS, type Transformer } from '@lexical/markdown'
 import type { Db } from '#db/client.ts'
 import { appendSeedUpdate } from '#db/queries/narrative-docs.ts'
+import { updateNarrativeDerived } from '#db/queries/narratives.ts'
 import { narrativeNodes } from '#app/editor/nodes.ts'
 import { TEMPLATE_DEFINITIONS, type TemplateDefinition, type TemplateKey } from '#app/domain/templates.ts'
 import { buildUpdateWith, readDocWith } from './lexical.ts'
@@ -39,11 +40,18 @@ export function buildMarkdownUpdate(markdown: string): Uint8Array {
 
 /**
  * Stores `update` (from buildTemplateUpdate or buildMarkdownUpdate) as the initial content of a
- * narrative that has never been opened, and marks it seeded so the template is not added; returns
- * false when the narrative was already seeded (nothing is written then).
+ * narrative that has never been opened, marks it seeded so the template is not added, and stores
+ * its derived text, excerpt and outline; returns false when it was already seeded (nothing written).
  */
-export async function seedNarrativeContent(db: Db, narrativeId: string, update: Uint8Array): Promise<boolean> {
-  return appendSeedUpdate(db, { narrativeId, update: () => update })
+export async function seedNarrativeContent(
+  db: Db,
+  narrativeId: string,
+  update: Uint8Array,
+  opts: { authorId?: string | null } = {},
+): Promise<boolean> {
+  const seeded = await appendSeedUpdate(db, { narrativeId, update: () => update, authorId: opts.authorId })
+  if (seeded) await updateNarrativeDerived(db, { id: narrativeId, ...deriveContent(update) })
+  return seeded
 }
 
 export interface DerivedContent {

@@ -83,6 +83,8 @@ export class CollabDocument {
   /** Set while a peer's update is applied: what it emitted, to store and relay once it succeeds. */
   private applying: { peer: Peer; emitted: Uint8Array[] } | null = null
   private destroyed = false
+  /** The in-memory doc took part of a failed update: it must not be derived from or served. */
+  private tainted = false
   /** Set when the document must not be used any more (reset or shut down). */
   closing = false
 
@@ -186,6 +188,7 @@ export class CollabDocument {
    */
   applyPeerUpdate(peer: Peer, update: Uint8Array): { code: number; reason: string } | null {
     peer.received++
+    if (this.tainted) return { code: CloseCode.RetryLater, reason: 'Document reloading' }
     try {
       // Parses every struct: most corrupted updates fail here, before they can touch the doc.
       Y.decodeUpdate(update)
@@ -246,13 +249,13 @@ export class CollabDocument {
     this.doc.store.pendingStructs = null
     this.doc.store.pendingDs = null
     this.appliesWhilePending = 0
-    const culprit = bytes > this.limits.maxPendingBytes ? peer : (this.pendingOwner ?? peer)
+    // Blame whoever made it grow past the byte cap, else whoever left it pending (nobody when it
+    // came from the stored log).
+    const culprit = bytes > this.limits.maxPendingBytes ? peer : this.pendingOwner
     this.pendingOwner = null
-    if (culprit !== peer) {
-      culprit.close(CloseCode.RateLimited, 'Updates with missing dependencies')
-      return null
-    }
-    return { code: CloseCode.RateLimited, reason: 'Updates with missing dependencies' }
+    if (culprit === peer) return { code: CloseCode.RateLimited, reason: 'Updates with missing dependencies' }
+    culprit?.close(CloseCode.RateLimited, 'Updates with missing dependencies')
+    return null
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown) => {
@@ -400,7 +403,7 @@ export class CollabDocument {
   /** Rebuilds text, excerpt, outline and word count from the current state, if anything changed. */
   async derive(): Promise<void> {
     if (this.deriving) await this.deriving
-    if (!this.dirtySince) return
+    if (!this.dirtySince || this.tainted) return
     if (this.derivedTimer) clearTimeout(this.derivedTimer)
     this.derivedTimer = null
     this.dirtySince = 0
@@ -458,6 +461,7 @@ export class CollabDocument {
   private reset(reason: string) {
     log.warn(`collab: reloading narrative ${this.id}: ${reason}`)
     this.closing = true
+    this.tainted = true
     queueMicrotask(() => {
       for (const peer of [...this.peers]) peer.close(CloseCode.RetryLater, 'Document reloading')
       this.onIdle(this)
