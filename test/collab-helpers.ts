@@ -116,8 +116,12 @@ export interface TestClient {
   type: (text: string) => void
   /** The probe text (a Y.Text next to Lexical's root; the server does not care what the doc holds). */
   text: () => string
-  /** How many MESSAGE_SAVED counts the current socket has received (the highest). */
+  /** The highest MESSAGE_SAVED count received on the current socket… */
   ackedOnSocket: () => number
+  /** …and on socket number `n` (1 = the first). */
+  ackedOn: (socket: number) => number
+  /** The number of the current socket (1 = the first). */
+  socketNo: () => number
   destroy: () => void
 }
 
@@ -136,6 +140,7 @@ export function connectClient(
   let sentOnSocket = 0
   let sentTotal = 0
   let ackedOnSocket = 0
+  const ackedBySocket = new Map<number, number>()
   const extra: Record<string, string> = {}
   if (headers.cookie) extra.Cookie = headers.cookie
   if (headers.origin) extra.Origin = headers.origin
@@ -171,6 +176,7 @@ export function connectClient(
     const count = decoding.readVarUint(decoder)
     saved.push(count)
     ackedOnSocket = Math.max(ackedOnSocket, count)
+    ackedBySocket.set(socketNo, ackedOnSocket)
   }
   const probe = doc.getText('probe')
   return {
@@ -182,6 +188,8 @@ export function connectClient(
     sentTotal: () => sentTotal,
     sentOnSocket: () => sentOnSocket,
     ackedOnSocket: () => ackedOnSocket,
+    ackedOn: (n) => ackedBySocket.get(n) ?? 0,
+    socketNo: () => socketNo,
     type: (text) => {
       probe.insert(probe.length, text)
       // The provider sent it synchronously if connected: it is message number sentOnSocket.
