@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { AuthLayout } from '#app/components/auth-layout.tsx'
@@ -10,6 +10,12 @@ import { formAction, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { safeRedirect } from '#app/utils/redirect.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Accord' }]
+
+// A document POST only sends the headers this function returns: keep Retry-After on a 429.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After')
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers()
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getSessionUser(request)) throw redirect('/')
