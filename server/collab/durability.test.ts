@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, expect, test, vi } from 'vitest'
+import { useTestDatabase } from '#test/db.ts'
+import { connectClient, createCollabFixture, loadStoredDoc, startCollabServer, type Fixture } from '#test/collab-helpers.ts'
+
+const db = await useTestDatabase()
+const sql = db.sql
+let fx: Fixture
+beforeAll(async () => {
+  fx = await createCollabFixture(sql)
+})
+afterAll(async () => {
+  await sql`drop trigger if exists fail_commits on narrative_updates`
+})
+
+test('a failing commit stays queued and is retried; nothing is acknowledged before it commits', async () => {
+  const server = await startCollabServer(sql)
+  const id = await fx.newNarrative()
+  const c = connectClient(server.url, id, { cookie: fx.editor.cookie })
+  try {
+    await vi.waitFor(() => expect(c.provider.synced).toBe(true))
+    c.type('before. ')
+    await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()))
+    const ackedBefore = c.ackedOnSocket()
+
+    // The database refuses every insert into the log (a sequence counts attempts: it is not rolled back).
+    await sql`create sequence if not exists commit_attempts`
+    await sql.unsafe(`create or replace function fail_commit() returns trigger language plpgsql as $$
+      begin perform nextval('commit_attempts'); raise exception 'database unavailable'; end $$`)
+    await sql`create trigger fail_commits before insert on narrative_updates for each statement execute function fail_commit()`
+    const [{ start }] = await sql<[{ start: string }]>`select nextval('commit_attempts') as start`
+    c.type('during the outage. ')
+    await vi.waitFor(async () => {
+      const [{ n }] = await sql<[{ n: string }]>`select last_value as n from commit_attempts`
+      expect(Number(n) - Number(start)).toBeGreaterThanOrEqual(3)
+    }, { timeout: 10_000 })
+    expect(c.ackedOnSocket()).toBe(ackedBefore)
+
+    await sql`drop trigger fail_commits on narrative_updates`
+    await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()), { timeout: 10_000 })
+    expect((await loadStoredDoc(sql, id)).getText('probe').toString()).toBe('before. during the outage. ')
+  } finally {
+    c.destroy()
+    await server.close()
+  }
+})
+
+test('graceful shutdown commits what is pending before it closes the sockets (1001)', async () => {
+  const server = await startCollabServer(sql)
+  const id = await fx.newNarrative()
+  const c = connectClient(server.url, id, { cookie: fx.editor.cookie })
+  const locker = await sql.reserve()
+  try {
+    await vi.waitFor(() => expect(c.provider.synced).toBe(true))
+    await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()))
+    await locker`begin`
+    await locker`lock table narrative_updates in exclusive mode`
+    c.type('pending at shutdown')
+    // The commit is now waiting for the lock.
+    await vi.waitFor(async () => {
+      const [{ waiting }] = await sql<[{ waiting: number }]>`
+        select count(*)::int as waiting from pg_locks where relation = 'narrative_updates'::regclass and not granted`
+      expect(waiting).toBeGreaterThan(0)
+    })
+    const closing = server.close()
+    await locker`commit`
+    await closing
+    expect(c.closes.map((x) => x.code)).toContain(1001)
+    expect((await loadStoredDoc(sql, id)).getText('probe').toString()).toBe('pending at shutdown')
+  } finally {
+    locker.release()
+    c.destroy()
+  }
+})
