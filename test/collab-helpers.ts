@@ -74,7 +74,11 @@ async function sessionCookie(userId: string, workspaceId: string, sql: Sql): Pro
 export async function createCollabFixture(sql: Sql): Promise<Fixture> {
   const tag = randomBytes(4).toString('hex')
   const person = async (label: string) => {
-    const user = await createUser(sql, { name: `${label} ${tag}`, email: `${label}-${tag}@example.test`, password: 'correct horse battery' })
+    const user = await createUser(sql, {
+      name: `${label} ${tag}`,
+      email: `${label}-${tag}@example.test`,
+      password: 'correct horse battery',
+    })
     return { userId: user.id, name: `${label} ${tag}` }
   }
   const owner = await person('owner')

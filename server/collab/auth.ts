@@ -99,7 +99,13 @@ export async function authorizeUpgrade(
     ok: true,
     user,
     actor,
-    narrative: { id: narrativeId, workspaceId: access.workspaceId, status: access.status, seeded: access.seeded, template: access.template },
+    narrative: {
+      id: narrativeId,
+      workspaceId: access.workspaceId,
+      status: access.status,
+      seeded: access.seeded,
+      template: access.template,
+    },
     canWrite: canEditNarrative(actor, access),
   }
 }

@@ -113,7 +113,11 @@ describe('editing together', () => {
     await Promise.all([synced(writer), synced(commenter)])
     commenter.provider.awareness.setLocalStateField('name', 'Commenter')
     await vi.waitFor(() => expect(writer.provider.awareness.getStates().get(commenter.doc.clientID)).toMatchObject({ name: 'Commenter' }))
-    expect(getPresence(id).map((p) => p.userId).sort()).toEqual([fx.editor.userId, fx.commenter.userId].sort())
+    expect(
+      getPresence(id)
+        .map((p) => p.userId)
+        .sort(),
+    ).toEqual([fx.editor.userId, fx.commenter.userId].sort())
     commenter.destroy()
     await vi.waitFor(() => expect(writer.provider.awareness.getStates().has(commenter.doc.clientID)).toBe(false))
     await vi.waitFor(() => expect(getPresence(id).map((p) => p.userId)).toEqual([fx.editor.userId]))
@@ -186,7 +190,11 @@ describe('loading and seeding', () => {
     const people = [fx.owner, fx.editor, fx.commenter, fx.owner, fx.editor]
     const cs = people.map((p) => client(id, { cookie: p.cookie }))
     await Promise.all(cs.map(synced))
-    const headings = (c: TestClient) => c.doc.get('root', Y.XmlText).toDelta().filter((op: { insert: unknown }) => op.insert instanceof Y.XmlText).length
+    const headings = (c: TestClient) =>
+      c.doc
+        .get('root', Y.XmlText)
+        .toDelta()
+        .filter((op: { insert: unknown }) => op.insert instanceof Y.XmlText).length
     for (const c of cs) expect(headings(c)).toBe(16)
     const [{ count }] = await sql<[{ count: number }]>`select count(*)::int as count from narrative_updates where narrative_id = ${id}`
     expect(count).toBe(1)
@@ -202,7 +210,13 @@ describe('loading and seeding', () => {
       async () => {
         const [row] = await sql<[{ outline: { level: number; text: string }[]; text: string }]>`
           select outline, text from narratives where id = ${id}`
-        expect(row.outline.map((o) => o.text)).toEqual(['Highlights', 'Results against targets', 'What worked and what did not', 'Pipeline and revenue', 'Next quarter'])
+        expect(row.outline.map((o) => o.text)).toEqual([
+          'Highlights',
+          'Results against targets',
+          'What worked and what did not',
+          'Pipeline and revenue',
+          'Next quarter',
+        ])
         expect(row.text).toContain('Highlights\n\nThe three things leadership should remember')
       },
       { timeout: 5000 },

@@ -5,7 +5,14 @@ import { createYjsBinding, syncYjsChangesToLexical, type Provider } from '@lexic
 import { $getRoot, $isElementNode, $isTextNode, type LexicalNode } from 'lexical'
 import { $isHeadingNode } from '@lexical/rich-text'
 import { useTestDatabase } from '#test/db.ts'
-import { connectClient, createCollabFixture, loadStoredDoc, startCollabServer, type Fixture, type TestServer } from '#test/collab-helpers.ts'
+import {
+  connectClient,
+  createCollabFixture,
+  loadStoredDoc,
+  startCollabServer,
+  type Fixture,
+  type TestServer,
+} from '#test/collab-helpers.ts'
 import { narrativeNodes } from '#app/editor/nodes.ts'
 import { TEMPLATE_DEFINITIONS } from '#app/domain/templates.ts'
 import { buildMarkdownUpdate, buildTemplateUpdate, deriveContent, seedNarrativeContent } from './content.ts'
@@ -39,7 +46,12 @@ interface Block {
 
 /** What a client-side CollaborationPlugin would show: an editor bound through @lexical/yjs, fed the doc. */
 function readAsClient(stored: Y.Doc): Block[] {
-  const editor = createHeadlessEditor({ nodes: [...narrativeNodes], onError: (e) => { throw e } })
+  const editor = createHeadlessEditor({
+    nodes: [...narrativeNodes],
+    onError: (e) => {
+      throw e
+    },
+  })
   const doc = new Y.Doc()
   const binding = createYjsBinding({ editor, id: 'main', doc, docMap: new Map([['main', doc]]) })
   binding.root.getSharedType().observeDeep((events, tx) => {
@@ -48,15 +60,17 @@ function readAsClient(stored: Y.Doc): Block[] {
   Y.applyUpdate(doc, Y.encodeStateAsUpdate(stored))
   editor.update(() => {}, { discrete: true })
   return editor.getEditorState().read(() =>
-    $getRoot().getChildren().map((node: LexicalNode) => {
-      const first = $isElementNode(node) ? node.getFirstChild() : null
-      return {
-        type: node.getType(),
-        tag: $isHeadingNode(node) ? node.getTag() : undefined,
-        text: node.getTextContent(),
-        italic: $isTextNode(first) ? first.hasFormat('italic') : undefined,
-      }
-    }),
+    $getRoot()
+      .getChildren()
+      .map((node: LexicalNode) => {
+        const first = $isElementNode(node) ? node.getFirstChild() : null
+        return {
+          type: node.getType(),
+          tag: $isHeadingNode(node) ? node.getTag() : undefined,
+          text: node.getTextContent(),
+          italic: $isTextNode(first) ? first.hasFormat('italic') : undefined,
+        }
+      }),
   )
 }
 
@@ -89,7 +103,10 @@ test('markdown content seeded for the demo is read back as Lexical nodes, and th
   const [row] = await sql<[{ excerpt: string; outline: unknown; word_count: number }]>`
     select excerpt, outline, word_count from narratives where id = ${id}`
   expect(row.excerpt).toBe('We will double pipeline from events.')
-  expect(row.outline).toEqual([{ level: 2, text: 'Summary' }, { level: 2, text: 'Risks' }])
+  expect(row.outline).toEqual([
+    { level: 2, text: 'Summary' },
+    { level: 2, text: 'Risks' },
+  ])
   expect(row.word_count).toBeGreaterThan(10)
 
   const c = connectClient(server.url, id, { cookie: fx.owner.cookie })

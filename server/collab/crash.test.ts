@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
-import { connectClient, createCollabFixture, loadStoredDoc, spawnCollabChild, type ChildServer, type Fixture } from '#test/collab-helpers.ts'
+import {
+  connectClient,
+  createCollabFixture,
+  loadStoredDoc,
+  spawnCollabChild,
+  type ChildServer,
+  type Fixture,
+} from '#test/collab-helpers.ts'
 
 const db = await useTestDatabase()
 let fx: Fixture

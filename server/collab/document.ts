@@ -294,10 +294,7 @@ export class CollabDocument {
     return encoding.toUint8Array(encoder)
   }
 
-  private onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ) => {
+  private onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
     const changed = [...added, ...updated, ...removed]
     if (changed.length === 0 || this.destroyed) return
     this.broadcast(this.awarenessMessage(changed), this.peers.has(origin as Peer) ? (origin as Peer) : null)
@@ -352,7 +349,9 @@ export class CollabDocument {
         }
         this.commitFailures++
         if (this.commitFailures === 1 || this.commitFailures % 20 === 0) {
-          log.warn(`collab: commit of ${batch.length} update(s) to narrative ${this.id} failed (attempt ${this.commitFailures}), retrying: ${errorMessage(e)}`)
+          log.warn(
+            `collab: commit of ${batch.length} update(s) to narrative ${this.id} failed (attempt ${this.commitFailures}), retrying: ${errorMessage(e)}`,
+          )
         }
         await sleep(Math.min(5000, 50 * 2 ** Math.min(this.commitFailures, 7)))
         continue

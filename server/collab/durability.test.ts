@@ -29,10 +29,13 @@ test('a failing commit stays queued and is retried; nothing is acknowledged befo
     await sql`create trigger fail_commits before insert on narrative_updates for each statement execute function fail_commit()`
     const [{ start }] = await sql<[{ start: string }]>`select nextval('commit_attempts') as start`
     c.type('during the outage. ')
-    await vi.waitFor(async () => {
-      const [{ n }] = await sql<[{ n: string }]>`select last_value as n from commit_attempts`
-      expect(Number(n) - Number(start)).toBeGreaterThanOrEqual(3)
-    }, { timeout: 10_000 })
+    await vi.waitFor(
+      async () => {
+        const [{ n }] = await sql<[{ n: string }]>`select last_value as n from commit_attempts`
+        expect(Number(n) - Number(start)).toBeGreaterThanOrEqual(3)
+      },
+      { timeout: 10_000 },
+    )
     expect(c.ackedOnSocket()).toBe(ackedBefore)
 
     await sql`drop trigger fail_commits on narrative_updates`

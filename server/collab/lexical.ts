@@ -1,12 +1,6 @@
 import * as Y from 'yjs'
 import { createHeadlessEditor } from '@lexical/headless'
-import {
-  createYjsBinding,
-  syncLexicalUpdateToYjs,
-  syncYjsChangesToLexical,
-  type Binding,
-  type Provider,
-} from '@lexical/yjs'
+import { createYjsBinding, syncLexicalUpdateToYjs, syncYjsChangesToLexical, type Binding, type Provider } from '@lexical/yjs'
 import type { LexicalEditor } from 'lexical'
 import { narrativeNodes } from '#app/editor/nodes.ts'
 
