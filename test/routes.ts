@@ -2,7 +2,7 @@
  * Helpers for route tests: call a Remix loader/action directly with a real `Request`, or start the
  * real Express app (server/app.ts) with the built Remix handler on port 0 and talk HTTP to it.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -61,28 +61,23 @@ export async function callRoute(
 
 const BUILD = path.resolve('build/index.js')
 
-function newestFile(dir: string): { file: string; mtime: number } {
-  let newest = { file: '', mtime: 0 }
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) {
-      const n = newestFile(full)
-      if (n.mtime > newest.mtime) newest = n
-    } else if (!/\.test\.tsx?$/.test(entry.name)) {
-      const mtime = statSync(full).mtimeMs
-      if (mtime > newest.mtime) newest = { file: full, mtime }
-    }
-  }
-  return newest
-}
-
-/** Fails fast, with what to do, when the Remix build is missing or older than app/. */
+/**
+ * Fails fast, with what to do, when the Remix build is missing or stale. The server build bundles
+ * the route modules only (they import `#app/*` sources at run time), so it is stale when a route
+ * file is newer than the build or missing from it.
+ */
 export function assertFreshBuild() {
-  if (!existsSync(BUILD)) throw new Error('No Remix build at build/index.js: run `npx remix build` before the HTTP tests')
+  const metafile = path.resolve('build/metafile.server.json')
+  if (!existsSync(BUILD) || !existsSync(metafile)) throw new Error('No Remix build in build/: run `npx remix build` before the HTTP tests')
   const built = statSync(BUILD).mtimeMs
-  const newest = newestFile(path.resolve('app'))
-  if (newest.mtime > built + 1000) {
-    throw new Error(`The Remix build is older than ${path.relative(process.cwd(), newest.file)}: run \`npx remix build\` before the HTTP tests`)
+  const inputs = Object.keys((JSON.parse(readFileSync(metafile, 'utf8')) as { inputs: Record<string, unknown> }).inputs)
+  const routes = readdirSync(path.resolve('app/routes'))
+    .filter((f) => !f.startsWith('.') && !/\.test\.tsx?$/.test(f))
+    .map((f) => `app/routes/${f}`)
+  const missing = routes.filter((r) => !inputs.includes(r))
+  const newer = [...inputs, ...routes].filter((f) => f.startsWith('app/') && existsSync(f) && statSync(f).mtimeMs > built + 1000)
+  if (missing.length || newer.length) {
+    throw new Error(`The Remix build is stale (${[...missing, ...newer].slice(0, 3).join(', ')}): run \`npx remix build\` before the HTTP tests`)
   }
 }
 

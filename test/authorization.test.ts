@@ -1,0 +1,294 @@
+/**
+ * The authorization walk: every route file in app/routes has an entry below, and each of its
+ * requests is made over real HTTP as signed out, owner, editor, commenter, reader and a member of
+ * another workspace (who asks for this workspace's objects). A new route file without an entry
+ * fails the first test, so later routes are covered the moment they are added.
+ */
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useTestDatabase } from '#test/db.ts'
+import { buildApiToken, buildNarrative, buildWorkspace, PASSWORD, sessionCookie, type Person, type WorkspaceFixture } from '#test/factories.ts'
+import { outcome, startApp, type RunningApp } from '#test/routes.ts'
+import { createSession } from '#app/services/accounts.server.ts'
+import { createInvite } from '#app/services/workspaces.server.ts'
+
+const db = await useTestDatabase()
+
+const PERSONAS = ['anon', 'owner', 'editor', 'commenter', 'reader', 'foreign'] as const
+type Persona = (typeof PERSONAS)[number]
+/** A status, or `302 /path` for a redirect to that path. */
+type Expected = number | `${301 | 302 | 303} /${string}`
+
+interface Ctx {
+  workspaceId: string
+  /** A draft narrative of the walked workspace. */
+  draftId: string
+  /** An approved narrative of the walked workspace (readers may open it). */
+  approvedId: string
+  /** A fresh, open invite link token of the walked workspace. */
+  inviteToken: () => Promise<string>
+  persona: Persona
+  person: Person | null
+}
+
+interface Probe {
+  label: string
+  method: 'GET' | 'POST'
+  path: (ctx: Ctx) => string | Promise<string>
+  form?: (ctx: Ctx) => Record<string, string> | Promise<Record<string, string>>
+  json?: (ctx: Ctx) => unknown
+  /** API: authenticate with a Bearer token instead of the session cookie. */
+  api?: boolean
+  /** The request changes the session (sign-out, switch…): use a throwaway session of the persona. */
+  throwawaySession?: boolean
+  /** A stream (SSE): only the status line is read. */
+  stream?: boolean
+  expect: Record<Persona, Expected>
+}
+
+// Shorthands for the expectation rows.
+const LOGIN = '302 /login' as const
+const signedIn = (e: Expected) => ({ owner: e, editor: e, commenter: e, reader: e, foreign: e })
+const row = (anon: Expected, members: Partial<Record<Exclude<Persona, 'anon'>, Expected>> & { rest: Expected }): Record<Persona, Expected> => {
+  const { rest, ...some } = members
+  return { anon, ...signedIn(rest), ...some }
+}
+
+/**
+ * Expectations per route file. `layout` marks pathless layout routes (their loaders run, and are
+ * walked, with every child below).
+ */
+const ROUTES: Record<string, Probe[] | 'layout'> = {
+  '_app.tsx': 'layout',
+  '_app.settings.tsx': 'layout',
+  '_index.tsx': [{ label: 'GET /', method: 'GET', path: () => '/', expect: row(LOGIN, { rest: '302 /home' }) }],
+  'login.tsx': [
+    { label: 'GET /login', method: 'GET', path: () => '/login', expect: row(200, { rest: '302 /' }) },
+    // Signed in: the page's loader sends them home whatever the action answered.
+    { label: 'POST /login (empty form)', method: 'POST', path: () => '/login', form: () => ({}), expect: row(400, { rest: '302 /' }) },
+  ],
+  'signup.tsx': [
+    { label: 'GET /signup', method: 'GET', path: () => '/signup', expect: row(200, { rest: '302 /' }) },
+    { label: 'POST /signup (empty form)', method: 'POST', path: () => '/signup', form: () => ({}), expect: row(400, { rest: '302 /' }) },
+  ],
+  'logout.tsx': [
+    { label: 'GET /logout', method: 'GET', path: () => '/logout', expect: row('302 /', { rest: '302 /' }) },
+    { label: 'POST /logout', method: 'POST', path: () => '/logout', form: () => ({}), throwawaySession: true, expect: row(LOGIN, { rest: LOGIN }) },
+  ],
+  'workspaces.new.tsx': [
+    { label: 'GET /workspaces/new', method: 'GET', path: () => '/workspaces/new', expect: row(LOGIN, { rest: 200 }) },
+    { label: 'POST /workspaces/new (empty name)', method: 'POST', path: () => '/workspaces/new', form: () => ({ workspaceName: '' }), expect: row(LOGIN, { rest: 400 }) },
+  ],
+  'workspaces.switch.tsx': [
+    { label: 'GET /workspaces/switch', method: 'GET', path: () => '/workspaces/switch', expect: row('302 /home', { rest: '302 /home' }) },
+    {
+      label: 'POST /workspaces/switch (to the walked workspace)',
+      method: 'POST',
+      path: () => '/workspaces/switch',
+      form: (c) => ({ workspaceId: c.workspaceId }),
+      throwawaySession: true,
+      expect: row(LOGIN, { rest: '302 /home', foreign: 404 }),
+    },
+  ],
+  'events.ts': [{ label: 'GET /events', method: 'GET', path: () => '/events', stream: true, expect: row(LOGIN, { rest: 200 }) }],
+  '_app.home.tsx': [{ label: 'GET /home', method: 'GET', path: () => '/home', expect: row(LOGIN, { rest: 200 }) }],
+  '_app.approved.tsx': [{ label: 'GET /approved', method: 'GET', path: () => '/approved', expect: row(LOGIN, { rest: 200 }) }],
+  '_app.roadmap.tsx': [{ label: 'GET /roadmap', method: 'GET', path: () => '/roadmap', expect: row(LOGIN, { rest: 200, reader: 403 }) }],
+  '_app.metrics.tsx': [{ label: 'GET /metrics', method: 'GET', path: () => '/metrics', expect: row(LOGIN, { rest: 200, reader: 403 }) }],
+  '_app.stack.tsx': [{ label: 'GET /stack', method: 'GET', path: () => '/stack', expect: row(LOGIN, { rest: 200, reader: 403 }) }],
+  '_app.narratives._index.tsx': [
+    { label: 'GET /narratives', method: 'GET', path: () => '/narratives', expect: row(LOGIN, { rest: 200, reader: 403 }) },
+    {
+      label: 'POST /narratives (create)',
+      method: 'POST',
+      path: () => '/narratives',
+      form: () => ({ title: 'Walked', template: 'blank' }),
+      // The foreign member creates in their own workspace: nothing of the walked one is touched.
+      expect: row(LOGIN, { rest: '302 /narratives/', commenter: 403, reader: 403 }),
+    },
+  ],
+  '_app.narratives.$id.tsx': [
+    { label: 'GET /narratives/:draft', method: 'GET', path: (c) => `/narratives/${c.draftId}`, expect: row(LOGIN, { rest: 200, reader: 404, foreign: 404 }) },
+    { label: 'GET /narratives/:approved', method: 'GET', path: (c) => `/narratives/${c.approvedId}`, expect: row(LOGIN, { rest: 200, foreign: 404 }) },
+    { label: 'GET /narratives/:random', method: 'GET', path: () => `/narratives/${crypto.randomUUID()}`, expect: row(LOGIN, { rest: 404 }) },
+    { label: 'GET /narratives/:not-a-uuid', method: 'GET', path: () => '/narratives/not-a-uuid', expect: row(LOGIN, { rest: 404 }) },
+    {
+      label: 'POST /narratives/:draft (rename)',
+      method: 'POST',
+      path: (c) => `/narratives/${c.draftId}`,
+      form: () => ({ intent: 'rename', title: 'Renamed by the walk' }),
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 404, foreign: 404 }),
+    },
+  ],
+  // /settings only forwards to /settings/members (whose loader answers 302 /login or 403).
+  '_app.settings._index.tsx': [{ label: 'GET /settings', method: 'GET', path: () => '/settings', expect: row('302 /settings/members', { rest: '302 /settings/members' }) }],
+  '_app.settings.members.tsx': [
+    { label: 'GET /settings/members', method: 'GET', path: () => '/settings/members', expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }) },
+    {
+      label: 'POST /settings/members (invite)',
+      method: 'POST',
+      path: () => '/settings/members',
+      form: () => ({ intent: 'invite', role: 'reader', function: 'other' }),
+      expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }),
+    },
+  ],
+  '_app.settings.tokens.tsx': [
+    { label: 'GET /settings/tokens', method: 'GET', path: () => '/settings/tokens', expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }) },
+    {
+      label: 'POST /settings/tokens (create)',
+      method: 'POST',
+      path: () => '/settings/tokens',
+      form: () => ({ intent: 'create', name: 'walk' }),
+      expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }),
+    },
+  ],
+  'api.v1.tokens.ts': [
+    {
+      label: 'POST /api/v1/tokens (own credentials)',
+      method: 'POST',
+      path: () => '/api/v1/tokens',
+      json: (c) => (c.person ? { email: c.person.email, password: PASSWORD } : {}),
+      expect: row(400, { rest: 201 }),
+    },
+    { label: 'GET /api/v1/tokens', method: 'GET', path: () => '/api/v1/tokens', expect: row(405, { rest: 405 }) },
+  ],
+  'api.v1.me.ts': [{ label: 'GET /api/v1/me', method: 'GET', api: true, path: () => '/api/v1/me', expect: row(401, { rest: 200 }) }],
+  'api.v1.narratives._index.ts': [
+    { label: 'GET /api/v1/narratives', method: 'GET', api: true, path: () => '/api/v1/narratives', expect: row(401, { rest: 200 }) },
+    {
+      label: 'POST /api/v1/narratives',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/narratives',
+      json: () => ({ title: 'Walked by API', template: 'prfaq' }),
+      expect: row(401, { rest: 201, commenter: 403, reader: 403 }),
+    },
+  ],
+  'api.v1.narratives.$id.ts': [
+    { label: 'GET /api/v1/narratives/:draft', method: 'GET', api: true, path: (c) => `/api/v1/narratives/${c.draftId}`, expect: row(401, { rest: 200, reader: 404, foreign: 404 }) },
+    { label: 'GET /api/v1/narratives/:approved', method: 'GET', api: true, path: (c) => `/api/v1/narratives/${c.approvedId}`, expect: row(401, { rest: 200, foreign: 404 }) },
+    { label: 'GET /api/v1/narratives/:random', method: 'GET', api: true, path: () => `/api/v1/narratives/${crypto.randomUUID()}`, expect: row(401, { rest: 404 }) },
+    { label: 'GET /api/v1/narratives/:not-a-uuid', method: 'GET', api: true, path: () => '/api/v1/narratives/123', expect: row(401, { rest: 404 }) },
+  ],
+  'api.v1.$.ts': [
+    { label: 'GET /api/v1/unknown', method: 'GET', api: true, path: () => '/api/v1/unknown', expect: row(404, { rest: 404 }) },
+    { label: 'POST /api/v1/unknown', method: 'POST', api: true, path: () => '/api/v1/unknown', json: () => ({}), expect: row(404, { rest: 404 }) },
+  ],
+  // Last: the foreign member joins the walked workspace here (as reader), which would change the
+  // answers above.
+  'invite.$token.tsx': [
+    { label: 'GET /invite/:token', method: 'GET', path: async (c) => `/invite/${await c.inviteToken()}`, expect: row(200, { rest: 200 }) },
+    { label: 'GET /invite/:unknown', method: 'GET', path: () => `/invite/${'x'.repeat(32)}`, expect: row(404, { rest: 404 }) },
+    { label: 'GET /invite/:malformed', method: 'GET', path: () => '/invite/%3Cscript%3E', expect: row(404, { rest: 404 }) },
+    {
+      label: 'POST /invite/:token (join)',
+      method: 'POST',
+      path: async (c) => `/invite/${await c.inviteToken()}`,
+      form: () => ({}),
+      throwawaySession: true,
+      // Signed out: the form needs name, email, password. Signed in: joins (members keep their role).
+      expect: row(400, { rest: '302 /home' }),
+    },
+  ],
+}
+
+const routeFiles = readdirSync(path.resolve('app/routes')).filter((f) => !f.startsWith('.') && !/\.test\.tsx?$/.test(f))
+
+describe('the walk covers every route', () => {
+  it('every file in app/routes has an entry (add one when you add a route)', () => {
+    expect(routeFiles.filter((f) => !(f in ROUTES)), 'route files without expectations').toEqual([])
+    expect(Object.keys(ROUTES).filter((f) => !routeFiles.includes(f)), 'expectations for missing route files').toEqual([])
+  })
+})
+
+let app: RunningApp
+let ws: WorkspaceFixture
+let foreigner: Person
+const tokens = new Map<Persona, string>()
+let ctxBase: Omit<Ctx, 'persona' | 'person'>
+
+beforeAll(async () => {
+  app = await startApp({ sql: db.sql })
+  ;[ws, { owner: foreigner }] = await Promise.all([buildWorkspace(), buildWorkspace()])
+  const [draft, approved] = await Promise.all([
+    buildNarrative(ws.editor, { title: 'Walk draft' }),
+    buildNarrative(ws.owner, { title: 'Walk approved', status: 'approved' }),
+  ])
+  for (const p of PERSONAS) if (p !== 'anon') tokens.set(p, await buildApiToken(personOf(p)!))
+  ctxBase = {
+    workspaceId: ws.workspace.id,
+    draftId: draft.id,
+    approvedId: approved.id,
+    inviteToken: async () => (await createInvite(ws.owner.actor, { role: 'reader', function: 'other' })).token,
+  }
+})
+afterAll(async () => {
+  await app?.close()
+})
+
+function personOf(p: Persona): Person | null {
+  if (p === 'anon') return null
+  return p === 'foreign' ? foreigner : ws.byRole[p]
+}
+
+async function request(probe: Probe, persona: Persona) {
+  const person = personOf(persona)
+  const ctx: Ctx = { ...ctxBase, persona, person }
+  let cookie = person?.cookie
+  if (person && probe.throwawaySession) {
+    const session = await createSession(db.sql, { userId: person.id, workspaceId: person.workspaceId })
+    cookie = await sessionCookie(session.token)
+  }
+  const abort = new AbortController()
+  const res = await app.fetch(await probe.path(ctx), {
+    method: probe.method,
+    cookie: probe.api ? undefined : cookie,
+    token: probe.api && persona !== 'anon' ? tokens.get(persona) : undefined,
+    form: probe.form ? await probe.form(ctx) : undefined,
+    json: probe.json ? probe.json(ctx) : undefined,
+    signal: abort.signal,
+  })
+  if (probe.stream) abort.abort()
+  else await res.arrayBuffer()
+  return res
+}
+
+const cases = Object.entries(ROUTES).flatMap(([file, probes]) =>
+  probes === 'layout' ? [] : probes.flatMap((probe) => PERSONAS.map((persona) => ({ file, probe, persona, label: `${probe.label} as ${persona}` }))),
+)
+
+describe('each route × each persona', () => {
+  it.each(cases)('$label', async ({ probe, persona }) => {
+    const res = await request(probe, persona)
+    const got = outcome(res)
+    const want = probe.expect[persona]
+    // A redirect to a created object (`302 /narratives/`) matches by prefix.
+    if (typeof want === 'string' && want.endsWith('/')) expect(String(got).startsWith(want), `${got}`).toBe(true)
+    else expect(got).toEqual(want)
+    if (probe.api || probe.path.toString().includes('/api/')) {
+      if (res.status >= 400) expect(res.headers.get('Content-Type')).toMatch(/application\/problem\+json/)
+    }
+  })
+})
+
+describe('after the walk', () => {
+  it('nothing in the walked workspace was changed by people without the right', async () => {
+    const [draft] = await db.sql<{ title: string }[]>`select title from narratives where id = ${ctxBase.draftId}`
+    // Renamed by owner/editor (allowed), never by anyone else: the title is the allowed one.
+    expect(draft!.title).toBe('Renamed by the walk')
+    const created = await db.sql<{ ownerId: string; title: string }[]>`
+      select owner_id as "ownerId", title from narratives where workspace_id = ${ws.workspace.id} and title like 'Walked%'`
+    expect(new Set(created.map((n) => n.ownerId))).toEqual(new Set([ws.owner.id, ws.editor.id]))
+    const members = await db.sql<{ userId: string; role: string }[]>`
+      select user_id as "userId", role from memberships where workspace_id = ${ws.workspace.id}`
+    // The foreign owner joined through an invite (as reader); members kept their roles.
+    expect(Object.fromEntries(members.map((m) => [m.userId, m.role]))).toEqual({
+      [ws.owner.id]: 'owner',
+      [ws.editor.id]: 'editor',
+      [ws.commenter.id]: 'commenter',
+      [ws.reader.id]: 'reader',
+      [foreigner.id]: 'reader',
+    })
+  })
+})
