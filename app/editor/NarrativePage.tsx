@@ -1,0 +1,421 @@
+import type { LinksFunction } from '@remix-run/node'
+import { Link, useFetcher } from '@remix-run/react'
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
+import * as Tabs from '@radix-ui/react-tabs'
+import {
+  Archive,
+  ArchiveRestore,
+  CloudCheck,
+  CloudOff,
+  Ellipsis,
+  Eye,
+  ListTree,
+  LoaderCircle,
+  PanelRightClose,
+  PanelRightOpen,
+  RefreshCw,
+  TriangleAlert,
+  Wifi,
+  WifiOff,
+  type LucideIcon,
+} from 'lucide-react'
+import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type KeyboardEvent } from 'react'
+import { Avatar } from '#app/components/avatar.tsx'
+import { StatusChip } from '#app/components/status-chip.tsx'
+import {
+  EditorSession,
+  EditorSessionContext,
+  useEditorSession,
+  useSessionSnapshot,
+  type ConnectionState,
+  type OutlineEntry,
+  type SaveState,
+} from './collab/session-store.ts'
+import { DocumentSkeleton } from './DocumentSkeleton.tsx'
+import type { EditorProps } from './Editor.client.tsx'
+import type { NarrativePageData } from './types.ts'
+
+/**
+ * No stylesheet here on purpose: the route imports this module as `#app/editor/NarrativePage.tsx`,
+ * which the classic compiler leaves external in the server build, so Node loads it from source and
+ * cannot import a .css file. The stylesheet's links live in `./styles.ts`, which the route must
+ * import with a relative path. Kept so the route's `links` re-export keeps compiling.
+ */
+export const links: LinksFunction = () => []
+
+// Loaded after hydration only: `*.client.tsx` is an empty module in the server build, and the
+// editor (Lexical + Yjs) is the heaviest part of the page, so it gets its own chunk.
+const Editor = lazy(() => import('./Editor.client.tsx')) as unknown as ComponentType<EditorProps>
+
+const TEMPLATE_LABELS: Record<string, string> = {
+  strategy: 'Strategy narrative',
+  prfaq: 'PR/FAQ',
+  qbr: 'Quarterly business review',
+  blank: 'Blank',
+}
+
+/**
+ * The narrative page: header (title, status, owner, presence, connection and save state), the
+ * live document at a readable measure, and a right panel of tabs (Outline now; Comments,
+ * Feasibility, Metrics and Versions later). Safe to render on the server: the editor itself
+ * mounts in the browser, with a skeleton until then.
+ */
+export function NarrativePage({ data }: { data: NarrativePageData }) {
+  const [session] = useState(
+    () => new EditorSession({ outline: data.narrative.outline.map((entry) => ({ key: null, level: entry.level, text: entry.text })) }),
+  )
+  return (
+    <EditorSessionContext.Provider value={session}>
+      <NarrativeLayout data={data} />
+    </EditorSessionContext.Provider>
+  )
+}
+
+function NarrativeLayout({ data }: { data: NarrativePageData }) {
+  const { narrative, user, can } = data
+  const session = useEditorSession()
+  const { refusal, notice } = useSessionSnapshot()
+  const [mounted, setMounted] = useState(false)
+  const [panelOpen, setPanelOpen] = useState(true)
+  useEffect(() => setMounted(true), [])
+  useUnsavedChangesWarning(can.edit)
+
+  return (
+    <div className={`narrative${panelOpen ? '' : ' panel-closed'}`}>
+      <header className="narrative-header">
+        <div className="narrative-heading">
+          <nav aria-label="Breadcrumb" className="narrative-crumbs">
+            <Link to="/narratives">Narratives</Link>
+            <span aria-hidden="true">/</span>
+            <span>{TEMPLATE_LABELS[narrative.template] ?? narrative.template}</span>
+          </nav>
+          <NarrativeTitle id={narrative.id} title={narrative.title} canRename={can.manage} />
+          <p className="narrative-meta-line">
+            <StatusChip status={narrative.status} />
+            <span>Owner {narrative.ownerName}</span>
+            <span aria-hidden="true">·</span>
+            <span>
+              Updated <LocalTime iso={narrative.updatedAt} />
+            </span>
+          </p>
+        </div>
+        <div className="narrative-actions">
+          <PresenceList />
+          <div className="narrative-indicators">
+            <ConnectionIndicator />
+            {can.edit ? <SaveIndicator /> : null}
+          </div>
+          {can.manage ? <NarrativeMenu status={narrative.status} /> : null}
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={panelOpen ? 'Hide side panel' : 'Show side panel'}
+            aria-expanded={panelOpen}
+            aria-controls="narrative-panel"
+            onClick={() => setPanelOpen((open) => !open)}
+          >
+            {panelOpen ? <PanelRightClose size={18} aria-hidden /> : <PanelRightOpen size={18} aria-hidden />}
+          </button>
+        </div>
+      </header>
+
+      <div className="narrative-body">
+        <div className="narrative-doc">
+          {refusal ? (
+            <div className="doc-banner danger" role="alert">
+              <TriangleAlert size={18} aria-hidden />
+              <div>
+                <strong>{refusal.title}</strong>
+                <p>{refusal.detail}</p>
+              </div>
+              {refusal.action ? (
+                <a className="button small" href={refusal.action.href}>
+                  {refusal.action.label}
+                </a>
+              ) : null}
+            </div>
+          ) : null}
+          {notice && !refusal ? (
+            <div className="doc-banner warning" role="status">
+              <TriangleAlert size={18} aria-hidden />
+              <p>{notice}</p>
+            </div>
+          ) : null}
+          {!can.edit ? (
+            <div className="doc-banner calm" role="note">
+              <Eye size={18} aria-hidden />
+              <p>{can.comment ? 'You can read and comment; only editors change the text.' : 'You can read this narrative; only editors change the text.'}</p>
+            </div>
+          ) : null}
+          <article className="doc-page" aria-label={narrative.title}>
+            {mounted ? (
+              <Suspense fallback={<EditorPlaceholder withToolbar={can.edit} />}>
+                <Editor narrativeId={narrative.id} user={user} editable={can.edit} session={session} />
+              </Suspense>
+            ) : (
+              <EditorPlaceholder withToolbar={can.edit} />
+            )}
+          </article>
+        </div>
+
+        <aside id="narrative-panel" className="narrative-panel" aria-label="Narrative details" hidden={!panelOpen}>
+          <SidePanel />
+        </aside>
+      </div>
+    </div>
+  )
+}
+
+/** The title as an inline field for those who may rename; plain heading for everyone else. */
+function NarrativeTitle({ id, title, canRename }: { id: string; title: string; canRename: boolean }) {
+  const fetcher = useFetcher<{ ok: boolean; errors?: { title?: string[] } }>()
+  const [draft, setDraft] = useState(title)
+  const committed = useRef(title)
+  useEffect(() => {
+    committed.current = title
+    setDraft(title)
+  }, [title])
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.errors?.title?.[0] : undefined
+
+  if (!canRename) return <h1 className="narrative-title">{title}</h1>
+
+  const save = () => {
+    const next = draft.trim()
+    if (next === committed.current) return setDraft(committed.current)
+    committed.current = next
+    fetcher.submit({ intent: 'rename', title: next }, { method: 'post', action: `/narratives/${id}` })
+  }
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter') {
+      event.preventDefault()
+      event.currentTarget.blur()
+    } else if (event.key === 'Escape') {
+      setDraft(committed.current)
+      requestAnimationFrame(() => (event.target as HTMLInputElement).blur())
+    }
+  }
+  return (
+    <div className="narrative-title-field">
+      <h1 className="narrative-title">
+        <input
+          className="narrative-title-input"
+          value={draft}
+          aria-label="Narrative title"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'narrative-title-error' : undefined}
+          maxLength={200}
+          onChange={(event) => setDraft(event.target.value)}
+          onBlur={save}
+          onKeyDown={onKeyDown}
+        />
+      </h1>
+      {error ? (
+        <p id="narrative-title-error" className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+function NarrativeMenu({ status }: { status: NarrativePageData['narrative']['status'] }) {
+  const fetcher = useFetcher()
+  const archived = status === 'archived'
+  return (
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger className="icon-button" aria-label="More actions">
+        <Ellipsis size={18} aria-hidden />
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content className="menu" align="end" sideOffset={6}>
+          <DropdownMenu.Item
+            className="menu-item"
+            onSelect={() => fetcher.submit({ intent: archived ? 'restore' : 'archive' }, { method: 'post' })}
+          >
+            {archived ? <ArchiveRestore size={16} aria-hidden /> : <Archive size={16} aria-hidden />}
+            {archived ? 'Restore narrative' : 'Archive narrative'}
+          </DropdownMenu.Item>
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  )
+}
+
+/** Who is in the document right now, one avatar per person, from Yjs awareness. */
+function PresenceList() {
+  const { peers } = useSessionSnapshot()
+  if (peers.length === 0) return null
+  const shown = peers.slice(0, 5)
+  const hidden = peers.length - shown.length
+  return (
+    <ul className="presence" aria-label={`In this narrative now: ${peers.length} ${peers.length === 1 ? 'person' : 'people'}`}>
+      {shown.map((peer) => (
+        <li key={peer.userId} className="presence-person" data-user-id={peer.userId}>
+          <Avatar id={peer.userId} name={peer.name} title={peer.isSelf ? `${peer.name} (you)` : peer.name} />
+          <span className="visually-hidden">{peer.isSelf ? `${peer.name} (you)` : peer.name}</span>
+        </li>
+      ))}
+      {hidden > 0 ? (
+        <li className="presence-more" title={peers.slice(5).map((p) => p.name).join(', ')}>
+          +{hidden}
+        </li>
+      ) : null}
+    </ul>
+  )
+}
+
+const CONNECTION: Record<ConnectionState, { label: string; icon: LucideIcon; tone: string; spin?: boolean }> = {
+  connecting: { label: 'Connecting…', icon: LoaderCircle, tone: 'unknown', spin: true },
+  connected: { label: 'Connected', icon: Wifi, tone: 'pass' },
+  reconnecting: { label: 'Reconnecting…', icon: RefreshCw, tone: 'risk', spin: true },
+  offline: { label: 'Offline', icon: WifiOff, tone: 'unknown' },
+  refused: { label: 'Disconnected', icon: WifiOff, tone: 'fail' },
+}
+
+function ConnectionIndicator() {
+  const { connection } = useSessionSnapshot()
+  const c = CONNECTION[connection]
+  return (
+    <span className={`indicator ${c.tone}`} role="status" aria-live="polite" data-connection={connection}>
+      <c.icon size={14} aria-hidden className={c.spin ? 'spin' : undefined} />
+      {c.label}
+    </span>
+  )
+}
+
+const SAVE: Record<SaveState, { label: string; icon: LucideIcon; spin?: boolean }> = {
+  saved: { label: 'All changes saved', icon: CloudCheck },
+  saving: { label: 'Saving…', icon: LoaderCircle, spin: true },
+  'offline-unsaved': { label: 'Not saved yet — will save when back online', icon: CloudOff },
+}
+
+/** "Saving…" stays up at least a moment, so fast acks don't make the header flicker. */
+function SaveIndicator() {
+  const { save } = useSessionSnapshot()
+  const shown = useMinimumDisplay(save, 'saving', 600)
+  const s = SAVE[shown]
+  return (
+    <span className={`indicator save-${shown}`} role="status" aria-live="polite" data-save={shown}>
+      <s.icon size={14} aria-hidden className={s.spin ? 'spin' : undefined} />
+      {s.label}
+    </span>
+  )
+}
+
+/**
+ * Shows `sticky` for at least `ms` once it appears. Only the reassuring state is delayed:
+ * "All changes saved" never shows before the server acknowledged everything.
+ */
+function useMinimumDisplay<T>(value: T, sticky: T, ms: number): T {
+  const [shown, setShown] = useState(value)
+  const since = useRef(0)
+  useEffect(() => {
+    if (value === sticky) {
+      since.current = Date.now()
+      setShown(value)
+      return
+    }
+    const wait = shown === sticky ? ms - (Date.now() - since.current) : 0
+    if (wait <= 0) {
+      setShown(value)
+      return
+    }
+    const timer = setTimeout(() => setShown(value), wait)
+    return () => clearTimeout(timer)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value])
+  return shown
+}
+
+/** The browser's "leave site?" prompt while local edits are not yet durable on the server. */
+function useUnsavedChangesWarning(enabled: boolean) {
+  const session = useEditorSession()
+  useEffect(() => {
+    if (!enabled) return
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (session.getSnapshot().save === 'saved') return
+      event.preventDefault()
+      // Older browsers need returnValue set to show the prompt.
+      event.returnValue = ''
+    }
+    window.addEventListener('beforeunload', onBeforeUnload)
+    return () => window.removeEventListener('beforeunload', onBeforeUnload)
+  }, [enabled, session])
+}
+
+/** Tabs beside the text; Comments, Feasibility, Metrics and Versions join Outline later. */
+const PANEL_TABS = [{ id: 'outline', label: 'Outline', icon: ListTree, Content: OutlinePanel }] as const
+
+function SidePanel() {
+  return (
+    <Tabs.Root className="panel-tabs" defaultValue={PANEL_TABS[0].id}>
+      <Tabs.List className="panel-tab-list" aria-label="Side panel">
+        {PANEL_TABS.map((tab) => (
+          <Tabs.Trigger key={tab.id} value={tab.id} className="panel-tab">
+            <tab.icon size={14} aria-hidden />
+            {tab.label}
+          </Tabs.Trigger>
+        ))}
+      </Tabs.List>
+      {PANEL_TABS.map((tab) => (
+        <Tabs.Content key={tab.id} value={tab.id} className="panel-tab-content">
+          <tab.Content />
+        </Tabs.Content>
+      ))}
+    </Tabs.Root>
+  )
+}
+
+function OutlinePanel() {
+  const session = useEditorSession()
+  const { outline } = useSessionSnapshot()
+  if (outline.length === 0) {
+    return (
+      <div className="panel-empty">
+        <p>
+          <strong>No headings yet</strong>
+        </p>
+        <p>Headings you add appear here, so anyone can jump to a section. Use H1–H3 in the toolbar, or type # and a space.</p>
+      </div>
+    )
+  }
+  const minLevel = Math.min(...outline.map((entry) => entry.level))
+  return (
+    <nav aria-label="Outline">
+      <ol className="outline">
+        {outline.map((entry: OutlineEntry, index) => (
+          <li key={entry.key ?? `ssr-${index}`} className="outline-item" data-depth={Math.min(entry.level - minLevel, 2)}>
+            {entry.key !== null ? (
+              <button type="button" className="outline-link" onClick={() => session.scrollToHeading(entry.key!)}>
+                {entry.text || 'Untitled section'}
+              </button>
+            ) : (
+              <span className="outline-link pending">{entry.text || 'Untitled section'}</span>
+            )}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  )
+}
+
+/** Server-rendered stand-in with the editor's footprint, so the page does not jump on mount. */
+function EditorPlaceholder({ withToolbar }: { withToolbar: boolean }) {
+  return (
+    <>
+      {withToolbar ? <div className="editor-toolbar placeholder" aria-hidden="true" /> : null}
+      <div className="editor-surface">
+        <DocumentSkeleton />
+      </div>
+    </>
+  )
+}
+
+/** A date in the viewer's locale; the server's rendering is replaced after hydration. */
+function LocalTime({ iso }: { iso: string }) {
+  const [text, setText] = useState(() => new Date(iso).toISOString().slice(0, 10))
+  useEffect(() => {
+    setText(new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)))
+  }, [iso])
+  return <time dateTime={iso}>{text}</time>
+}
