@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { useTestDatabase } from '#test/db.ts'
+import { buildOwner, PASSWORD, uniq } from '#test/factories.ts'
+import { callRoute } from '#test/routes.ts'
+import { conflict } from '#app/domain/errors.ts'
+import { action as signupAction } from '#app/routes/signup.tsx'
+import { action as loginAction } from '#app/routes/login.tsx'
+import { loader as inviteLoader } from '#app/routes/invite.$token.tsx'
+import { createInvite } from '#app/services/workspaces.server.ts'
+import { formAction, parseOrThrow, readJson } from './http.server.ts'
+
+await useTestDatabase()
+
+describe('formAction', () => {
+  it('turns a typed error into its status with field messages and the typed values, minus the password', async () => {
+    const res = await formAction({ email: 'a@b.test', password: 'secret123', name: 'Ann' }, async () => {
+      throw conflict('Taken', { email: ['Taken'] })
+    })
+    expect(res.status).toBe(409)
+    expect(await res.json()).toEqual({ ok: false, message: 'Taken', errors: { email: ['Taken'] }, values: { email: 'a@b.test', name: 'Ann' } })
+  })
+
+  it('lets other errors through', async () => {
+    await expect(formAction({}, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
+  })
+})
+
+describe('parseOrThrow', () => {
+  it('throws a 400 with one message list per field', () => {
+    const schema = z.object({ a: z.string().min(2, 'too short'), b: z.object({ c: z.number('a number') }) })
+    let error: unknown
+    try {
+      parseOrThrow(schema, { a: 'x', b: { c: 'y' } })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toMatchObject({ status: 400, fieldErrors: { a: ['too short'], 'b.c': ['a number'] } })
+  })
+})
+
+describe('readJson', () => {
+  const post = (body: string, headers: Record<string, string> = {}) => new Request('http://localhost/api', { method: 'POST', body, headers })
+  it('parses JSON, refuses malformed JSON (400) and oversized bodies (413) with or without Content-Length', async () => {
+    await expect(readJson(post('{"a":1}'))).resolves.toEqual({ a: 1 })
+    await expect(readJson(post('{"a":'))).rejects.toMatchObject({ status: 400 })
+    await expect(readJson(post('x'.repeat(2000)), 1000)).rejects.toMatchObject({ status: 413 })
+    await expect(readJson(post('{}', { 'Content-Length': '5000000' }))).rejects.toMatchObject({ status: 413 })
+  })
+})
+
+describe('routes called directly', () => {
+  it('sign-up: bad input is a 400 with a message per field, keeping what was typed (not the password)', async () => {
+    const res = await callRoute(signupAction, '/signup', { form: { name: '', email: 'not-an-email', password: 'short', workspaceName: 'Acme' } })
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { errors: Record<string, string[]>; values: Record<string, string> }
+    expect(Object.keys(body.errors).sort()).toEqual(['email', 'name', 'password'])
+    expect(body.errors.password?.[0]).toMatch(/at least 8/)
+    expect(body.values).toEqual({ name: '', email: 'not-an-email', workspaceName: 'Acme' })
+  })
+
+  it('sign-up: success redirects to /home with an HttpOnly session cookie', async () => {
+    const id = uniq()
+    const res = await callRoute(signupAction, '/signup', { form: { name: 'Ann', email: `ann-${id}@example.test`, password: PASSWORD, workspaceName: `Acme ${id}` } })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('Location')).toBe('/home')
+    expect(res.headers.get('Set-Cookie')).toMatch(/^accord_session=.+HttpOnly/i)
+  })
+
+  it('sign-in: never redirects off-site after success', async () => {
+    const { owner } = await buildOwner()
+    const res = await callRoute(loginAction, '/login', { form: { email: owner.email, password: PASSWORD, redirectTo: '//evil.example/phish' } })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('Location')).toBe('/')
+  })
+
+  it('invite page: shows who invited whom to what; an unknown link is a 404', async () => {
+    const { owner, workspace } = await buildOwner()
+    const { token } = await createInvite(owner.actor, { role: 'commenter', function: 'customer_success' })
+    const res = await callRoute(inviteLoader, `/invite/${token}`, { params: { token } })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ workspaceName: workspace.name, invitedBy: owner.name, role: 'Commenter', function: 'Customer Success', signedInAs: null })
+    const missing = await callRoute(inviteLoader, `/invite/${'a'.repeat(32)}`, { params: { token: 'a'.repeat(32) } })
+    expect(missing.status).toBe(404)
+  })
+})
