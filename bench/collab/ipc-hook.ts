@@ -1,0 +1,52 @@
+/**
+ * Bench-only hook loaded into each server child (never into the app): answers `{ cmd: 'mem' }`
+ * over the IPC channel with memory (after a full GC when node runs with --expose-gc) and CPU
+ * time, and ends the child when the bench process goes away.
+ */
+import { readFileSync } from 'node:fs'
+
+export interface MemReply {
+  id: number
+  rss: number
+  vmRss: number
+  heapUsed: number
+  external: number
+  arrayBuffers: number
+  cpuUserMs: number
+  cpuSystemMs: number
+}
+
+function vmRssBytes(): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))
+    return m ? Number(m[1]) * 1024 : Number.NaN
+  } catch {
+    return Number.NaN
+  }
+}
+
+if (process.send) {
+  process.on('message', (msg: { cmd?: string; id?: number; gc?: boolean }) => {
+    if (msg?.cmd !== 'mem') return
+    const gc = (globalThis as { gc?: () => void }).gc
+    if (msg.gc !== false && gc) {
+      gc()
+      gc()
+    }
+    const m = process.memoryUsage()
+    const cpu = process.cpuUsage()
+    const reply: MemReply = {
+      id: msg.id ?? 0,
+      rss: m.rss,
+      vmRss: vmRssBytes(),
+      heapUsed: m.heapUsed,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      cpuUserMs: cpu.user / 1000,
+      cpuSystemMs: cpu.system / 1000,
+    }
+    process.send?.(reply)
+  })
+  // The bench died or finished: stop like an operator would (SIGTERM → graceful shutdown).
+  process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'))
+}
