@@ -10,7 +10,7 @@ import { CloseCode } from '#app/editor/collab/close-codes.ts'
 import { bus } from '#server/events/bus.ts'
 import { log } from '#server/log.ts'
 import { buildTemplateUpdate, deriveContent } from './content.ts'
-import { foldNarrativeLog } from './fold.ts'
+import { foldNarrativeLogOffThread } from './fold.ts'
 import type { Limits } from './limits.ts'
 
 /** What the document needs from a connection: an identity, a way to send, and a way to close. */
@@ -199,6 +199,7 @@ export class CollabDocument {
       return { code: CloseCode.DocumentTooLarge, reason: 'Document size limit reached' }
     }
     const hadPending = this.hasPending()
+    const pendingBefore = [this.doc.store.pendingStructs, this.doc.store.pendingDs]
     this.applying = { peer, emitted: [] }
     let failed: unknown = null
     try {
@@ -221,9 +222,10 @@ export class CollabDocument {
       this.appliesWhilePending = 0
     }
     for (const data of emitted) this.enqueue(peer, data)
-    // Data waiting for its dependencies is not in any emitted update: log the raw message too,
-    // so that acknowledging it is truthful (replaying it later is harmless).
-    if (pendingNow) this.enqueue(peer, update)
+    // Data waiting for its dependencies is in no emitted update: when this message added to it,
+    // log the raw message too, so that acknowledging it is truthful (replaying it is harmless).
+    const touchedPending = this.doc.store.pendingStructs !== pendingBefore[0] || this.doc.store.pendingDs !== pendingBefore[1]
+    if (pendingNow && touchedPending) this.enqueue(peer, update)
     if (emitted.length === 0 && !pendingNow) {
       if (peer.queuedRows === 0) this.ack(peer)
     } else {
@@ -376,7 +378,7 @@ export class CollabDocument {
   compact(): Promise<void> {
     this.compacting ??= (async () => {
       try {
-        const result = await compactNarrativeLog(this.sql, this.id, foldNarrativeLog)
+        const result = await compactNarrativeLog(this.sql, this.id, foldNarrativeLogOffThread)
         this.logRows = Math.max(0, this.logRows - result.folded)
         this.approxBytes = result.bytes + this.queue.reduce((n, q) => n + q.data.byteLength, 0)
       } catch (e) {

@@ -1,5 +1,10 @@
+import { Worker } from 'node:worker_threads'
 import * as Y from 'yjs'
 import type { NarrativeLog } from '#db/queries/narrative-docs.ts'
+import { log as logger } from '#server/log.ts'
+
+/** Stored documents larger than this are folded in a worker thread, off the event loop. */
+export const WORKER_FOLD_BYTES = 256 * 1024
 
 /**
  * The compacted state of a stored document: state row and log loaded into a garbage-collected
@@ -23,5 +28,48 @@ export function foldNarrativeLog(log: NarrativeLog): Uint8Array {
     return Y.encodeStateAsUpdateV2(doc)
   } finally {
     doc.destroy()
+  }
+}
+
+let worker: Worker | null = null
+let nextId = 0
+const waiting = new Map<number, { resolve: (u: Uint8Array) => void; reject: (e: Error) => void }>()
+
+function foldWorker(): Worker {
+  if (worker) return worker
+  const w = new Worker(new URL('./fold-worker.mjs', import.meta.url))
+  // An idle worker must not keep the process alive.
+  w.unref()
+  w.on('message', (msg: { id: number; result?: Uint8Array; error?: string }) => {
+    const job = waiting.get(msg.id)
+    waiting.delete(msg.id)
+    if (msg.result) job?.resolve(msg.result)
+    else job?.reject(new Error(msg.error ?? 'fold failed'))
+  })
+  const fail = (e: Error) => {
+    worker = null
+    for (const job of waiting.values()) job.reject(e)
+    waiting.clear()
+  }
+  w.on('error', fail)
+  w.on('exit', (code) => fail(new Error(`fold worker exited with ${code}`)))
+  worker = w
+  return w
+}
+
+/** Like foldNarrativeLog, in a worker thread when the stored document is large; falls back to this thread. */
+export async function foldNarrativeLogOffThread(log: NarrativeLog): Promise<Uint8Array> {
+  const bytes = (log.state?.byteLength ?? 0) + log.updates.reduce((n, u) => n + u.data.byteLength, 0)
+  if (bytes < WORKER_FOLD_BYTES) return foldNarrativeLog(log)
+  try {
+    const id = nextId++
+    const w = foldWorker()
+    return await new Promise<Uint8Array>((resolve, reject) => {
+      waiting.set(id, { resolve, reject })
+      w.postMessage({ id, state: log.state, updates: log.updates.map((u) => u.data) })
+    })
+  } catch (e) {
+    logger.warn(`collab: fold worker failed, folding on the main thread: ${e instanceof Error ? e.message : String(e)}`)
+    return foldNarrativeLog(log)
   }
 }

@@ -28,6 +28,7 @@ export interface CollabServer {
   presence(narrativeId: string): { userId: string; name: string }[]
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref())
 const errorMessage = (e: unknown) => (e instanceof Error ? e.message : String(e))
 
 /**
@@ -100,6 +101,7 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
       return refuse(req, socket, head, CloseCode.RetryLater, 'Try again later')
     }
     if (!decision.ok) return refuse(req, socket, head, decision.code, decision.reason)
+    if (stopping) return refuse(req, socket, head, CloseCode.GoingAway, 'Server shutting down')
 
     const doc = await openDocument(decision.narrative)
     doc.joining++
@@ -159,7 +161,7 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
       // Stop taking updates first: what is not committed stays in the clients, which re-send it.
       for (const c of connections) c.muted = true
       const deadline = Date.now() + limits.shutdownFlushMs
-      await Promise.all([...leaving.values()])
+      await Promise.race([Promise.all([...leaving.values()]), sleep(limits.shutdownFlushMs)])
       await Promise.all(
         [...docs.values()].map(async (doc) => {
           doc.closing = true
