@@ -31,7 +31,9 @@ describe('embedded database (PGlite)', () => {
     const { user, workspace } = await signUp({ name: 'Maya', email: 'maya@example.test', password: 'correct horse', workspaceName: 'Acme' })
     const owner = { userId: user.id, workspaceId: workspace.id, role: 'owner' as const }
     // Unique violations inside a transaction work here too (savepoint), and roll back the sign-up.
-    await expect(signUp({ name: 'Again', email: 'maya@example.test', password: 'correct horse', workspaceName: 'Other' })).rejects.toMatchObject({ status: 409 })
+    await expect(
+      signUp({ name: 'Again', email: 'maya@example.test', password: 'correct horse', workspaceName: 'Other' }),
+    ).rejects.toMatchObject({ status: 409 })
     expect(await db.sql`select name from workspaces`).toEqual([{ name: 'Acme' }])
 
     const { token } = await createInvite(owner, { role: 'editor', function: 'marketing' })

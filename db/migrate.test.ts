@@ -15,7 +15,9 @@ afterAll(async () => {
   await admin.end()
 })
 
-const migrationFiles = readdirSync(new URL('./migrations/', import.meta.url)).filter((f) => /^\d{5}_.+\.sql$/.test(f)).sort()
+const migrationFiles = readdirSync(new URL('./migrations/', import.meta.url))
+  .filter((f) => /^\d{5}_.+\.sql$/.test(f))
+  .sort()
 
 const schema = () => sql`
   select table_name, column_name, data_type, is_nullable, column_default
@@ -30,7 +32,9 @@ describe('migrate', () => {
     expect(before.length).toBeGreaterThan(10)
     expect(await migrate(sql)).toEqual([])
     expect(await schema()).toEqual(before)
-    expect((await sql<{ version: string }[]>`select version from schema_migrations order by version`).map((r) => r.version)).toEqual(migrationFiles)
+    expect((await sql<{ version: string }[]>`select version from schema_migrations order by version`).map((r) => r.version)).toEqual(
+      migrationFiles,
+    )
   })
 
   it('several instances starting together: one migrates, the others find nothing to do', async () => {

@@ -137,7 +137,10 @@ describe('session cookie', () => {
     expect(cookie).not.toMatch(/Secure/i)
 
     // Behind a TLS-terminating proxy on loopback (trust proxy), the cookie is Secure.
-    const https = await app.fetch('/login', { form, headers: { 'X-Forwarded-Proto': 'https', Origin: app.origin.replace('http:', 'https:') } })
+    const https = await app.fetch('/login', {
+      form,
+      headers: { 'X-Forwarded-Proto': 'https', Origin: app.origin.replace('http:', 'https:') },
+    })
     expect(https.status).toBe(302)
     expect(https.headers.get('Set-Cookie')).toMatch(/Secure/i)
     expect(https.headers.get('Set-Cookie')?.split(';')[0]).not.toBe(cookie.split(';')[0])
@@ -184,7 +187,9 @@ describe('POST /api/v1/tokens', () => {
   })
 
   it('accepts the email in any case and the workspace by name', async () => {
-    const res = await app.fetch('/api/v1/tokens', { json: { email: ws.reader.email.toUpperCase(), password: PASSWORD, workspace: ws.workspace.name } })
+    const res = await app.fetch('/api/v1/tokens', {
+      json: { email: ws.reader.email.toUpperCase(), password: PASSWORD, workspace: ws.workspace.name },
+    })
     expect(res.status).toBe(201)
   })
 
@@ -239,7 +244,13 @@ describe('GET /api/v1/me', () => {
     const token = await buildApiToken(ws.owner)
     const [row] = await db.sql<{ id: string }[]>`select id from api_tokens where prefix = ${token.slice(0, 10)}`
     await db.sql`update api_tokens set revoked_at = now() where id = ${row!.id}`
-    for (const headers of [{}, { Authorization: 'Bearer' }, { Authorization: 'Token abc' }, { Authorization: `Bearer acc_${'A'.repeat(40)}` }, { Authorization: `Bearer ${token}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { Authorization: 'Bearer' },
+      { Authorization: 'Token abc' },
+      { Authorization: `Bearer acc_${'A'.repeat(40)}` },
+      { Authorization: `Bearer ${token}` },
+    ]) {
       const res = await app.fetch('/api/v1/me', { headers })
       expect(res.status).toBe(401)
       expect((await problemOf(res)).status).toBe(401)
@@ -317,7 +328,9 @@ describe('/api/v1/narratives', () => {
       expect((await problemOf(res)).status).toBe(403)
     }
     const readerToken = await buildApiToken(ws.reader)
-    const list = (await (await app.fetch('/api/v1/narratives', { token: readerToken })).json()) as { data: { id: string; status: string }[] }
+    const list = (await (await app.fetch('/api/v1/narratives', { token: readerToken })).json()) as {
+      data: { id: string; status: string }[]
+    }
     expect(list.data.map((n) => n.status)).toEqual(list.data.map(() => 'approved'))
     expect(list.data.map((n) => n.id)).toContain(approved.id)
     expect((await app.fetch(`/api/v1/narratives/${draft.id}`, { token: readerToken })).status).toBe(404)

@@ -46,7 +46,13 @@ describe('parseEnv', () => {
 function startServer(env: Record<string, string>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', DATA_DIR: '/nonexistent-accord-test', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        DATA_DIR: '/nonexistent-accord-test',
+        ...env,
+      } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

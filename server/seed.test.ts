@@ -18,15 +18,13 @@ describe('demo seed', () => {
     const members = await db.sql<{ email: string; role: string; function: string }[]>`
       select u.email, m.role, m.function from memberships m join users u on u.id = m.user_id
       join workspaces w on w.id = m.workspace_id where w.name = 'Acme' order by u.email`
-    expect(members).toEqual(
-      [
-        { email: 'ceo@acme.test', role: 'reader', function: 'leadership' },
-        { email: 'cmo@acme.test', role: 'editor', function: 'marketing' },
-        { email: 'finance@acme.test', role: 'commenter', function: 'finance' },
-        { email: 'mops@acme.test', role: 'owner', function: 'marketing_ops' },
-        { email: 'sales@acme.test', role: 'commenter', function: 'sales' },
-      ],
-    )
+    expect(members).toEqual([
+      { email: 'ceo@acme.test', role: 'reader', function: 'leadership' },
+      { email: 'cmo@acme.test', role: 'editor', function: 'marketing' },
+      { email: 'finance@acme.test', role: 'commenter', function: 'finance' },
+      { email: 'mops@acme.test', role: 'owner', function: 'marketing_ops' },
+      { email: 'sales@acme.test', role: 'commenter', function: 'sales' },
+    ])
     await expect(signIn({ email: 'cmo@acme.test', password: 'demo-password-1', ip: 'seed-test' })).resolves.toMatchObject({
       user: { email: 'cmo@acme.test' },
     })

@@ -8,7 +8,15 @@ import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
-import { buildApiToken, buildNarrative, buildWorkspace, PASSWORD, sessionCookie, type Person, type WorkspaceFixture } from '#test/factories.ts'
+import {
+  buildApiToken,
+  buildNarrative,
+  buildWorkspace,
+  PASSWORD,
+  sessionCookie,
+  type Person,
+  type WorkspaceFixture,
+} from '#test/factories.ts'
 import { outcome, startApp, type RunningApp } from '#test/routes.ts'
 import { createSession } from '#app/services/accounts.server.ts'
 import { createInvite } from '#app/services/workspaces.server.ts'
@@ -50,7 +58,10 @@ interface Probe {
 // Shorthands for the expectation rows.
 const LOGIN = '302 /login' as const
 const signedIn = (e: Expected) => ({ owner: e, editor: e, commenter: e, reader: e, foreign: e })
-const row = (anon: Expected, members: Partial<Record<Exclude<Persona, 'anon'>, Expected>> & { rest: Expected }): Record<Persona, Expected> => {
+const row = (
+  anon: Expected,
+  members: Partial<Record<Exclude<Persona, 'anon'>, Expected>> & { rest: Expected },
+): Record<Persona, Expected> => {
   const { rest, ...some } = members
   return { anon, ...signedIn(rest), ...some }
 }
@@ -74,11 +85,24 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
   ],
   'logout.tsx': [
     { label: 'GET /logout', method: 'GET', path: () => '/logout', expect: row('302 /', { rest: '302 /' }) },
-    { label: 'POST /logout', method: 'POST', path: () => '/logout', form: () => ({}), throwawaySession: true, expect: row(LOGIN, { rest: LOGIN }) },
+    {
+      label: 'POST /logout',
+      method: 'POST',
+      path: () => '/logout',
+      form: () => ({}),
+      throwawaySession: true,
+      expect: row(LOGIN, { rest: LOGIN }),
+    },
   ],
   'workspaces.new.tsx': [
     { label: 'GET /workspaces/new', method: 'GET', path: () => '/workspaces/new', expect: row(LOGIN, { rest: 200 }) },
-    { label: 'POST /workspaces/new (empty name)', method: 'POST', path: () => '/workspaces/new', form: () => ({ workspaceName: '' }), expect: row(LOGIN, { rest: 400 }) },
+    {
+      label: 'POST /workspaces/new (empty name)',
+      method: 'POST',
+      path: () => '/workspaces/new',
+      form: () => ({ workspaceName: '' }),
+      expect: row(LOGIN, { rest: 400 }),
+    },
   ],
   'workspaces.switch.tsx': [
     { label: 'GET /workspaces/switch', method: 'GET', path: () => '/workspaces/switch', expect: row('302 /home', { rest: '302 /home' }) },
@@ -109,9 +133,24 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     },
   ],
   '_app.narratives.$id.tsx': [
-    { label: 'GET /narratives/:draft', method: 'GET', path: (c) => `/narratives/${c.draftId}`, expect: row(LOGIN, { rest: 200, reader: 404, foreign: 404 }) },
-    { label: 'GET /narratives/:approved', method: 'GET', path: (c) => `/narratives/${c.approvedId}`, expect: row(LOGIN, { rest: 200, foreign: 404 }) },
-    { label: 'GET /narratives/:random', method: 'GET', path: () => `/narratives/${crypto.randomUUID()}`, expect: row(LOGIN, { rest: 404 }) },
+    {
+      label: 'GET /narratives/:draft',
+      method: 'GET',
+      path: (c) => `/narratives/${c.draftId}`,
+      expect: row(LOGIN, { rest: 200, reader: 404, foreign: 404 }),
+    },
+    {
+      label: 'GET /narratives/:approved',
+      method: 'GET',
+      path: (c) => `/narratives/${c.approvedId}`,
+      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+    },
+    {
+      label: 'GET /narratives/:random',
+      method: 'GET',
+      path: () => `/narratives/${crypto.randomUUID()}`,
+      expect: row(LOGIN, { rest: 404 }),
+    },
     { label: 'GET /narratives/:not-a-uuid', method: 'GET', path: () => '/narratives/not-a-uuid', expect: row(LOGIN, { rest: 404 }) },
     {
       label: 'POST /narratives/:draft (rename)',
@@ -122,9 +161,21 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     },
   ],
   // /settings only forwards to /settings/members (whose loader answers 302 /login or 403).
-  '_app.settings._index.tsx': [{ label: 'GET /settings', method: 'GET', path: () => '/settings', expect: row('302 /settings/members', { rest: '302 /settings/members' }) }],
+  '_app.settings._index.tsx': [
+    {
+      label: 'GET /settings',
+      method: 'GET',
+      path: () => '/settings',
+      expect: row('302 /settings/members', { rest: '302 /settings/members' }),
+    },
+  ],
   '_app.settings.members.tsx': [
-    { label: 'GET /settings/members', method: 'GET', path: () => '/settings/members', expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }) },
+    {
+      label: 'GET /settings/members',
+      method: 'GET',
+      path: () => '/settings/members',
+      expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }),
+    },
     {
       label: 'POST /settings/members (invite)',
       method: 'POST',
@@ -134,7 +185,12 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     },
   ],
   '_app.settings.tokens.tsx': [
-    { label: 'GET /settings/tokens', method: 'GET', path: () => '/settings/tokens', expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }) },
+    {
+      label: 'GET /settings/tokens',
+      method: 'GET',
+      path: () => '/settings/tokens',
+      expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }),
+    },
     {
       label: 'POST /settings/tokens (create)',
       method: 'POST',
@@ -166,14 +222,45 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     },
   ],
   'api.v1.narratives.$id.ts': [
-    { label: 'GET /api/v1/narratives/:draft', method: 'GET', api: true, path: (c) => `/api/v1/narratives/${c.draftId}`, expect: row(401, { rest: 200, reader: 404, foreign: 404 }) },
-    { label: 'GET /api/v1/narratives/:approved', method: 'GET', api: true, path: (c) => `/api/v1/narratives/${c.approvedId}`, expect: row(401, { rest: 200, foreign: 404 }) },
-    { label: 'GET /api/v1/narratives/:random', method: 'GET', api: true, path: () => `/api/v1/narratives/${crypto.randomUUID()}`, expect: row(401, { rest: 404 }) },
-    { label: 'GET /api/v1/narratives/:not-a-uuid', method: 'GET', api: true, path: () => '/api/v1/narratives/123', expect: row(401, { rest: 404 }) },
+    {
+      label: 'GET /api/v1/narratives/:draft',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.draftId}`,
+      expect: row(401, { rest: 200, reader: 404, foreign: 404 }),
+    },
+    {
+      label: 'GET /api/v1/narratives/:approved',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.approvedId}`,
+      expect: row(401, { rest: 200, foreign: 404 }),
+    },
+    {
+      label: 'GET /api/v1/narratives/:random',
+      method: 'GET',
+      api: true,
+      path: () => `/api/v1/narratives/${crypto.randomUUID()}`,
+      expect: row(401, { rest: 404 }),
+    },
+    {
+      label: 'GET /api/v1/narratives/:not-a-uuid',
+      method: 'GET',
+      api: true,
+      path: () => '/api/v1/narratives/123',
+      expect: row(401, { rest: 404 }),
+    },
   ],
   'api.v1.$.ts': [
     { label: 'GET /api/v1/unknown', method: 'GET', api: true, path: () => '/api/v1/unknown', expect: row(404, { rest: 404 }) },
-    { label: 'POST /api/v1/unknown', method: 'POST', api: true, path: () => '/api/v1/unknown', json: () => ({}), expect: row(404, { rest: 404 }) },
+    {
+      label: 'POST /api/v1/unknown',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/unknown',
+      json: () => ({}),
+      expect: row(404, { rest: 404 }),
+    },
   ],
   // Last: the foreign member joins the walked workspace here (as reader), which would change the
   // answers above.
@@ -197,8 +284,14 @@ const routeFiles = readdirSync(path.resolve('app/routes')).filter((f) => !f.star
 
 describe('the walk covers every route', () => {
   it('every file in app/routes has an entry (add one when you add a route)', () => {
-    expect(routeFiles.filter((f) => !(f in ROUTES)), 'route files without expectations').toEqual([])
-    expect(Object.keys(ROUTES).filter((f) => !routeFiles.includes(f)), 'expectations for missing route files').toEqual([])
+    expect(
+      routeFiles.filter((f) => !(f in ROUTES)),
+      'route files without expectations',
+    ).toEqual([])
+    expect(
+      Object.keys(ROUTES).filter((f) => !routeFiles.includes(f)),
+      'expectations for missing route files',
+    ).toEqual([])
   })
 })
 
@@ -255,7 +348,9 @@ async function request(probe: Probe, persona: Persona) {
 }
 
 const cases = Object.entries(ROUTES).flatMap(([file, probes]) =>
-  probes === 'layout' ? [] : probes.flatMap((probe) => PERSONAS.map((persona) => ({ file, probe, persona, label: `${probe.label} as ${persona}` }))),
+  probes === 'layout'
+    ? []
+    : probes.flatMap((probe) => PERSONAS.map((persona) => ({ file, probe, persona, label: `${probe.label} as ${persona}` }))),
 )
 
 describe('each route × each persona', () => {

@@ -38,7 +38,12 @@ export async function sessionCookie(token: string): Promise<string> {
   return setCookie.split(';')[0]!
 }
 
-async function person(args: { user: { id: string; name: string; email: string }; role: Role; workspaceId: string; sessionToken: string }): Promise<Person> {
+async function person(args: {
+  user: { id: string; name: string; email: string }
+  role: Role
+  workspaceId: string
+  sessionToken: string
+}): Promise<Person> {
   return {
     ...args.user,
     password: PASSWORD,
@@ -66,7 +71,12 @@ export async function buildOwner(overrides: { name?: string; email?: string; wor
 export async function buildMember(owner: Person, role: Role, fn: MemberFunction = 'other') {
   const id = uniq()
   const { token } = await createInvite(owner.actor, { role, function: fn })
-  const { user, session } = await signUpWithInvite({ token, name: `${role} ${id}`, email: `${role}-${id}@example.test`, password: PASSWORD })
+  const { user, session } = await signUpWithInvite({
+    token,
+    name: `${role} ${id}`,
+    email: `${role}-${id}@example.test`,
+    password: PASSWORD,
+  })
   return person({ user, role, workspaceId: owner.workspaceId, sessionToken: session.token })
 }
 
@@ -92,7 +102,10 @@ export async function buildWorkspace(overrides: { workspaceName?: string } = {})
 }
 
 /** A narrative created by `author` (owner or editor); `status` is set directly (no approval flow yet). */
-export async function buildNarrative(author: Person | Actor, args: { title?: string; template?: TemplateKey; status?: NarrativeStatus } = {}) {
+export async function buildNarrative(
+  author: Person | Actor,
+  args: { title?: string; template?: TemplateKey; status?: NarrativeStatus } = {},
+) {
   const actor = 'actor' in author ? author.actor : author
   const narrative = await createNarrative(actor, { title: args.title ?? `Narrative ${uniq()}`, template: args.template ?? 'strategy' })
   if (args.status && args.status !== 'draft') {
@@ -108,6 +121,11 @@ export async function buildNarrative(author: Person | Actor, args: { title?: str
 export async function buildApiToken(who: Person): Promise<string> {
   if (who.role === 'owner') return (await createApiToken(who.actor, { name: `token ${uniq()}` })).token
   const workspace = await getSql()<{ name: string }[]>`select name from workspaces where id = ${who.workspaceId}`
-  const { token } = await issueApiTokenWithPassword({ email: who.email, password: who.password, workspace: workspace[0]!.name, ip: `factory-${uniq()}` })
+  const { token } = await issueApiTokenWithPassword({
+    email: who.email,
+    password: who.password,
+    workspace: workspace[0]!.name,
+    ip: `factory-${uniq()}`,
+  })
   return token
 }

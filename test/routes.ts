@@ -77,7 +77,9 @@ export function assertFreshBuild() {
   const missing = routes.filter((r) => !inputs.includes(r))
   const newer = [...inputs, ...routes].filter((f) => f.startsWith('app/') && existsSync(f) && statSync(f).mtimeMs > built + 1000)
   if (missing.length || newer.length) {
-    throw new Error(`The Remix build is stale (${[...missing, ...newer].slice(0, 3).join(', ')}): run \`npx remix build\` before the HTTP tests`)
+    throw new Error(
+      `The Remix build is stale (${[...missing, ...newer].slice(0, 3).join(', ')}): run \`npx remix build\` before the HTTP tests`,
+    )
   }
 }
 

@@ -19,12 +19,13 @@ const STATUSES: NarrativeStatus[] = ['draft', 'in_review', 'approved', 'archived
 
 // The product rules (issue 2, PRODUCT.md), written out per role so a change to a policy shows up
 // here as a deliberate edit of the table.
-const ABILITIES: Record<Role, { manageWorkspace: boolean; working: boolean; create: boolean; manageNarrative: boolean; comment: boolean }> = {
-  owner: { manageWorkspace: true, working: true, create: true, manageNarrative: true, comment: true },
-  editor: { manageWorkspace: false, working: true, create: true, manageNarrative: true, comment: true },
-  commenter: { manageWorkspace: false, working: true, create: false, manageNarrative: false, comment: true },
-  reader: { manageWorkspace: false, working: false, create: false, manageNarrative: false, comment: false },
-}
+const ABILITIES: Record<Role, { manageWorkspace: boolean; working: boolean; create: boolean; manageNarrative: boolean; comment: boolean }> =
+  {
+    owner: { manageWorkspace: true, working: true, create: true, manageNarrative: true, comment: true },
+    editor: { manageWorkspace: false, working: true, create: true, manageNarrative: true, comment: true },
+    commenter: { manageWorkspace: false, working: true, create: false, manageNarrative: false, comment: true },
+    reader: { manageWorkspace: false, working: false, create: false, manageNarrative: false, comment: false },
+  }
 
 describe('policies', () => {
   it('has a row for every role', () => {

@@ -25,7 +25,12 @@ const requestWith = (token: string, cookie: string) => new Request('http://local
 describe('signUp', () => {
   it('creates the user, their workspace with them as owner, and a session, together', async () => {
     const id = uniq()
-    const { user, workspace, session } = await signUp({ name: 'Maya Okafor', email: `maya-${id}@example.test`, password: PASSWORD, workspaceName: `Acme ${id}` })
+    const { user, workspace, session } = await signUp({
+      name: 'Maya Okafor',
+      email: `maya-${id}@example.test`,
+      password: PASSWORD,
+      workspaceName: `Acme ${id}`,
+    })
     const [row] = await sql`select u.email, u.name, w.name as workspace, m.role
       from users u join memberships m on m.user_id = u.id join workspaces w on w.id = m.workspace_id
       where u.id = ${user.id}`
@@ -77,7 +82,9 @@ describe('signIn', () => {
     const b = await signIn({ email: owner.email, password: PASSWORD, ip: `ip-${uniq()}` })
     const tokens = [owner.sessionToken, a.session.token, b.session.token]
     expect(new Set(tokens).size).toBe(3)
-    const rows = await sql<{ id_hash: string; workspace_id: string }[]>`select id_hash, workspace_id from sessions where user_id = ${owner.id}`
+    const rows = await sql<
+      { id_hash: string; workspace_id: string }[]
+    >`select id_hash, workspace_id from sessions where user_id = ${owner.id}`
     expect(rows.map((r) => r.id_hash).sort()).toEqual(tokens.map(sha256).sort())
     // Signed in to their (first) workspace.
     expect(rows.every((r) => r.workspace_id === owner.workspaceId)).toBe(true)

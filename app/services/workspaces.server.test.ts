@@ -214,7 +214,9 @@ describe('roles and removal', () => {
     expect((await requireActor(pageRequest(a.editor.cookie))).actor).toMatchObject({ workspaceId: b.workspace.id, role: 'reader' })
     // Not a member of c: refused, and the session stays where it was.
     const c = await buildWorkspace()
-    expect((await appError(switchWorkspace({ userId: a.editor.id, sessionToken: a.editor.sessionToken, workspaceId: c.workspace.id }))).status).toBe(404)
+    expect(
+      (await appError(switchWorkspace({ userId: a.editor.id, sessionToken: a.editor.sessionToken, workspaceId: c.workspace.id }))).status,
+    ).toBe(404)
     expect((await requireActor(pageRequest(a.editor.cookie))).actor.workspaceId).toBe(b.workspace.id)
   })
 })
@@ -277,17 +279,31 @@ describe('API tokens', () => {
     await acceptInvite({ token: invite, userId: a.editor.id, sessionToken: a.editor.sessionToken })
     const first = await issueApiTokenWithPassword({ email: a.editor.email, password: PASSWORD, ip: `ip-${uniq()}` })
     expect(first.workspace.id).toBe(a.workspace.id)
-    const named = await issueApiTokenWithPassword({ email: a.editor.email, password: PASSWORD, workspace: b.workspace.name, ip: `ip-${uniq()}` })
-    expect((await requireApiActor(apiRequest(named.token))).actor).toEqual({ userId: a.editor.id, workspaceId: b.workspace.id, role: 'commenter' })
+    const named = await issueApiTokenWithPassword({
+      email: a.editor.email,
+      password: PASSWORD,
+      workspace: b.workspace.name,
+      ip: `ip-${uniq()}`,
+    })
+    expect((await requireApiActor(apiRequest(named.token))).actor).toEqual({
+      userId: a.editor.id,
+      workspaceId: b.workspace.id,
+      role: 'commenter',
+    })
     const c = await buildWorkspace()
-    const e = await appError(issueApiTokenWithPassword({ email: a.editor.email, password: PASSWORD, workspace: c.workspace.name, ip: `ip-${uniq()}` }))
+    const e = await appError(
+      issueApiTokenWithPassword({ email: a.editor.email, password: PASSWORD, workspace: c.workspace.name, ip: `ip-${uniq()}` }),
+    )
     expect(e.status).toBe(404)
   })
 
-  it.each(['', 'Bearer', 'Bearer short', 'Basic abcdefghijklmnop', `Bearer acc_${'x'.repeat(40)}`])('refuses the header %j with 401', async (header) => {
-    const request = new Request('http://localhost/api/v1/me', { headers: header ? { Authorization: header } : {} })
-    expect((await appError(requireApiActor(request))).status).toBe(401)
-  })
+  it.each(['', 'Bearer', 'Bearer short', 'Basic abcdefghijklmnop', `Bearer acc_${'x'.repeat(40)}`])(
+    'refuses the header %j with 401',
+    async (header) => {
+      const request = new Request('http://localhost/api/v1/me', { headers: header ? { Authorization: header } : {} })
+      expect((await appError(requireApiActor(request))).status).toBe(401)
+    },
+  )
 })
 
 describe('nothing crosses workspaces', () => {
@@ -305,7 +321,9 @@ describe('nothing crosses workspaces', () => {
     const { token } = await createInvite(b.owner.actor, { role: 'editor', function: 'marketing' })
     await acceptInvite({ token, userId: a.owner.id, sessionToken: a.owner.sessionToken })
     expect((await appError(getNarrativeFor(a.owner.actor, theirs.id))).status).toBe(404)
-    await expect(getNarrativeFor({ ...a.owner.actor, workspaceId: b.workspace.id, role: 'editor' }, theirs.id)).resolves.toMatchObject({ title: 'B secret plan' })
+    await expect(getNarrativeFor({ ...a.owner.actor, workspaceId: b.workspace.id, role: 'editor' }, theirs.id)).resolves.toMatchObject({
+      title: 'B secret plan',
+    })
   })
 
   it('readers see approved narratives only; missing and hidden look the same', async () => {

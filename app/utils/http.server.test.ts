@@ -18,7 +18,12 @@ describe('formAction', () => {
       throw conflict('Taken', { email: ['Taken'] })
     })
     expect(res.status).toBe(409)
-    expect(await res.json()).toEqual({ ok: false, message: 'Taken', errors: { email: ['Taken'] }, values: { email: 'a@b.test', name: 'Ann' } })
+    expect(await res.json()).toEqual({
+      ok: false,
+      message: 'Taken',
+      errors: { email: ['Taken'] },
+      values: { email: 'a@b.test', name: 'Ann' },
+    })
   })
 
   it('lets other errors through', async () => {
@@ -40,7 +45,8 @@ describe('parseOrThrow', () => {
 })
 
 describe('readJson', () => {
-  const post = (body: string, headers: Record<string, string> = {}) => new Request('http://localhost/api', { method: 'POST', body, headers })
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    new Request('http://localhost/api', { method: 'POST', body, headers })
   it('parses JSON, refuses malformed JSON (400) and oversized bodies (413) with or without Content-Length', async () => {
     await expect(readJson(post('{"a":1}'))).resolves.toEqual({ a: 1 })
     await expect(readJson(post('{"a":'))).rejects.toMatchObject({ status: 400 })
@@ -51,7 +57,9 @@ describe('readJson', () => {
 
 describe('routes called directly', () => {
   it('sign-up: bad input is a 400 with a message per field, keeping what was typed (not the password)', async () => {
-    const res = await callRoute(signupAction, '/signup', { form: { name: '', email: 'not-an-email', password: 'short', workspaceName: 'Acme' } })
+    const res = await callRoute(signupAction, '/signup', {
+      form: { name: '', email: 'not-an-email', password: 'short', workspaceName: 'Acme' },
+    })
     expect(res.status).toBe(400)
     const body = (await res.json()) as { errors: Record<string, string[]>; values: Record<string, string> }
     expect(Object.keys(body.errors).sort()).toEqual(['email', 'name', 'password'])
@@ -61,7 +69,9 @@ describe('routes called directly', () => {
 
   it('sign-up: success redirects to /home with an HttpOnly session cookie', async () => {
     const id = uniq()
-    const res = await callRoute(signupAction, '/signup', { form: { name: 'Ann', email: `ann-${id}@example.test`, password: PASSWORD, workspaceName: `Acme ${id}` } })
+    const res = await callRoute(signupAction, '/signup', {
+      form: { name: 'Ann', email: `ann-${id}@example.test`, password: PASSWORD, workspaceName: `Acme ${id}` },
+    })
     expect(res.status).toBe(302)
     expect(res.headers.get('Location')).toBe('/home')
     expect(res.headers.get('Set-Cookie')).toMatch(/^accord_session=.+HttpOnly/i)
@@ -69,7 +79,9 @@ describe('routes called directly', () => {
 
   it('sign-in: never redirects off-site after success', async () => {
     const { owner } = await buildOwner()
-    const res = await callRoute(loginAction, '/login', { form: { email: owner.email, password: PASSWORD, redirectTo: '//evil.example/phish' } })
+    const res = await callRoute(loginAction, '/login', {
+      form: { email: owner.email, password: PASSWORD, redirectTo: '//evil.example/phish' },
+    })
     expect(res.status).toBe(302)
     expect(res.headers.get('Location')).toBe('/')
   })
@@ -79,7 +91,13 @@ describe('routes called directly', () => {
     const { token } = await createInvite(owner.actor, { role: 'commenter', function: 'customer_success' })
     const res = await callRoute(inviteLoader, `/invite/${token}`, { params: { token } })
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ workspaceName: workspace.name, invitedBy: owner.name, role: 'Commenter', function: 'Customer Success', signedInAs: null })
+    expect(await res.json()).toMatchObject({
+      workspaceName: workspace.name,
+      invitedBy: owner.name,
+      role: 'Commenter',
+      function: 'Customer Success',
+      signedInAs: null,
+    })
     const missing = await callRoute(inviteLoader, `/invite/${'a'.repeat(32)}`, { params: { token: 'a'.repeat(32) } })
     expect(missing.status).toBe(404)
   })
