@@ -101,7 +101,7 @@ export class CollabDocument {
     this.awareness.on('update', this.onAwarenessUpdate)
     this.doc.on('update', this.onDocUpdate)
     this.ready = this.load(info)
-    // Unhandled until a connection awaits it.
+    // Connections await it; this keeps a failed load from also being an unhandled rejection.
     this.ready.catch(() => {})
   }
 

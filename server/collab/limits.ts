@@ -30,6 +30,7 @@ export interface Limits {
   shutdownFlushMs: number
 }
 
+/** Defaults sized for people typing; tests and benchmarks pass their own through attachCollab. */
 export const DEFAULT_LIMITS: Limits = {
   maxMessageBytes: 1024 * 1024,
   maxDocumentBytes: 16 * 1024 * 1024,
