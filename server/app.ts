@@ -85,6 +85,9 @@ export function createApp(opts: AppOptions) {
         },
       },
       crossOriginEmbedderPolicy: false,
+      // Not helmet's default "no-referrer": under it browsers send `Origin: null` on same-origin
+      // form posts (before hydration or without JavaScript), which the Origin check must refuse.
+      referrerPolicy: { policy: 'same-origin' },
       strictTransportSecurity: opts.dev ? false : { maxAge: 15552000, includeSubDomains: true },
     }),
   )
