@@ -63,7 +63,7 @@ describe('security headers', () => {
     expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/)
     expect(first.headers.get('X-Content-Type-Options')).toBe('nosniff')
     expect(first.headers.get('X-Frame-Options')).toBe('SAMEORIGIN')
-    expect(first.headers.get('Referrer-Policy')).toBe('no-referrer')
+    expect(first.headers.get('Referrer-Policy')).toBe('same-origin')
     expect(first.headers.get('Strict-Transport-Security')).toMatch(/max-age=\d+/)
     expect(first.headers.get('X-Powered-By')).toBeNull()
 
@@ -90,6 +90,7 @@ describe('cross-site requests', () => {
     ['a foreign Origin', { Origin: 'https://evil.example' }],
     ['Sec-Fetch-Site: cross-site', { 'Sec-Fetch-Site': 'cross-site' }],
     ['a look-alike origin', { Origin: 'http://127.0.0.1.evil.example' }],
+    ['an opaque Origin (sandboxed frame)', { Origin: 'null' }],
   ])('refuses a POST with %s (403) and changes nothing', async (_label, headers) => {
     const { owner } = await buildOwner()
     const res = await app.fetch('/logout', { method: 'POST', cookie: owner.cookie, headers, form: {}, sameOrigin: false })
