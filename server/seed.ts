@@ -3,6 +3,7 @@ import { countUsers } from '#db/queries/users.ts'
 import { upsertMembership } from '#db/queries/workspaces.ts'
 import { createUser, createWorkspace } from '#app/services/accounts.server.ts'
 import type { MemberFunction, Role } from '#app/domain/policies.ts'
+import { seedDemoNarratives } from './demo/narratives.ts'
 
 export const DEMO_PEOPLE: { email: string; name: string; role: Role; function: MemberFunction }[] = [
   { email: 'mops@acme.test', name: 'Maya Okafor', role: 'owner', function: 'marketing_ops' },
@@ -12,12 +13,9 @@ export const DEMO_PEOPLE: { email: string; name: string; role: Role; function: M
   { email: 'ceo@acme.test', name: 'Carlos Evans', role: 'reader', function: 'leadership' },
 ]
 
-/** Extra demo content that later features add to the workspace (narratives, stack, metrics…). */
+/** Demo content that each feature adds to the workspace (narratives, stack, metrics…), in order. */
 export type DemoExtender = (sql: Sql, ctx: { workspaceId: string; people: Record<string, string> }) => Promise<void>
-const extenders: DemoExtender[] = []
-export function extendDemo(fn: DemoExtender) {
-  extenders.push(fn)
-}
+const extenders: DemoExtender[] = [seedDemoNarratives]
 
 /** Seeds the "Acme" demo workspace, all in one transaction. */
 export async function seedDemo(sql: Sql, opts: { password: string }) {

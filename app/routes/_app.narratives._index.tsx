@@ -128,7 +128,7 @@ export default function NarrativesPage() {
       <PageHeader
         title="Narratives"
         description="Strategy narratives, PR/FAQs and business reviews, written together and read before the meeting."
-        actions={can.create ? <NewNarrativeDialog openInitially={params.get('new') === '1'} /> : null}
+        actions={can.create && (narratives.length > 0 || filtered) ? <NewNarrativeDialog openInitially={params.get('new') === '1'} /> : null}
       />
       {narratives.length === 0 && !filtered ? (
         <EmptyState

@@ -1,5 +1,6 @@
+import { getPresence } from '#server/collab/presence.ts'
+
 /** Who has a narrative open right now (from the collaboration server's awareness). */
-export function getPresenceFor(_narrativeId: string): { userId: string; name: string }[] {
-  // Wired to server/collab once it registers its presence registry.
-  return []
+export function getPresenceFor(narrativeId: string): { userId: string; name: string }[] {
+  return getPresence(narrativeId)
 }

@@ -1,5 +1,9 @@
 /** The demo workspace's narratives, as Markdown turned into the same Yjs documents the editor writes. */
 
+import { insertNarrative, touchNarrative, updateNarrativeStatus } from '#db/queries/narratives.ts'
+import { buildMarkdownUpdate, seedNarrativeContent } from '#server/collab/content.ts'
+import type { DemoExtender } from '#server/seed.ts'
+
 export const FY27_STRATEGY = `## Summary
 
 We will move Acme's mid-market motion from lead volume to account-based pipeline. By the end of FY27 Q2, marketing-sourced pipeline grows from $4.0M to $4.6M a quarter while MQL volume stays flat, because we stop paying for leads sales rejects and start engaging the 600 accounts that look like our best customers.
@@ -77,3 +81,16 @@ Pipeline from target accounts was 58% of the total, up from 37%. Revenue closed 
 - Launch account-based advertising to the first 200 target accounts.
 - Agree attribution rules with finance before the Q2 review.
 `
+
+
+/** Two realistic narratives: the CMO's FY27 strategy with MOps' additions, and last quarter's QBR. */
+export const seedDemoNarratives: DemoExtender = async (sql, { workspaceId, people }) => {
+  const cmo = people['cmo@acme.test']!
+  const mops = people['mops@acme.test']!
+  const strategy = await insertNarrative(sql, { workspaceId, title: 'FY27 account-based pipeline strategy', template: 'strategy', ownerId: cmo })
+  await seedNarrativeContent(sql, strategy.id, buildMarkdownUpdate(FY27_STRATEGY), { authorId: cmo })
+  await touchNarrative(sql, { id: strategy.id, userId: mops })
+  const qbr = await insertNarrative(sql, { workspaceId, title: 'FY27 Q1 marketing business review', template: 'qbr', ownerId: mops })
+  await seedNarrativeContent(sql, qbr.id, buildMarkdownUpdate(FY27_Q1_QBR), { authorId: mops })
+  await updateNarrativeStatus(sql, { id: qbr.id, workspaceId, status: 'in_review' })
+}
