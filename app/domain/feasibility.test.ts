@@ -560,3 +560,28 @@ describe('properties', () => {
     )
   })
 })
+
+describe('what a result depends on', () => {
+  it('names the supporting system, every system on a path, and the measured system', () => {
+    const e = evaluate(
+      [
+        { id: 'c', kind: 'capability', capability: ref('scoring'), system: null, neededBy: null },
+        { id: 'f', kind: 'flow', from: ref('salesforce'), to: ref('snowflake'), objects: ['contacts'], neededBy: '2026-12-31' },
+        {
+          id: 'q',
+          kind: 'data_quality',
+          system: ref('salesforce'),
+          object: 'contacts',
+          measure: 'duplicate_rate',
+          field: null,
+          op: 'at_most',
+          threshold: 2,
+          neededBy: null,
+        },
+      ],
+      stack(),
+      TODAY,
+    )
+    expect(e.results.map((r) => r.dependsOn.sort())).toEqual([['marketo'], ['marketo', 'salesforce', 'snowflake'], ['salesforce']])
+  })
+})

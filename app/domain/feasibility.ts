@@ -137,6 +137,8 @@ export interface RequirementResult {
   kind: RequirementKind
   status: FeasibilityStatus
   reasons: Reason[]
+  /** The systems this result relies on (the supporting system, every system on a path): "what depends on this". */
+  dependsOn: string[]
 }
 export interface Evaluation {
   overall: FeasibilityStatus
@@ -446,8 +448,9 @@ function unknownRef(what: 'system' | 'capability', ref: Ref): Reason {
   return { code: 'unknown_reference', status: 'unknown', message: `“${ref.name}” is not a ${what} in the inventory` }
 }
 
-function result(req: Requirement, reasons: Reason[]): RequirementResult {
-  return { id: req.id, kind: req.kind, status: worst(reasons.map((r) => r.status)), reasons }
+function result(req: Requirement, reasons: Reason[], dependsOn: (string | undefined)[] = []): RequirementResult {
+  const ids = [...new Set(dependsOn.filter((x): x is string => typeof x === 'string'))]
+  return { id: req.id, kind: req.kind, status: worst(reasons.map((r) => r.status)), reasons, dependsOn: ids }
 }
 
 function supportReason(systemName: string, capabilityName: string, level: SupportLevel): Reason {
@@ -472,8 +475,12 @@ function evaluateCapability(ix: InventoryIndex, req: CapabilityRequirement, toda
   if (req.system) {
     const sys = ix.system(req.system)
     if (!sys) return result(req, [unknownRef('system', req.system)])
-    if (sys.deleted) return result(req, systemReasons(sys, req.neededBy, today))
-    return result(req, [supportReason(sys.name, cap.name, ix.supportOf(sys.id, cap.id)), ...systemReasons(sys, req.neededBy, today)])
+    if (sys.deleted) return result(req, systemReasons(sys, req.neededBy, today), [sys.id])
+    return result(
+      req,
+      [supportReason(sys.name, cap.name, ix.supportOf(sys.id, cap.id)), ...systemReasons(sys, req.neededBy, today)],
+      [sys.id],
+    )
   }
   const candidates = ix
     .supportersOf(cap.id)
@@ -490,7 +497,7 @@ function evaluateCapability(ix: InventoryIndex, req: CapabilityRequirement, toda
   }
   const best = candidates[0]!
   const bestReasons = [supportReason(best.system.name, cap.name, best.level), ...best.life]
-  if (best.status === 'pass' || candidates.some((c) => c.level === 'native')) return result(req, bestReasons)
+  if (best.status === 'pass' || candidates.some((c) => c.level === 'native')) return result(req, bestReasons, [best.system.id])
   // Nothing supports it natively: say so, with what there is.
   const summary = candidates
     .slice(0, 4)
@@ -501,7 +508,7 @@ function evaluateCapability(ix: InventoryIndex, req: CapabilityRequirement, toda
     status: 'at_risk',
     message: `no system supports ${cap.name} natively (${summary})`,
   }
-  return result(req, [head, ...best.life])
+  return result(req, [head, ...best.life], [best.system.id])
 }
 
 function describeEdge(ix: InventoryIndex, e: InventoryIntegration): string {
@@ -519,7 +526,8 @@ function evaluateFlow(ix: InventoryIndex, req: FlowRequirement, today: string): 
     from.id === to.id
       ? systemReasons(from, req.neededBy, today)
       : [...systemReasons(from, req.neededBy, today), ...systemReasons(to, req.neededBy, today)]
-  if (endpoints.some((r) => r.status === 'fail')) return result(req, endpoints)
+  if (endpoints.some((r) => r.status === 'fail')) return result(req, endpoints, [from.id, to.id])
+  const onPath = new Set([from.id, to.id])
   const objects: (DataObject | null)[] = req.objects.length ? [...new Set(req.objects)] : [null]
   const missing: (DataObject | null)[] = []
   const planned = new Map<string, InventoryIntegration>()
@@ -529,7 +537,10 @@ function evaluateFlow(ix: InventoryIndex, req: FlowRequirement, today: string): 
       missing.push(object)
       continue
     }
-    for (const e of path) if (e.status === 'planned') planned.set(e.id, e)
+    for (const e of path) {
+      onPath.add(e.fromId).add(e.toId)
+      if (e.status === 'planned') planned.set(e.id, e)
+    }
   }
   const reasons: Reason[] = [...endpoints]
   if (missing.length) {
@@ -559,7 +570,8 @@ function evaluateFlow(ix: InventoryIndex, req: FlowRequirement, today: string): 
         })
       }
     }
-    return result(req, reasons)
+    for (const e of relaxed ?? []) onPath.add(e.fromId).add(e.toId)
+    return result(req, reasons, [...onPath])
   }
   const what = objects.every((o) => o === null) ? 'data' : listOf(objects.filter((o) => o !== null))
   reasons.push({ code: 'path_found', status: 'pass', message: `${what} flow from ${from.name} to ${to.name}` })
@@ -570,21 +582,22 @@ function evaluateFlow(ix: InventoryIndex, req: FlowRequirement, today: string): 
       message: `relies on the planned ${describeEdge(ix, e)} integration, live from ${e.liveFrom}`,
     })
   }
-  return result(req, reasons)
+  return result(req, reasons, [...onPath])
 }
 
 function evaluateDataQuality(ix: InventoryIndex, req: DataQualityRequirement, today: string): RequirementResult {
   const sys = ix.system(req.system)
   if (!sys) return result(req, [unknownRef('system', req.system)])
   const lifecycle = systemReasons(sys, req.neededBy, today)
-  if (sys.deleted) return result(req, lifecycle)
+  if (sys.deleted) return result(req, lifecycle, [sys.id])
   const label = measureLabel(req.measure, req.field)
   const fig = ix.figure(sys.id, req.object, req.measure, req.field)
   if (!fig) {
-    return result(req, [
-      { code: 'dq_missing', status: 'unknown', message: `no ${label} recorded for ${req.object} in ${sys.name}` },
-      ...lifecycle,
-    ])
+    return result(
+      req,
+      [{ code: 'dq_missing', status: 'unknown', message: `no ${label} recorded for ${req.object} in ${sys.name}` }, ...lifecycle],
+      [sys.id],
+    )
   }
   const met = req.op === 'at_most' ? fig.value <= req.threshold : fig.value >= req.threshold
   const value = formatMeasureValue(req.measure, fig.value)
@@ -601,7 +614,7 @@ function evaluateDataQuality(ix: InventoryIndex, req: DataQualityRequirement, to
   if (fig.asOf < ix.staleBefore(today)) {
     reasons.push({ code: 'dq_stale', status: 'at_risk', message: `the ${label} was last measured on ${fig.asOf}; measure it again` })
   }
-  return result(req, [...reasons, ...lifecycle])
+  return result(req, [...reasons, ...lifecycle], [sys.id])
 }
 
 /** Evaluates one requirement against an indexed inventory. */

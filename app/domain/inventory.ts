@@ -122,3 +122,99 @@ export function formatDay(iso: string | null | undefined, locale?: string): stri
   const [y, m, d] = iso.split('-').map(Number)
   return new Date(Date.UTC(y!, m! - 1, d!)).toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
 }
+
+// ---------- CSV (RFC 4180) ----------
+
+export interface CsvRow {
+  /** The physical line the record starts on (1 = the header). */
+  line: number
+  cells: string[]
+}
+
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Parses CSV text: quoted fields with "" escapes and line breaks inside quotes, CRLF or LF, a
+ * leading BOM. Comma-separated, or semicolon-separated when the header line says so (European
+ * spreadsheets). Blank lines are skipped. Each record keeps the line it starts on for error reports.
+ */
+export function parseCsv(input: string): CsvRow[] {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
+  const firstLine = text.slice(0, text.search(/\r?\n|$/))
+  const sep = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ','
+  const rows: CsvRow[] = []
+  let line = 1
+  let start = 1
+  let cells: string[] = []
+  let cell = ''
+  let quoted = false
+  let quoteLine = 0
+  let i = 0
+  const endRecord = () => {
+    cells.push(cell)
+    if (!(cells.length === 1 && cells[0]!.trim() === '')) rows.push({ line: start, cells })
+    cells = []
+    cell = ''
+  }
+  while (i < text.length) {
+    const ch = text[i]!
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"'
+          i += 2
+          continue
+        }
+        quoted = false
+        i++
+        continue
+      }
+      if (ch === '\n') line++
+      cell += ch
+      i++
+      continue
+    }
+    if (ch === '"') {
+      if (cell.trim() !== '') throw new CsvSyntaxError(line, 'A quote appears inside an unquoted field')
+      cell = ''
+      quoted = true
+      quoteLine = line
+      i++
+    } else if (ch === sep) {
+      cells.push(cell)
+      cell = ''
+      i++
+    } else if (ch === '\r' || ch === '\n') {
+      endRecord()
+      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1
+      line++
+      start = line
+    } else {
+      cell += ch
+      i++
+    }
+  }
+  if (quoted) throw new CsvSyntaxError(quoteLine, 'A quoted field is never closed')
+  if (cell !== '' || cells.length) endRecord()
+  return rows
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  let s = Array.isArray(v) ? v.join(';') : String(v)
+  // Spreadsheets run cells that start with = + - @ as formulas: neutralise them (CSV injection).
+  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s)) s = `'${s}`
+  return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/** CSV text with a header line, CRLF line ends (RFC 4180). */
+export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
+}

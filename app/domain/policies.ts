@@ -3,16 +3,7 @@
 export const ROLES = ['owner', 'editor', 'commenter', 'reader'] as const
 export type Role = (typeof ROLES)[number]
 
-export const FUNCTIONS = [
-  'marketing',
-  'marketing_ops',
-  'sales',
-  'finance',
-  'customer_success',
-  'product',
-  'leadership',
-  'other',
-] as const
+export const FUNCTIONS = ['marketing', 'marketing_ops', 'sales', 'finance', 'customer_success', 'product', 'leadership', 'other'] as const
 export type MemberFunction = (typeof FUNCTIONS)[number]
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -85,4 +76,19 @@ export function navigationFor(actor: Actor) {
     approved: true,
     settings: canManageWorkspace(actor),
   }
+}
+
+/** The tech-stack inventory (systems, capabilities, integrations, data quality): owners and editors write. */
+export function canEditInventory(actor: Actor): boolean {
+  return actor.role === 'owner' || actor.role === 'editor'
+}
+
+/** Stating a narrative's requirements follows the right to edit its text. */
+export function canEditRequirements(actor: Actor, narrative: { status: NarrativeStatus }): boolean {
+  return canEditNarrative(actor, narrative)
+}
+
+/** MOps' assessment of a requirement (confirm, accept risk, block): owners and editors. */
+export function canAssessFeasibility(actor: Actor): boolean {
+  return actor.role === 'owner' || actor.role === 'editor'
 }

@@ -6,6 +6,10 @@ export type WorkspaceEvent =
   | { type: 'narrative.changed'; workspaceId: string; narrativeId: string }
   /** Someone opened or left a narrative (collaboration presence). */
   | { type: 'narrative.presence'; workspaceId: string; narrativeId: string }
+  /** The tech-stack inventory changed (systems, capabilities, support, integrations, data quality). */
+  | { type: 'inventory.changed'; workspaceId: string; systemIds: string[] }
+  /** A narrative's requirements or their evaluation changed; `failing` counts those that now fail. */
+  | { type: 'feasibility.changed'; workspaceId: string; narrativeId: string; failing: number }
 
 type Listener = (event: WorkspaceEvent) => void
 
