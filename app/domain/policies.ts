@@ -3,7 +3,16 @@
 export const ROLES = ['owner', 'editor', 'commenter', 'reader'] as const
 export type Role = (typeof ROLES)[number]
 
-export const FUNCTIONS = ['marketing', 'marketing_ops', 'sales', 'finance', 'customer_success', 'product', 'leadership', 'other'] as const
+export const FUNCTIONS = [
+  'marketing',
+  'marketing_ops',
+  'sales',
+  'finance',
+  'customer_success',
+  'product',
+  'leadership',
+  'other',
+] as const
 export type MemberFunction = (typeof FUNCTIONS)[number]
 
 export const ROLE_LABELS: Record<Role, string> = {
