@@ -66,15 +66,16 @@ export default function Editor({ narrativeId, user, editable, session }: EditorP
   // Stable identities matter: CollaborationPlugin re-initialises awareness (and reconnects)
   // whenever the factory or the awareness data object changes.
   const providers = useRef(new Set<Provider>())
+  // Rights can change while the page is open (4205 → the loader revalidates); the provider reads
+  // the current value instead of being re-created under the editor.
+  const editableRef = useRef(editable)
+  editableRef.current = editable
   const providerFactory = useCallback(
     (id: string, yjsDocMap: Map<string, Doc>) => {
-      const provider = createNarrativeProvider(id, yjsDocMap, { session, userId: user.id, readOnly: !editable })
+      const provider = createNarrativeProvider(id, yjsDocMap, { session, userId: user.id, isReadOnly: () => !editableRef.current })
       providers.current.add(provider)
       return provider
     },
-    // `editable` only decides whether save state is shown; a change of rights arrives with a
-    // reload of the loader data, not by swapping the provider under the editor.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [session, user.id],
   )
   useProviderCleanup(providers.current)

@@ -1,5 +1,5 @@
 import type { LinksFunction } from '@remix-run/node'
-import { Link, useFetcher } from '@remix-run/react'
+import { Link, useFetcher, useRevalidator } from '@remix-run/react'
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import * as Tabs from '@radix-ui/react-tabs'
 import {
@@ -76,12 +76,13 @@ function NarrativeLayout({ data }: { data: NarrativePageData }) {
   const session = useEditorSession()
   const { refusal, notice } = useSessionSnapshot()
   const [mounted, setMounted] = useState(false)
-  const [panelOpen, setPanelOpen] = useState(true)
+  const { panelOpen, panelMode, togglePanel } = useSidePanel()
   useEffect(() => setMounted(true), [])
   useUnsavedChangesWarning(can.edit)
+  useRevalidateOnPermissionChange()
 
   return (
-    <div className={`narrative${panelOpen ? '' : ' panel-closed'}`}>
+    <div className={`narrative panel-${panelMode}`}>
       <header className="narrative-header">
         <div className="narrative-heading">
           <nav aria-label="Breadcrumb" className="narrative-crumbs">
@@ -112,7 +113,7 @@ function NarrativeLayout({ data }: { data: NarrativePageData }) {
             aria-label={panelOpen ? 'Hide side panel' : 'Show side panel'}
             aria-expanded={panelOpen}
             aria-controls="narrative-panel"
-            onClick={() => setPanelOpen((open) => !open)}
+            onClick={togglePanel}
           >
             {panelOpen ? <PanelRightClose size={18} aria-hidden /> : <PanelRightOpen size={18} aria-hidden />}
           </button>
@@ -164,6 +165,25 @@ function NarrativeLayout({ data }: { data: NarrativePageData }) {
       </div>
     </div>
   )
+}
+
+/**
+ * The side panel starts open on wide screens and closed below 1200 px (CSS decides before
+ * hydration, so nothing jumps); once someone toggles it, their choice wins.
+ */
+function useSidePanel() {
+  const [panelMode, setPanelMode] = useState<'auto' | 'open' | 'closed'>('auto')
+  const [wide, setWide] = useState(true)
+  useEffect(() => {
+    const query = window.matchMedia('(min-width: 1200px)')
+    const update = () => setWide(query.matches)
+    update()
+    query.addEventListener('change', update)
+    return () => query.removeEventListener('change', update)
+  }, [])
+  const panelOpen = panelMode === 'open' || (panelMode === 'auto' && wide)
+  const togglePanel = () => setPanelMode(panelOpen ? 'closed' : 'open')
+  return { panelOpen, panelMode, togglePanel }
 }
 
 /** The title as an inline field for those who may rename; plain heading for everyone else. */
@@ -274,9 +294,12 @@ const CONNECTION: Record<ConnectionState, { label: string; icon: LucideIcon; ton
 
 function ConnectionIndicator() {
   const { connection } = useSessionSnapshot()
-  const c = CONNECTION[connection]
+  // A dropped socket that is back within a moment (the provider's 30 s idle watchdog, a server
+  // restart) is not worth alarming anyone: "Reconnecting…" shows only once it lasts.
+  const shown = useDelayedValue(connection, 'reconnecting', 1500)
+  const c = CONNECTION[shown]
   return (
-    <span className={`indicator ${c.tone}`} role="status" aria-live="polite" data-connection={connection}>
+    <span className={`indicator ${c.tone}`} role="status" aria-live="polite" data-connection={shown}>
       <c.icon size={14} aria-hidden className={c.spin ? 'spin' : undefined} />
       {c.label}
     </span>
@@ -324,6 +347,35 @@ function useMinimumDisplay<T>(value: T, sticky: T, ms: number): T {
     return () => clearTimeout(timer)
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value])
+  return shown
+}
+
+/**
+ * The server closes sockets with 4205 when someone's role changes; the provider reconnects by
+ * itself, and the page reloads its loader data so `can` (toolbar, editable) follows.
+ */
+function useRevalidateOnPermissionChange() {
+  const { permissionsChanged } = useSessionSnapshot()
+  const revalidator = useRevalidator()
+  const seen = useRef(permissionsChanged)
+  useEffect(() => {
+    if (permissionsChanged === seen.current) return
+    seen.current = permissionsChanged
+    revalidator.revalidate()
+  }, [permissionsChanged, revalidator])
+}
+
+/** Like `value`, except that switching to `delayed` takes effect only after `ms`. */
+function useDelayedValue<T>(value: T, delayed: T, ms: number): T {
+  const [shown, setShown] = useState(value)
+  useEffect(() => {
+    if (value !== delayed) {
+      setShown(value)
+      return
+    }
+    const timer = setTimeout(() => setShown(value), ms)
+    return () => clearTimeout(timer)
+  }, [value, delayed, ms])
   return shown
 }
 

@@ -16,8 +16,9 @@ const RATE_LIMIT_PAUSE_MS = 5_000
 export interface NarrativeProviderOptions {
   session: EditorSession
   userId: string
-  /** Readers and commenters: the server drops their updates, so there is nothing to save. */
-  readOnly: boolean
+  /** Readers and commenters: the server drops their updates, so there is nothing to save. Read
+   * on every change, since rights can change while the page is open (4205). */
+  isReadOnly: () => boolean
 }
 
 /** The browser's collaboration endpoint (same origin: the session cookie authenticates the upgrade). */
@@ -37,7 +38,7 @@ export function collabServerUrl(): string {
  * an open WebSocket promptly (y-websocket's own watchdog waits 30 s).
  */
 export function createNarrativeProvider(id: string, yjsDocMap: Map<string, Y.Doc>, options: NarrativeProviderOptions): Provider {
-  const { session, userId, readOnly } = options
+  const { session, userId, isReadOnly } = options
   let doc = yjsDocMap.get(id)
   if (doc === undefined) {
     doc = new Y.Doc()
@@ -110,7 +111,7 @@ export function createNarrativeProvider(id: string, yjsDocMap: Map<string, Y.Doc
 
   function publishSave() {
     let save: SaveState = 'saved'
-    if (!readOnly && tracker.unsaved) save = provider.wsconnected ? 'saving' : 'offline-unsaved'
+    if (!isReadOnly() && tracker.unsaved) save = provider.wsconnected ? 'saving' : 'offline-unsaved'
     session.update({ save })
   }
 
@@ -133,6 +134,8 @@ export function createNarrativeProvider(id: string, yjsDocMap: Map<string, Y.Doc
     if (event === null) return
     if (event.code === CloseCode.RateLimited) {
       session.update({ notice: 'Paused for a moment: too many changes at once. Your text is kept and will be sent shortly.' })
+    } else if (event.code === CloseCode.PermissionsChanged) {
+      session.update({ permissionsChanged: session.getSnapshot().permissionsChanged + 1 })
     } else if (event.code === CloseCode.MessageTooBig) {
       session.update({ notice: 'The last change was too large to send in one go. Try pasting smaller parts.' })
     }

@@ -43,6 +43,8 @@ export interface SessionSnapshot {
   refusal: Refusal | null
   /** A passing problem worth telling (rate limited, a change too large); cleared on reconnect. */
   notice: string | null
+  /** Bumped when the server closed with 4205 (permissions changed): the page reloads its data. */
+  permissionsChanged: number
 }
 
 export class EditorSession {
@@ -59,6 +61,7 @@ export class EditorSession {
       outline: [],
       refusal: null,
       notice: null,
+      permissionsChanged: 0,
       ...initial,
     }
   }

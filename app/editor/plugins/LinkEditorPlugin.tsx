@@ -125,6 +125,14 @@ export function LinkEditorPlugin({ anchor }: { anchor: HTMLElement | null }) {
     if (mode.kind === 'edit') inputRef.current?.focus()
   }, [mode.kind])
 
+  // The popover is placed once per selection change; a resize reflows the text under it.
+  useEffect(() => {
+    if (mode.kind !== 'view') return
+    const close = () => setMode({ kind: 'closed' })
+    window.addEventListener('resize', close)
+    return () => window.removeEventListener('resize', close)
+  }, [mode.kind])
+
   const close = useCallback(() => {
     setMode({ kind: 'closed' })
     savedSelection.current = null
