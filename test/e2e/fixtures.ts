@@ -24,7 +24,7 @@ export function newAccount(label = 'Owner'): Account {
 /** Signs up through the real form in `page`. */
 export async function signUpThroughForm(page: Page, account: Account) {
   await page.goto('/signup')
-  await page.getByLabel('Name').fill(account.name)
+  await page.getByLabel('Name', { exact: true }).fill(account.name)
   await page.getByLabel('Email').fill(account.email)
   await page.getByLabel('Password').fill(account.password)
   await page.getByLabel('Workspace name').fill(account.workspace)
@@ -44,8 +44,8 @@ export async function ownerContext(browser: Browser, label = 'Owner') {
 /** The owner (signed in on `ownerPage`) creates an invite link with a role and function. */
 export async function createInviteLink(ownerPage: Page, role: 'owner' | 'editor' | 'commenter' | 'reader', fn = 'Sales') {
   await ownerPage.goto('/settings/members')
-  await ownerPage.getByLabel('Role').selectOption(role)
-  await ownerPage.getByLabel('Function').selectOption({ label: fn })
+  await ownerPage.getByLabel('Role', { exact: true }).selectOption(role)
+  await ownerPage.getByLabel('Function', { exact: true }).selectOption({ label: fn })
   await ownerPage.getByRole('button', { name: 'Create invite link' }).click()
   const link = ownerPage.getByTestId('invite-link')
   await expect(link).toBeVisible()
@@ -53,13 +53,19 @@ export async function createInviteLink(ownerPage: Page, role: 'owner' | 'editor'
 }
 
 /** A second person joins the owner's workspace through an invite link, in their own context. */
-export async function joinThroughInvite(browser: Browser, ownerPage: Page, role: 'owner' | 'editor' | 'commenter' | 'reader', label = 'Member', fn = 'Sales') {
+export async function joinThroughInvite(
+  browser: Browser,
+  ownerPage: Page,
+  role: 'owner' | 'editor' | 'commenter' | 'reader',
+  label = 'Member',
+  fn = 'Sales',
+) {
   const link = await createInviteLink(ownerPage, role, fn)
   const account = newAccount(label)
   const context: BrowserContext = await browser.newContext()
   const page = await context.newPage()
   await page.goto(link)
-  await page.getByLabel('Name').fill(account.name)
+  await page.getByLabel('Name', { exact: true }).fill(account.name)
   await page.getByLabel('Email').fill(account.email)
   await page.getByLabel('Password').fill(account.password)
   await page.getByRole('button', { name: /Join/ }).click()
@@ -79,3 +85,42 @@ export async function createNarrative(page: Page, title: string, template = 'Str
 }
 
 export const test = base
+
+/** Signs in through the real form (the page ends wherever the app sends it). */
+export async function signInThroughForm(page: Page, account: Pick<Account, 'email' | 'password'>, path = '/login') {
+  await page.goto(path)
+  await page.getByLabel('Email').fill(account.email)
+  await page.getByLabel('Password').fill(account.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+/** Signs out with the button in the shell and waits for the sign-in page. */
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page).toHaveURL(/\/login$/)
+}
+
+/** A person who is already signed in (in `page`) joins another workspace through an invite link. */
+export async function acceptInviteLink(page: Page, link: string) {
+  await page.goto(link)
+  await expect(page.getByText(/You are signed in as/)).toBeVisible()
+  await page.getByRole('button', { name: /^Join / }).click()
+  await expect(page).toHaveURL(/\/home$/)
+}
+
+/** Creates a narrative through the REST API as `account` (no UI involved) and returns its id. */
+export async function createNarrativeViaApi(
+  page: Page,
+  account: Pick<Account, 'email' | 'password' | 'workspace'>,
+  title: string,
+  template = 'strategy',
+) {
+  const tokenRes = await page.request.post('/api/v1/tokens', {
+    data: { email: account.email, password: account.password, workspace: account.workspace },
+  })
+  expect(tokenRes.status()).toBe(201)
+  const { token } = (await tokenRes.json()) as { token: string }
+  const res = await page.request.post('/api/v1/narratives', { data: { title, template }, headers: { Authorization: `Bearer ${token}` } })
+  expect(res.status()).toBe(201)
+  return ((await res.json()) as { id: string }).id
+}
