@@ -1,0 +1,474 @@
+/**
+ * Shared goal metrics (pure, no I/O): units and value rules, roll-ups by aggregation, target
+ * spreading, direction-aware attainment, health bands, series, commitments and CSV rows.
+ */
+import {
+  anchorDay,
+  countSubPeriods,
+  GRANULARITY_RANK,
+  periodFromKey,
+  periodKey,
+  periodLabel,
+  periodOf,
+  periodRange,
+  periodsBetween,
+  periodShortLabel,
+  type FiscalCalendar,
+  type Granularity,
+  type Period,
+} from './periods.ts'
+
+export const UNITS = ['count', 'currency', 'percent', 'ratio', 'days'] as const
+export type Unit = (typeof UNITS)[number]
+export const UNIT_LABELS: Record<Unit, string> = { count: 'Count', currency: 'Currency', percent: 'Percent', ratio: 'Ratio', days: 'Days' }
+
+export const DIRECTIONS = ['higher', 'lower'] as const
+export type Direction = (typeof DIRECTIONS)[number]
+export const DIRECTION_LABELS: Record<Direction, string> = { higher: 'Higher is better', lower: 'Lower is better' }
+
+export const INDICATOR_KINDS = ['leading', 'lagging'] as const
+export type IndicatorKind = (typeof INDICATOR_KINDS)[number]
+export const INDICATOR_LABELS: Record<IndicatorKind, string> = { leading: 'Leading', lagging: 'Lagging' }
+
+export const AGGREGATIONS = ['sum', 'average', 'last'] as const
+export type Aggregation = (typeof AGGREGATIONS)[number]
+export const AGGREGATION_LABELS: Record<Aggregation, string> = { sum: 'Sum', average: 'Average', last: 'Last value' }
+
+export const HEALTHS = ['on_track', 'behind', 'at_risk', 'unknown'] as const
+export type Health = (typeof HEALTHS)[number]
+export const HEALTH_LABELS: Record<Health, string> = { on_track: 'On track', behind: 'Behind', at_risk: 'At risk', unknown: 'No data' }
+
+export type ValueKind = 'actual' | 'target'
+
+/** Attainment at or above `onTrack` is on track; at or above `atRisk` behind; below it at risk. */
+export interface HealthThresholds {
+  onTrack: number
+  atRisk: number
+}
+export const DEFAULT_THRESHOLDS: HealthThresholds = { onTrack: 0.95, atRisk: 0.85 }
+
+/** Keys that would collide with pages and API paths under /metrics. */
+export const RESERVED_KEYS = ['import', 'funnel', 'settings', 'new', 'series', 'reviews']
+
+// ---------- Values ----------
+
+/** Why a value cannot be stored for a unit, or null. Percent is 0–100 (bounded); counts and days are not negative. */
+export function valueProblem(value: number, unit: Unit): string | null {
+  if (!Number.isFinite(value)) return 'must be a finite number'
+  if (Math.abs(value) > 1e15) return 'is too large'
+  if (unit === 'percent' && (value < 0 || value > 100)) return `${value} is not a percentage between 0 and 100`
+  if ((unit === 'count' || unit === 'days') && value < 0)
+    return `${value} is negative; a ${unit === 'days' ? 'number of days' : 'count'} cannot be`
+  if (unit === 'ratio' && value < 0) return `${value} is negative; a ratio cannot be`
+  return null
+}
+
+/**
+ * Reads a number the way people type it: "4,000,000", "$4.6M", "14%", "1.2k", "(250)". Returns
+ * null for anything that is not a finite number.
+ */
+export function parseNumber(input: string): number | null {
+  let text = input.trim().replace(/[\s\u00a0]/g, '')
+  if (!text) return null
+  let negative = false
+  if (/^\(.*\)$/.test(text)) {
+    negative = true
+    text = text.slice(1, -1)
+  }
+  text = text.replace(/^[$€£¥]|^[A-Z]{3}(?=[\d.-])/, '').replace(/%$/, '')
+  const suffix = /([kmb])$/i.exec(text)?.[1]?.toLowerCase()
+  if (suffix) text = text.slice(0, -1)
+  if (!/^-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$/.test(text) || text === '' || text === '-') return null
+  let n = Number(text.replace(/,/g, ''))
+  if (suffix) n *= { k: 1e3, m: 1e6, b: 1e9 }[suffix as 'k' | 'm' | 'b']
+  if (!Number.isFinite(n)) return null
+  return negative ? -n : n
+}
+
+/** Formats a value with its unit: "$4.6M", "1,240", "14.2%", "3.1×", "42 days". */
+export function formatValue(
+  value: number | null | undefined,
+  unit: Unit,
+  opts: { currency?: string | null; compact?: boolean; locale?: string } = {},
+): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—'
+  const locale = opts.locale ?? 'en-US'
+  const compact = opts.compact ?? false
+  switch (unit) {
+    case 'currency': {
+      const big = Math.abs(value) >= 10_000
+      return new Intl.NumberFormat(locale, {
+        style: 'currency',
+        currency: opts.currency ?? 'USD',
+        notation: compact && big ? 'compact' : 'standard',
+        maximumFractionDigits: compact && big ? 1 : Math.abs(value) < 100 ? 2 : 0,
+        minimumFractionDigits: 0,
+      }).format(value)
+    }
+    case 'percent':
+      return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value)}%`
+    case 'ratio':
+      return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value)}×`
+    case 'days':
+      return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value)} ${value === 1 ? 'day' : 'days'}`
+    case 'count':
+      return new Intl.NumberFormat(locale, {
+        notation: compact && Math.abs(value) >= 100_000 ? 'compact' : 'standard',
+        maximumFractionDigits: compact && Math.abs(value) >= 100_000 ? 1 : Number.isInteger(value) ? 0 : 1,
+      }).format(value)
+  }
+}
+
+/** A unit's short name for axis titles and column headers: "USD", "%", "days". */
+export function unitSuffix(unit: Unit, currency?: string | null): string {
+  return { count: 'count', currency: currency ?? 'USD', percent: '%', ratio: '×', days: 'days' }[unit]
+}
+
+// ---------- Aggregation, attainment, health ----------
+
+/** Combines values in time order: their sum, their mean, or the latest. Null for none. */
+export function aggregate(values: readonly number[], how: Aggregation): number | null {
+  if (values.length === 0) return null
+  if (how === 'last') return values[values.length - 1]!
+  const sum = values.reduce((a, b) => a + b, 0)
+  return how === 'sum' ? sum : sum / values.length
+}
+
+/** Splits a target over `parts` shorter periods: equal shares of a sum, the same level for an average or last value. */
+export function spreadTarget(value: number, how: Aggregation, parts: number): number[] {
+  if (parts <= 0) return []
+  return Array.from({ length: parts }, () => (how === 'sum' ? value / parts : value))
+}
+
+/**
+ * How far the actual is toward the target, 1 = exactly on target. Higher is better: actual ÷
+ * target. Lower is better: 2 − actual ÷ target (linear, so 10% over a cost target is 0.9), never
+ * below 0. Null when either is missing or the target is not positive.
+ */
+export function attainment(actual: number | null, target: number | null, direction: Direction): number | null {
+  if (actual === null || target === null || !(target > 0)) return null
+  const ratio = actual / target
+  return direction === 'higher' ? ratio : Math.max(0, 2 - ratio)
+}
+
+/** The health band of an attainment (null attainment: no data). */
+export function healthOf(att: number | null, t: HealthThresholds): Health {
+  if (att === null) return 'unknown'
+  if (att >= t.onTrack - 1e-9) return 'on_track'
+  if (att >= t.atRisk - 1e-9) return 'behind'
+  return 'at_risk'
+}
+
+/** Why thresholds are unusable, or null: 0 < at risk < on track ≤ 1.5. */
+export function thresholdsProblem(t: HealthThresholds): string | null {
+  if (!(t.atRisk > 0) || !(t.onTrack <= 1.5)) return 'Thresholds must be between 0% and 150%'
+  if (!(t.atRisk < t.onTrack)) return 'The at-risk threshold must be below the on-track threshold'
+  return null
+}
+
+/** The on-track band around a target: between the threshold and the target itself. */
+export function healthBand(target: number | null, direction: Direction, t: HealthThresholds): [number, number] | null {
+  if (target === null) return null
+  return direction === 'higher' ? [target * t.onTrack, target] : [target, target * (2 - t.onTrack)]
+}
+
+// ---------- Roll-ups and series ----------
+
+export interface StoredValue {
+  period: string
+  granularity: Granularity
+  value: number
+}
+
+export interface SeriesPoint {
+  period: string
+  label: string
+  short: string
+  actual: number | null
+  target: number | null
+  attainment: number | null
+  health: Health
+  /** False while only some of the shorter periods it is rolled up from have values. */
+  complete: boolean
+}
+
+interface Bucket {
+  /** Values in time order. */
+  values: { anchor: number; value: number }[]
+}
+
+/**
+ * Values indexed for fast roll-up: per granularity, the stored points bucketed into every
+ * longer period they count in (computed once per metric, then read per period).
+ */
+export class ValueIndex {
+  private direct = new Map<string, number>()
+  private byGranularity = new Map<Granularity, Map<string, Bucket>>()
+  private present = new Set<Granularity>()
+
+  constructor(
+    values: readonly StoredValue[],
+    private cal: FiscalCalendar,
+  ) {
+    for (const v of values) {
+      this.direct.set(v.period, v.value)
+      this.present.add(v.granularity)
+    }
+    const order = [...values]
+      .map((v) => ({ v, p: periodFromKey(v.period) }))
+      .map((x) => ({ ...x, anchor: anchorDay(x.p, cal) }))
+      .sort((a, b) => a.anchor - b.anchor)
+    for (const x of order) {
+      for (const g of ['month', 'quarter', 'year'] as const) {
+        if (GRANULARITY_RANK[g] <= GRANULARITY_RANK[x.v.granularity]) continue
+        const key = `${x.v.granularity}>${periodKey(periodOf(x.anchor, g, cal))}`
+        let buckets = this.byGranularity.get(g)
+        if (!buckets) this.byGranularity.set(g, (buckets = new Map()))
+        let b = buckets.get(key)
+        if (!b) buckets.set(key, (b = { values: [] }))
+        b.values.push({ anchor: x.anchor, value: x.v.value })
+      }
+    }
+  }
+
+  get isEmpty() {
+    return this.direct.size === 0
+  }
+
+  /** The value of `p`: stored for it, else rolled up from the finest shorter granularity that has values in it. */
+  valueOf(p: Period, how: Aggregation): { value: number; covered: number; total: number } | null {
+    const key = periodKey(p)
+    const own = this.direct.get(key)
+    if (own !== undefined) return { value: own, covered: 1, total: 1 }
+    for (const sub of ['week', 'month', 'quarter'] as const) {
+      if (GRANULARITY_RANK[sub] >= GRANULARITY_RANK[p.granularity] || !this.present.has(sub)) continue
+      const b = this.byGranularity.get(p.granularity)?.get(`${sub}>${key}`)
+      if (!b || b.values.length === 0) continue
+      const value = aggregate(
+        b.values.map((x) => x.value),
+        how,
+      )!
+      return { value, covered: b.values.length, total: Math.max(b.values.length, countSubPeriods(p, sub, this.cal)) }
+    }
+    return null
+  }
+
+  /** A target for `p` spread down from the nearest longer period that has one. */
+  spreadFor(p: Period, how: Aggregation): number | null {
+    const anchor = anchorDay(p, this.cal)
+    for (const g of ['month', 'quarter', 'year'] as const) {
+      if (GRANULARITY_RANK[g] <= GRANULARITY_RANK[p.granularity] || !this.present.has(g)) continue
+      const parent = periodOf(anchor, g, this.cal)
+      const v = this.direct.get(periodKey(parent))
+      if (v === undefined) continue
+      return how === 'sum' ? v / Math.max(1, countSubPeriods(parent, p.granularity, this.cal)) : v
+    }
+    return null
+  }
+}
+
+export interface SeriesInput {
+  actuals: readonly StoredValue[] | ValueIndex
+  targets: readonly StoredValue[] | ValueIndex
+  aggregation: Aggregation
+  direction: Direction
+  thresholds: HealthThresholds
+  calendar: FiscalCalendar
+  granularity: Granularity
+  from: Period
+  to: Period
+}
+
+/**
+ * Actual against target per period. Targets are stored for the period, rolled up from shorter
+ * ones, or spread from a longer one. A period rolled up from only some of its shorter periods is
+ * incomplete; a summed one is then compared with the same share of its target (to date).
+ */
+export function buildSeries(input: SeriesInput): SeriesPoint[] {
+  const actuals = input.actuals instanceof ValueIndex ? input.actuals : new ValueIndex(input.actuals, input.calendar)
+  const targets = input.targets instanceof ValueIndex ? input.targets : new ValueIndex(input.targets, input.calendar)
+  return periodsBetween(input.from, input.to, input.calendar).map((p) => {
+    const a = actuals.valueOf(p, input.aggregation)
+    const t = targets.valueOf(p, input.aggregation)
+    const target = t
+      ? t.value * (input.aggregation === 'sum' && t.covered < t.total ? t.total / t.covered : 1)
+      : targets.spreadFor(p, input.aggregation)
+    const complete = !a || a.covered >= a.total
+    const comparable = target === null ? null : input.aggregation === 'sum' && a && !complete ? (target * a.covered) / a.total : target
+    const att = attainment(a?.value ?? null, comparable, input.direction)
+    return {
+      period: periodKey(p),
+      label: periodLabel(p),
+      short: periodShortLabel(p),
+      actual: a?.value ?? null,
+      target,
+      attainment: att,
+      health: healthOf(att, input.thresholds),
+      complete,
+    }
+  })
+}
+
+/** The latest point with an actual (complete ones preferred), for "where does it stand". */
+export function latestPoint(series: readonly SeriesPoint[]): SeriesPoint | null {
+  let partial: SeriesPoint | null = null
+  for (let i = series.length - 1; i >= 0; i--) {
+    const p = series[i]!
+    if (p.actual === null) continue
+    if (p.complete) return p
+    partial ??= p
+  }
+  return partial
+}
+
+/** The change from the previous point with an actual to the latest, absolute and relative. */
+export function changeOf(series: readonly SeriesPoint[]): { from: number; to: number; delta: number; relative: number | null } | null {
+  const withActual = series.filter((p) => p.actual !== null)
+  if (withActual.length < 2) return null
+  const to = withActual[withActual.length - 1]!.actual!
+  const from = withActual[withActual.length - 2]!.actual!
+  return { from, to, delta: to - from, relative: from === 0 ? null : (to - from) / Math.abs(from) }
+}
+
+/** Whether a change is good news for the metric's direction. */
+export function isImprovement(delta: number, direction: Direction): boolean {
+  return direction === 'higher' ? delta > 0 : delta < 0
+}
+
+// ---------- Commitments ----------
+
+export interface CommitmentProgress {
+  /** Share of the way from baseline to target (0 = at baseline, 1 = target reached). */
+  progress: number | null
+  /** Share of the time from commitment to due date that has passed. */
+  elapsed: number
+  health: Health
+}
+
+/**
+ * Progress of a commitment: how far the metric moved from baseline toward target, compared with
+ * how much of the time has passed (a straight line from start to due date is "on plan").
+ */
+export function commitmentProgress(
+  c: { baseline: number; target: number; current: number | null; startDay: number; dueDay: number; todayDay: number },
+  t: HealthThresholds,
+): CommitmentProgress {
+  const span = Math.max(1, c.dueDay - c.startDay)
+  const elapsed = Math.min(1, Math.max(0, (c.todayDay - c.startDay) / span))
+  if (c.current === null || c.target === c.baseline) return { progress: null, elapsed, health: 'unknown' }
+  const progress = (c.current - c.baseline) / (c.target - c.baseline)
+  if (elapsed === 0) return { progress, elapsed, health: progress >= 0 ? 'on_track' : 'behind' }
+  // A little slack early on: at 10% of the time nobody is at risk for being 5 points short.
+  const expected = Math.max(elapsed, 0.0001)
+  const ratio = progress / expected
+  return { progress, elapsed, health: healthOf(Math.max(0, ratio + (1 - elapsed) * 0.1), t) }
+}
+
+/** A narrative whose commitments cite only lagging metrics needs a leading indicator. */
+export function needsLeadingIndicator(commitments: readonly { kind: IndicatorKind }[]): boolean {
+  return commitments.length > 0 && commitments.every((c) => c.kind === 'lagging')
+}
+
+// ---------- Funnels ----------
+
+export interface FunnelStep {
+  key: string
+  name: string
+  value: number | null
+  /** Conversion from the previous step (0–1), null for the first or when unknown. */
+  conversion: number | null
+}
+
+/** Steps in order with the conversion rate between each step and the one before it. */
+export function funnel(steps: readonly { key: string; name: string; value: number | null }[]): FunnelStep[] {
+  return steps.map((s, i) => {
+    const prev = i > 0 ? steps[i - 1]!.value : null
+    return { ...s, conversion: prev && s.value !== null && prev > 0 ? s.value / prev : null }
+  })
+}
+
+// ---------- CSV ----------
+
+export interface CsvRecord {
+  /** 1-based line number in the file where the record starts. */
+  line: number
+  cells: string[]
+}
+
+/** RFC 4180 CSV (quotes, doubled quotes, CRLF or LF, a leading BOM); throws on an unclosed quote. */
+export function parseCsv(text: string): CsvRecord[] {
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  const out: CsvRecord[] = []
+  let cells: string[] = []
+  let cell = ''
+  let quoted = false
+  let line = 1
+  let start = 1
+  let i = 0
+  const delimiter = detectDelimiter(src)
+  const endRecord = () => {
+    cells.push(cell)
+    if (!(cells.length === 1 && cells[0]!.trim() === '')) out.push({ line: start, cells })
+    cells = []
+    cell = ''
+  }
+  while (i < src.length) {
+    const ch = src[i]!
+    if (quoted) {
+      if (ch === '"') {
+        if (src[i + 1] === '"') {
+          cell += '"'
+          i += 2
+          continue
+        }
+        quoted = false
+      } else {
+        if (ch === '\n') line++
+        cell += ch
+      }
+      i++
+      continue
+    }
+    if (ch === '"' && cell.trim() === '') {
+      quoted = true
+      cell = ''
+    } else if (ch === delimiter) {
+      cells.push(cell)
+      cell = ''
+    } else if (ch === '\n' || ch === '\r') {
+      endRecord()
+      if (ch === '\r' && src[i + 1] === '\n') i++
+      line++
+      start = line
+    } else cell += ch
+    i++
+  }
+  if (quoted) throw new CsvSyntaxError(`Line ${start}: a quoted value is never closed`, start)
+  if (cell !== '' || cells.length) endRecord()
+  return out
+}
+
+function detectDelimiter(text: string): ',' | ';' | '\t' {
+  const first = text.slice(0, text.search(/\r?\n|$/))
+  const counts = { ',': first.split(',').length, ';': first.split(';').length, '\t': first.split('\t').length }
+  return (Object.entries(counts).sort((a, b) => b[1] - a[1])[0]![0] as ',' | ';' | '\t') ?? ','
+}
+
+export class CsvSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message)
+  }
+}
+
+/** Every period between two days at a granularity, as keys (for charts' x axes). */
+export function periodKeysCovering(startDay: number, endDay: number, g: Granularity, cal: FiscalCalendar): string[] {
+  return periodsBetween(periodOf(startDay, g, cal), periodOf(endDay, g, cal), cal).map(periodKey)
+}
+
+/** The days a period key covers in a calendar (for storage: quarter and year keys depend on the fiscal start). */
+export function rangeOfKey(key: string, cal: FiscalCalendar) {
+  return periodRange(periodFromKey(key), cal)
+}
