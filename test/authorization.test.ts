@@ -286,7 +286,7 @@ describe('the walk covers every route', () => {
   it('every file in app/routes has an entry (add one when you add a route)', () => {
     expect(
       routeFiles.filter((f) => !(f in ROUTES)),
-      'route files without expectations',
+      'route files without expectations: add them to ROUTES in test/authorization.test.ts',
     ).toEqual([])
     expect(
       Object.keys(ROUTES).filter((f) => !routeFiles.includes(f)),
