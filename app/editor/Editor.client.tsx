@@ -99,7 +99,9 @@ export default function Editor({ narrativeId, user, editable, session }: EditorP
                 aria-multiline
                 aria-readonly={!editable || undefined}
                 aria-placeholder="Start writing your narrative…"
-                placeholder={(isEditable) => (synced && isEditable ? <div className="editor-placeholder">Start writing your narrative…</div> : null)}
+                placeholder={(isEditable) =>
+                  synced && isEditable ? <div className="editor-placeholder">Start writing your narrative…</div> : null
+                }
               />
             }
             ErrorBoundary={LexicalErrorBoundary}
@@ -154,6 +156,8 @@ function useProviderCleanup(providers: Set<Provider>) {
     return () => {
       mounts.current--
       setTimeout(() => {
+        // Deliberately the live value: a remount in between means the editor is still in use.
+        // eslint-disable-next-line react-hooks/exhaustive-deps
         if (mounts.current > 0) return
         for (const provider of providers) (provider as unknown as { destroy(): void }).destroy()
         providers.clear()

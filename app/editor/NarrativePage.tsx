@@ -145,7 +145,11 @@ function NarrativeLayout({ data }: { data: NarrativePageData }) {
           {!can.edit ? (
             <div className="doc-banner calm" role="note">
               <Eye size={18} aria-hidden />
-              <p>{can.comment ? 'You can read and comment; only editors change the text.' : 'You can read this narrative; only editors change the text.'}</p>
+              <p>
+                {can.comment
+                  ? 'You can read and comment; only editors change the text.'
+                  : 'You can read this narrative; only editors change the text.'}
+              </p>
             </div>
           ) : null}
           <article className="doc-page" aria-label={narrative.title}>
@@ -197,7 +201,7 @@ function NarrativeTitle({ id, title, canRename }: { id: string; title: string; c
   }, [title])
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.errors?.title?.[0] : undefined
 
-  if (!canRename) return <h1 className="narrative-title">{title}</h1>
+  if (!canRename) return <h1 className="doc-title">{title}</h1>
 
   const save = () => {
     const next = draft.trim()
@@ -215,14 +219,14 @@ function NarrativeTitle({ id, title, canRename }: { id: string; title: string; c
     }
   }
   return (
-    <div className="narrative-title-field">
-      <h1 className="narrative-title">
+    <div className="doc-title-field">
+      <h1 className="doc-title">
         <input
-          className="narrative-title-input"
+          className="doc-title-input"
           value={draft}
           aria-label="Narrative title"
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? 'narrative-title-error' : undefined}
+          aria-describedby={error ? 'doc-title-error' : undefined}
           maxLength={200}
           onChange={(event) => setDraft(event.target.value)}
           onBlur={save}
@@ -230,7 +234,7 @@ function NarrativeTitle({ id, title, canRename }: { id: string; title: string; c
         />
       </h1>
       {error ? (
-        <p id="narrative-title-error" className="field-error" role="alert">
+        <p id="doc-title-error" className="field-error" role="alert">
           {error}
         </p>
       ) : null}
@@ -268,15 +272,21 @@ function PresenceList() {
   const shown = peers.slice(0, 5)
   const hidden = peers.length - shown.length
   return (
-    <ul className="presence" aria-label={`In this narrative now: ${peers.length} ${peers.length === 1 ? 'person' : 'people'}`}>
+    <ul className="doc-presence" aria-label={`In this narrative now: ${peers.length} ${peers.length === 1 ? 'person' : 'people'}`}>
       {shown.map((peer) => (
-        <li key={peer.userId} className="presence-person" data-user-id={peer.userId}>
+        <li key={peer.userId} className="doc-presence-person" data-user-id={peer.userId}>
           <Avatar id={peer.userId} name={peer.name} title={peer.isSelf ? `${peer.name} (you)` : peer.name} />
           <span className="visually-hidden">{peer.isSelf ? `${peer.name} (you)` : peer.name}</span>
         </li>
       ))}
       {hidden > 0 ? (
-        <li className="presence-more" title={peers.slice(5).map((p) => p.name).join(', ')}>
+        <li
+          className="doc-presence-more"
+          title={peers
+            .slice(5)
+            .map((p) => p.name)
+            .join(', ')}
+        >
           +{hidden}
         </li>
       ) : null}

@@ -57,7 +57,7 @@ test('two editors in separate browsers see each other’s text and named cursors
   // Each sees the other's caret, labelled with their name, and both avatars.
   await expect(owner.page.locator('.collab-name', { hasText: editor.account.name })).toBeVisible()
   await expect(editor.page.locator('.collab-name', { hasText: owner.account.name })).toBeVisible()
-  await expect(owner.page.locator('.presence-person')).toHaveCount(2)
+  await expect(owner.page.locator('.doc-presence-person')).toHaveCount(2)
 
   // Durable: the server acknowledged both people's edits.
   await expect(owner.page.locator('[data-save]')).toHaveText('All changes saved')
@@ -170,7 +170,10 @@ test('a session that ends while the page is open says so and links to sign-in', 
   await owner.context.setOffline(false)
   const alert = page.getByRole('alert').filter({ hasText: 'Signed out — sign in again' })
   await expect(alert).toBeVisible()
-  await expect(alert.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', new RegExp(`^/login\\?redirectTo=%2Fnarratives%2F${id}$`))
+  await expect(alert.getByRole('link', { name: 'Sign in' })).toHaveAttribute(
+    'href',
+    new RegExp(`^/login\\?redirectTo=%2Fnarratives%2F${id}$`),
+  )
   await expect(page.locator('[data-connection]')).toHaveText('Disconnected')
   await expect(text).toContainText('Kept on the page.')
   await page.screenshot({ path: `${SHOTS}/editor-signed-out.png` })

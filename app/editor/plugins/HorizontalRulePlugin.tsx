@@ -82,7 +82,14 @@ export function HorizontalRulePlugin() {
         if (ruleKeys.size === 0) return
         editorState.read(() => {
           const selection = $getSelection()
-          const selected = new Set($isNodeSelection(selection) ? selection.getNodes().filter($isHorizontalRuleNode).map((n) => n.getKey()) : [])
+          const selected = new Set(
+            $isNodeSelection(selection)
+              ? selection
+                  .getNodes()
+                  .filter($isHorizontalRuleNode)
+                  .map((n) => n.getKey())
+              : [],
+          )
           for (const key of ruleKeys) editor.getElementByKey(key)?.classList.toggle('doc-hr-selected', selected.has(key))
         })
       }),

@@ -103,7 +103,9 @@ export function LinkEditorPlugin({ anchor }: { anchor: HTMLElement | null }) {
           setError(null)
           setMode({ kind: 'edit', url, linkKey: link?.getKey() ?? null })
           const domRange = window.getSelection()?.rangeCount ? window.getSelection()!.getRangeAt(0) : null
-          const rect = link ? (editor.getElementByKey(link.getKey())?.getBoundingClientRect() ?? null) : (domRange?.getBoundingClientRect() ?? null)
+          const rect = link
+            ? (editor.getElementByKey(link.getKey())?.getBoundingClientRect() ?? null)
+            : (domRange?.getBoundingClientRect() ?? null)
           positionAt(rect)
           return true
         },
@@ -202,7 +204,12 @@ export function LinkEditorPlugin({ anchor }: { anchor: HTMLElement | null }) {
           </a>
           {editor.isEditable() ? (
             <>
-              <button type="button" className="icon-button" aria-label="Edit link" onClick={() => editor.dispatchCommand(OPEN_LINK_EDITOR_COMMAND, undefined)}>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label="Edit link"
+                onClick={() => editor.dispatchCommand(OPEN_LINK_EDITOR_COMMAND, undefined)}
+              >
                 <Pencil size={14} aria-hidden />
               </button>
               <button type="button" className="icon-button" aria-label="Remove link" onClick={remove}>

@@ -20,7 +20,9 @@ export function OutlinePlugin({ session }: { session: EditorSession }) {
           .filter($isHeadingNode)
           .map((heading) => ({ key: heading.getKey(), level: Number(heading.getTag().slice(1)), text: heading.getTextContent().trim() })),
       )
-      const same = outline.length === previous.length && outline.every((e, i) => e.key === previous[i]?.key && e.text === previous[i]?.text && e.level === previous[i]?.level)
+      const same =
+        outline.length === previous.length &&
+        outline.every((e, i) => e.key === previous[i]?.key && e.text === previous[i]?.text && e.level === previous[i]?.level)
       if (same) return
       previous = outline
       session.update({ outline })

@@ -123,11 +123,32 @@ export function ToolbarPlugin() {
 
   const groups: Tool[][] = [
     [
-      { id: 'undo', label: 'Undo', shortcut: keys('Mod+Z'), icon: Undo2, disabled: !state.canUndo, run: () => editor.dispatchCommand(UNDO_COMMAND, undefined) },
-      { id: 'redo', label: 'Redo', shortcut: keys('Mod+Shift+Z'), icon: Redo2, disabled: !state.canRedo, run: () => editor.dispatchCommand(REDO_COMMAND, undefined) },
+      {
+        id: 'undo',
+        label: 'Undo',
+        shortcut: keys('Mod+Z'),
+        icon: Undo2,
+        disabled: !state.canUndo,
+        run: () => editor.dispatchCommand(UNDO_COMMAND, undefined),
+      },
+      {
+        id: 'redo',
+        label: 'Redo',
+        shortcut: keys('Mod+Shift+Z'),
+        icon: Redo2,
+        disabled: !state.canRedo,
+        run: () => editor.dispatchCommand(REDO_COMMAND, undefined),
+      },
     ],
     [
-      { id: 'paragraph', label: 'Body text', shortcut: keys('Mod+Alt+0'), icon: Pilcrow, pressed: state.block === 'paragraph', run: () => block('paragraph') },
+      {
+        id: 'paragraph',
+        label: 'Body text',
+        shortcut: keys('Mod+Alt+0'),
+        icon: Pilcrow,
+        pressed: state.block === 'paragraph',
+        run: () => block('paragraph'),
+      },
       { id: 'h1', label: 'Heading 1', shortcut: keys('Mod+Alt+1'), icon: Heading1, pressed: state.block === 'h1', run: () => block('h1') },
       { id: 'h2', label: 'Heading 2', shortcut: keys('Mod+Alt+2'), icon: Heading2, pressed: state.block === 'h2', run: () => block('h2') },
       { id: 'h3', label: 'Heading 3', shortcut: keys('Mod+Alt+3'), icon: Heading3, pressed: state.block === 'h3', run: () => block('h3') },
@@ -135,8 +156,22 @@ export function ToolbarPlugin() {
     [
       { id: 'bold', label: 'Bold', shortcut: keys('Mod+B'), icon: Bold, pressed: state.formats.bold, run: () => format('bold') },
       { id: 'italic', label: 'Italic', shortcut: keys('Mod+I'), icon: Italic, pressed: state.formats.italic, run: () => format('italic') },
-      { id: 'underline', label: 'Underline', shortcut: keys('Mod+U'), icon: Underline, pressed: state.formats.underline, run: () => format('underline') },
-      { id: 'strikethrough', label: 'Strikethrough', shortcut: keys('Mod+Shift+X'), icon: Strikethrough, pressed: state.formats.strikethrough, run: () => format('strikethrough') },
+      {
+        id: 'underline',
+        label: 'Underline',
+        shortcut: keys('Mod+U'),
+        icon: Underline,
+        pressed: state.formats.underline,
+        run: () => format('underline'),
+      },
+      {
+        id: 'strikethrough',
+        label: 'Strikethrough',
+        shortcut: keys('Mod+Shift+X'),
+        icon: Strikethrough,
+        pressed: state.formats.strikethrough,
+        run: () => format('strikethrough'),
+      },
     ],
     [
       { id: 'bullet', label: 'Bulleted list', icon: List, pressed: state.block === 'bullet', run: () => block('bullet') },
@@ -145,12 +180,20 @@ export function ToolbarPlugin() {
       { id: 'quote', label: 'Quote', icon: Quote, pressed: state.block === 'quote', run: () => block('quote') },
     ],
     [
-      { id: 'link', label: 'Link', shortcut: keys('Mod+K'), icon: Link, pressed: state.isLink, run: () => editor.dispatchCommand(OPEN_LINK_EDITOR_COMMAND, undefined) },
+      {
+        id: 'link',
+        label: 'Link',
+        shortcut: keys('Mod+K'),
+        icon: Link,
+        pressed: state.isLink,
+        run: () => editor.dispatchCommand(OPEN_LINK_EDITOR_COMMAND, undefined),
+      },
       {
         id: 'table',
         label: 'Insert table',
         icon: Table,
-        run: () => editor.dispatchCommand(INSERT_TABLE_COMMAND, { rows: '3', columns: '3', includeHeaders: { rows: true, columns: false } }),
+        run: () =>
+          editor.dispatchCommand(INSERT_TABLE_COMMAND, { rows: '3', columns: '3', includeHeaders: { rows: true, columns: false } }),
       },
       { id: 'hr', label: 'Insert divider', icon: Minus, run: () => editor.dispatchCommand(INSERT_HORIZONTAL_RULE_COMMAND, undefined) },
     ],
@@ -161,7 +204,14 @@ export function ToolbarPlugin() {
   let index = 0
   return (
     <Tooltip.Provider delayDuration={500} skipDelayDuration={200}>
-      <div className="editor-toolbar" role="toolbar" aria-label="Formatting" aria-orientation="horizontal" ref={toolbarRef} onKeyDown={onKeyDown}>
+      <div
+        className="editor-toolbar"
+        role="toolbar"
+        aria-label="Formatting"
+        aria-orientation="horizontal"
+        ref={toolbarRef}
+        onKeyDown={onKeyDown}
+      >
         {groups.map((group, g) => (
           <Fragment key={g}>
             {g > 0 ? <span className="toolbar-sep" role="separator" aria-orientation="vertical" /> : null}
@@ -216,11 +266,15 @@ function useRovingFocus() {
     const current = buttons.indexOf(document.activeElement as HTMLButtonElement)
     if (current < 0) return
     const next =
-      event.key === 'ArrowRight' ? (current + 1) % buttons.length
-      : event.key === 'ArrowLeft' ? (current - 1 + buttons.length) % buttons.length
-      : event.key === 'Home' ? 0
-      : event.key === 'End' ? buttons.length - 1
-      : null
+      event.key === 'ArrowRight'
+        ? (current + 1) % buttons.length
+        : event.key === 'ArrowLeft'
+          ? (current - 1 + buttons.length) % buttons.length
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? buttons.length - 1
+              : null
     if (next === null) return
     event.preventDefault()
     setTabStop(next)
