@@ -82,7 +82,7 @@ function NarrativeLayout({ data }: { data: NarrativePageData }) {
   useRevalidateOnPermissionChange()
 
   return (
-    <div className={`narrative panel-${panelMode}`}>
+    <div className={`narrative-page panel-${panelMode}`}>
       <header className="narrative-header">
         <div className="narrative-heading">
           <nav aria-label="Breadcrumb" className="narrative-crumbs">
