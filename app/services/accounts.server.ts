@@ -35,10 +35,7 @@ export async function createUser(db: Db, args: { name: string; email: string; pa
 }
 
 /** Creates a workspace with `userId` as its first member. */
-export async function createWorkspace(
-  db: Db,
-  args: { name: string; userId: string; role?: Role; function?: MemberFunction },
-) {
+export async function createWorkspace(db: Db, args: { name: string; userId: string; role?: Role; function?: MemberFunction }) {
   const workspace = await workspaces.insertWorkspace(db, args.name)
   await workspaces.upsertMembership(db, {
     workspaceId: workspace.id,
@@ -81,11 +78,17 @@ export async function verifyCredentials(args: { email: string; password: string;
   const sql = getSql()
   const accountKey = `email:${args.email}`
   const addressKey = `ip:${args.ip}`
-  const [accountFailures, addressFailures] = await Promise.all([
+  // The attempt is recorded as a failure before the counts are read (and taken back on success or
+  // refusal), so parallel guesses see each other: counting first let any number through at once.
+  await failures.recordFailure(sql, [accountKey, addressKey])
+  const [withThisAccount, withThisAddress] = await Promise.all([
     failures.countRecentFailures(sql, [accountKey], WINDOW_MINUTES),
     failures.countRecentFailures(sql, [addressKey], WINDOW_MINUTES),
   ])
+  const accountFailures = withThisAccount - 1
+  const addressFailures = withThisAddress - 1
   if (accountFailures >= MAX_FAILURES_PER_ACCOUNT || addressFailures >= MAX_FAILURES_PER_ADDRESS) {
+    await failures.forgetLatestAttempt(sql, [accountKey, addressKey])
     throw tooManyRequests(
       `Too many failed sign-in attempts. Wait ${WINDOW_MINUTES} minutes and try again, or ask an owner to help.`,
       WINDOW_MINUTES * 60,
@@ -97,11 +100,9 @@ export async function verifyCredentials(args: { email: string; password: string;
 
   const user = await users.getUserCredentials(sql, args.email)
   const ok = await verifyPassword(args.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH)
-  if (!user || !ok) {
-    await failures.recordFailure(sql, [accountKey, addressKey])
-    throw invalid('Email or password is incorrect', { password: ['Email or password is incorrect'] })
-  }
+  if (!user || !ok) throw invalid('Email or password is incorrect', { password: ['Email or password is incorrect'] })
   await failures.clearFailures(sql, accountKey)
+  await failures.forgetLatestAttempt(sql, [addressKey])
   return { id: user.id, email: user.email, name: user.name }
 }
 

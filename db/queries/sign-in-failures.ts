@@ -13,6 +13,12 @@ export async function recordFailure(db: Db, keys: string[]) {
   await db`insert into sign_in_failures ${db(keys.map((key) => ({ key })))}`
 }
 
+/** Takes back the newest attempt recorded under each of `keys` (one row per key). */
+export async function forgetLatestAttempt(db: Db, keys: string[]) {
+  await db`delete from sign_in_failures where ctid in (
+    select distinct on (key) ctid from sign_in_failures where key in ${db(keys)} order by key, failed_at desc)`
+}
+
 export async function clearFailures(db: Db, key: string) {
   await db`delete from sign_in_failures where key = ${key}`
 }
