@@ -134,6 +134,20 @@ describe('throttling', () => {
     await expect(verifyCredentials({ email: other.email, password: PASSWORD, ip: `ip-${uniq()}` })).resolves.toMatchObject({ id: other.id })
   })
 
+  it('parallel guesses cannot get past the limit (each attempt counts before its password is checked)', async () => {
+    const { owner } = await buildOwner()
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 30 }, () => verifyCredentials({ email: owner.email, password: 'wrong guess', ip: `ip-${uniq()}` })),
+    )
+    const statuses = attempts.map((r) => (r.status === 'rejected' ? (r.reason as AppError).status : 200))
+    // At most 10 guesses were checked; the rest were refused before their password was looked at.
+    expect(statuses.filter((s) => s === 400).length).toBeLessThanOrEqual(10)
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20)
+    expect(statuses.every((s) => s === 400 || s === 429)).toBe(true)
+    const [row] = await sql`select count(*)::int as n from sign_in_failures where key = ${`email:${owner.email}`}`
+    expect(row!.n).toBeLessThanOrEqual(10)
+  })
+
   it('slows a guesser after 3 failures', async () => {
     const { owner } = await buildOwner()
     for (let i = 0; i < 6; i++) await recordFailure(sql, [`email:${owner.email}`])
