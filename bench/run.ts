@@ -27,30 +27,28 @@ const want = (s: string) => only.includes(s)
 const CONFIG = quick
   ? {
       fanout: [
-        { docs: 1, writers: 2 },
-        { docs: 1, writers: 10 },
-        { docs: 1, writers: 50 },
-        { docs: 40, writers: 5 },
+        { docs: 1, writers: 2, rate: 5 },
+        { docs: 1, writers: 10, rate: 5 },
+        { docs: 1, writers: 50, rate: 5 },
+        { docs: 40, writers: 5, rate: 2 },
       ],
-      rate: 5,
       fanoutMs: 4000,
       warmupMs: 1000,
-      throughput: { docs: 40, writers: 2, rate: 80, ms: 4000 },
+      throughput: { docs: 120, writers: 2, rate: 50, ms: 4000 },
       b4Edits: 60_000,
       memoryDocs: 3,
       unloadWaitMs: 0,
     }
   : {
       fanout: [
-        { docs: 1, writers: 2 },
-        { docs: 1, writers: 10 },
-        { docs: 1, writers: 50 },
-        { docs: 200, writers: 5 },
+        { docs: 1, writers: 2, rate: 5 },
+        { docs: 1, writers: 10, rate: 5 },
+        { docs: 1, writers: 50, rate: 5 },
+        { docs: 200, writers: 5, rate: 2 },
       ],
-      rate: 5,
       fanoutMs: 20000,
       warmupMs: 2000,
-      throughput: { docs: 80, writers: 2, rate: 80, ms: 15000 },
+      throughput: { docs: 120, writers: 2, rate: 50, ms: 15000 },
       b4Edits: Infinity,
       memoryDocs: 20,
       unloadWaitMs: 60000,
@@ -71,6 +69,9 @@ interface Side {
 type Row = [section: string, metric: string, accord: string, reference: string, ratio: string, target: string]
 const rows: Row[] = []
 const notes: string[] = []
+/** 1-minute load average when each part started: the machine is shared (other engineers' tests). */
+const loads: string[] = []
+const markLoad = (what: string) => loads.push(`${what} ${os.loadavg()[0]!.toFixed(1)}`)
 const ratio = (a: number | null | undefined, r: number | null | undefined) =>
   a === null || a === undefined || r === null || r === undefined || !Number.isFinite(a) || !Number.isFinite(r) || r === 0 ? '—' : `${(a / r).toFixed(2)}×`
 const row = (section: string, metric: string, a: number | null, r: number | null, target = '', digits = 1, showRatio = true) =>
@@ -110,6 +111,7 @@ async function main() {
         const label = f.docs === 1 ? `${f.writers} writers, 1 doc` : `${f.docs} docs × ${f.writers} writers`
         const rooms = await createNarratives(accord.port, account.token, f.docs, `Fan-out ${label}`)
         const results: Record<string, LoadResult> = {}
+        markLoad(`fan-out ${label}`)
         for (const side of [R, A]) {
           log(`fan-out ${label} on ${side.target.kind}…`)
           results[side.target.kind] = await runLoad({
@@ -117,13 +119,13 @@ async function main() {
             target: side.target,
             rooms,
             writersPerDoc: f.writers,
-            ratePerWriter: CONFIG.rate,
+            ratePerWriter: f.rate,
             durationMs: CONFIG.fanoutMs,
             warmupMs: CONFIG.warmupMs,
           })
           log(JSON.stringify(results[side.target.kind]))
         }
-        reportLoad(`Fan-out ${label} (${CONFIG.rate} keys/s each)`, results.accord!, results.reference!, true)
+        reportLoad(`Fan-out ${label} (${f.rate} keys/s each)`, results.accord!, results.reference!, true)
       }
     }
 
@@ -131,6 +133,7 @@ async function main() {
       const t = CONFIG.throughput
       const rooms = await createNarratives(accord.port, account.token, t.docs, 'Throughput')
       const results: Record<string, LoadResult> = {}
+      markLoad('throughput')
       for (const side of [R, A]) {
         log(`throughput ${t.docs} docs × ${t.writers} writers × ${t.rate}/s on ${side.target.kind}…`)
         results[side.target.kind] = await runLoad({
@@ -178,6 +181,10 @@ function reportLoad(section: string, a: LoadResult, r: LoadResult, withCounts: b
   row(section, 'Accord: keystroke → MESSAGE_SAVED p50 / p99 (ms)', null, null, '', 1, false)
   rows[rows.length - 1]![2] = `${fmt(a.commit?.p50)} / ${fmt(a.commit?.p99)}`
   row(section, 'server CPU (ms per s)', a.serverCpuPerSec, r.serverCpuPerSec, '', 0)
+  row(section, 'PostgreSQL CPU, all backends (ms per s)', a.postgresCpuPerSec, r.postgresCpuPerSec, '', 0, false)
+  row(section, 'server event-loop delay p99 / max (ms)', null, null, '', 0, false)
+  rows[rows.length - 1]![2] = `${fmt(a.serverLoopP99, 0)} / ${fmt(a.serverLoopMax, 0)}`
+  rows[rows.length - 1]![3] = `${fmt(r.serverLoopP99, 0)} / ${fmt(r.serverLoopMax, 0)}`
   if (withCounts) row(section, 'keystrokes measured', a.sent, r.sent, '', 0, false)
   const problems = [
     a.incomplete ? `Accord: ${a.incomplete} keystrokes not seen by every peer` : '',
@@ -185,13 +192,16 @@ function reportLoad(section: string, a: LoadResult, r: LoadResult, withCounts: b
     a.unacked ? `Accord: ${a.unacked} updates never acknowledged (MESSAGE_SAVED)` : '',
     a.closes ? `Accord: ${a.closes} sockets closed by the server` : '',
     r.closes ? `reference: ${r.closes} sockets closed by the server` : '',
-    a.benchLoopP99 > 20 || r.benchLoopP99 > 20 ? `bench event-loop delay p99 ${fmt(a.benchLoopP99)} ms (Accord run) / ${fmt(r.benchLoopP99)} ms (reference run): the load generator shares the 2 cores` : '',
+    a.benchLoopP99 > 20 || r.benchLoopP99 > 20
+      ? `bench (load generator) event-loop delay p99/max ${fmt(a.benchLoopP99, 0)}/${fmt(a.benchLoopMax, 0)} ms during the Accord run, ${fmt(r.benchLoopP99, 0)}/${fmt(r.benchLoopMax, 0)} ms during the reference run: it shares the 2 cores`
+      : '',
   ].filter(Boolean)
   for (const p of problems) notes.push(`${section}: ${p}`)
 }
 
 async function b4AndMemory(A: Side, R: Side, db: BenchDatabase, token: string) {
   const section = 'B4 (automerge-paper) narrative'
+  markLoad('B4')
   log('loading and replaying automerge-paper…')
   const trace = loadTrace('automerge-paper.json.gz')
   const [b4Room, ...memRooms] = await createNarratives(A.server.port, token, CONFIG.memoryDocs, 'B4')
@@ -332,6 +342,8 @@ function print() {
     lines.push(`| ${r[0] === last ? '' : r[0]} | ${r.slice(1).join(' | ')} |`)
     last = r[0]
   }
+  markLoad('end')
+  notes.push(`1-minute load average (2 cores, shared with other work): ${loads.join(', ')}`)
   const out = [`# npm run bench${quick ? ' -- --quick' : ''}`, '', machine(), '', ...lines, '', ...notes.map((n) => `- ${n}`), '', `total ${((performance.now() - t0) / 1000).toFixed(0)} s; server logs in ${outDir}`].join('\n')
   console.log(out)
   writeFileSync(`${outDir}/result.md`, out)

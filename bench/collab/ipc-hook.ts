@@ -4,6 +4,7 @@
  * time, and ends the child when the bench process goes away.
  */
 import { readFileSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 
 export interface MemReply {
   id: number
@@ -14,7 +15,13 @@ export interface MemReply {
   arrayBuffers: number
   cpuUserMs: number
   cpuSystemMs: number
+  /** Event-loop delay since the previous `resetLoop` (ms). */
+  loopP99: number
+  loopMax: number
 }
+
+const loop = monitorEventLoopDelay({ resolution: 10 })
+loop.enable()
 
 function vmRssBytes(): number {
   try {
@@ -26,7 +33,7 @@ function vmRssBytes(): number {
 }
 
 if (process.send) {
-  process.on('message', (msg: { cmd?: string; id?: number; gc?: boolean }) => {
+  process.on('message', (msg: { cmd?: string; id?: number; gc?: boolean; resetLoop?: boolean }) => {
     if (msg?.cmd !== 'mem') return
     const gc = (globalThis as { gc?: () => void }).gc
     if (msg.gc !== false && gc) {
@@ -44,7 +51,10 @@ if (process.send) {
       arrayBuffers: m.arrayBuffers,
       cpuUserMs: cpu.user / 1000,
       cpuSystemMs: cpu.system / 1000,
+      loopP99: loop.percentile(99) / 1e6,
+      loopMax: loop.max / 1e6,
     }
+    if (msg.resetLoop) loop.reset()
     process.send?.(reply)
   })
   // The bench died or finished: stop like an operator would (SIGTERM → graceful shutdown).

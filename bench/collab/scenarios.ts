@@ -5,7 +5,7 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import { WebsocketProvider } from 'y-websocket'
 import { LightClient, MESSAGE_SAVED, connectClient, ensureParagraph, firstParagraph, unexpectedCloses, type Target } from './client.ts'
-import type { ServerHandle } from './servers.ts'
+import { postgresCpuMsSince, postgresCpuSnapshot, type ServerHandle } from './servers.ts'
 import { mapLimit, sleep, summarize, waitFor, type Summary } from './stats.ts'
 import { paragraphText, type Replay } from './trace.ts'
 
@@ -72,8 +72,14 @@ export interface LoadResult {
   unacked: number | null
   /** Server CPU time (user + system) during the window, ms per second of window. */
   serverCpuPerSec: number
-  /** Bench process event-loop delay p99 during the window (ms): high = the load generator lagged. */
+  /** PostgreSQL processes' CPU time during the window, ms per second (machine-wide: includes other users). */
+  postgresCpuPerSec: number
+  /** Server event-loop delay during the window (ms). */
+  serverLoopP99: number
+  serverLoopMax: number
+  /** Bench process event-loop delay p99 / max during the window (ms): high = the load generator lagged. */
   benchLoopP99: number
+  benchLoopMax: number
   closes: number
 }
 
@@ -125,8 +131,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
           const t = w.sentAt.get(index)
           if (t === undefined) return
           w.sentAt.delete(index)
+          // Every ack arriving in the window counts (sent in the warm-up or not): the commit rate.
           if (now >= windowStart && now < windowEnd) committedInWindow++
-          commit.push(now - t)
+          if (t >= windowStart) commit.push(now - t)
         },
       }
     }
@@ -146,6 +153,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   let sent = 0
   for (const w of writers.flat()) w.next = begin + Math.random() * interval
   let cpuStart = 0
+  let pgStart = new Map<number, number>()
   let loopStarted = false
 
   await new Promise<void>((resolve) => {
@@ -156,7 +164,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         windowStart = now
         windowEnd = end
         loop.enable()
-        void opts.server.mem({ gc: false }).then((m) => (cpuStart = m.cpuUserMs + m.cpuSystemMs))
+        pgStart = postgresCpuSnapshot()
+        void opts.server.mem({ gc: false, resetLoop: true }).then((m) => (cpuStart = m.cpuUserMs + m.cpuSystemMs))
       }
       if (now >= end) {
         clearInterval(timer)
@@ -172,10 +181,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
             const ks = opts.pregenerate ? queues.get(w)!.shift() : w.client.keystroke()
             if (!ks) continue
             const index = w.client.sendChange(ks.message)
+            if (accord) w.sentAt.set(index, t0)
             if (t0 >= measureFrom) {
               sent++
               if (peers > 0) pending.set(ks.key, { t0, left: peers })
-              if (accord) w.sentAt.set(index, t0)
             }
           }
         }
@@ -186,6 +195,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   loop.disable()
   const cpuEnd = await opts.server.mem({ gc: false })
   const windowMs = performance.now() - windowStart
+  const postgresCpuPerSec = postgresCpuMsSince(pgStart) / (windowMs / 1000)
   const serverCpuPerSec = (cpuEnd.cpuUserMs + cpuEnd.cpuSystemMs - cpuStart) / (windowMs / 1000)
 
   // Grace period: deliveries and acks still in flight.
@@ -213,7 +223,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     committedPerSec: accord ? committedInWindow / (opts.durationMs / 1000) : null,
     unacked,
     serverCpuPerSec,
+    postgresCpuPerSec,
+    serverLoopP99: cpuEnd.loopP99,
+    serverLoopMax: cpuEnd.loopMax,
     benchLoopP99: loop.percentile(99) / 1e6,
+    benchLoopMax: loop.max / 1e6,
     closes,
   }
 }

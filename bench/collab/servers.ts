@@ -1,5 +1,6 @@
 /** Starting, measuring and stopping the two servers as child processes. */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,7 +18,7 @@ export interface ServerHandle {
   lines: string[]
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   /** Memory after a full GC (heap, RSS) and CPU time so far. */
-  mem(opts?: { gc?: boolean }): Promise<MemReply>
+  mem(opts?: { gc?: boolean; resetLoop?: boolean }): Promise<MemReply>
   /** SIGTERM (graceful) or SIGKILL; resolves when the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
@@ -34,7 +35,9 @@ interface StartOptions {
 let memIds = 0
 
 function start(opts: StartOptions): Promise<ServerHandle> {
-  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', opts.script], {
+  // BENCH_ACCORD_NODE_ARGS / BENCH_REFERENCE_NODE_ARGS: extra node flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env[`BENCH_${opts.kind.toUpperCase()}_NODE_ARGS`] ?? '').split(' ').filter(Boolean)
+  const proc = spawn(process.execPath, ['--expose-gc', ...extra, '--import', 'tsx', opts.script], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -68,7 +71,7 @@ function start(opts: StartOptions): Promise<ServerHandle> {
         proc,
         lines,
         exited,
-        mem: ({ gc = true } = {}) =>
+        mem: ({ gc = true, resetLoop = false } = {}) =>
           new Promise<MemReply>((res, rej) => {
             const id = ++memIds
             const t = setTimeout(() => {
@@ -79,7 +82,7 @@ function start(opts: StartOptions): Promise<ServerHandle> {
               clearTimeout(t)
               res(r)
             })
-            proc.send({ cmd: 'mem', id, gc })
+            proc.send({ cmd: 'mem', id, gc, resetLoop })
           }),
         stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
           if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal)
@@ -127,4 +130,29 @@ export function startAccord(databaseUrl: string, echo?: (line: string) => void):
     timeoutMs: 120000,
     echo,
   })
+}
+
+/** CPU ticks per running PostgreSQL process (/proc/<pid>/stat, comm "postgres"). */
+export function postgresCpuSnapshot(): Map<number, number> {
+  const out = new Map<number, number>()
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const close = stat.lastIndexOf(')')
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue
+      const fields = stat.slice(close + 2).split(' ')
+      out.set(Number(pid), Number(fields[11]) + Number(fields[12]))
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out
+}
+
+/** CPU ms used by PostgreSQL processes between two snapshots (processes that exited meanwhile are missed). */
+export function postgresCpuMsSince(start: Map<number, number>): number {
+  let ticks = 0
+  for (const [pid, t] of postgresCpuSnapshot()) ticks += t - (start.get(pid) ?? 0)
+  return ticks * 10 // USER_HZ = 100 on Linux
 }
