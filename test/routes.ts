@@ -2,9 +2,12 @@
  * Helpers for route tests: call a Remix loader/action directly with a real `Request`, or start the
  * real Express app (server/app.ts) with the built Remix handler on port 0 and talk HTTP to it.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import type { Sql } from '#db/client.ts'
@@ -62,13 +65,13 @@ export async function callRoute(
 const BUILD = path.resolve('build/index.js')
 
 /**
- * Fails fast, with what to do, when the Remix build is missing or stale. The server build bundles
+ * Why the Remix build cannot be used as it is, or null when it is fresh. The server build bundles
  * the route modules only (they import `#app/*` sources at run time), so it is stale when a route
  * file is newer than the build or missing from it.
  */
-export function assertFreshBuild() {
+function buildProblem(): string | null {
   const metafile = path.resolve('build/metafile.server.json')
-  if (!existsSync(BUILD) || !existsSync(metafile)) throw new Error('No Remix build in build/: run `npx remix build` before the HTTP tests')
+  if (!existsSync(BUILD) || !existsSync(metafile)) return 'there is no build in build/'
   const built = statSync(BUILD).mtimeMs
   const inputs = Object.keys((JSON.parse(readFileSync(metafile, 'utf8')) as { inputs: Record<string, unknown> }).inputs)
   const routes = readdirSync(path.resolve('app/routes'))
@@ -76,10 +79,47 @@ export function assertFreshBuild() {
     .map((f) => `app/routes/${f}`)
   const missing = routes.filter((r) => !inputs.includes(r))
   const newer = [...inputs, ...routes].filter((f) => f.startsWith('app/') && existsSync(f) && statSync(f).mtimeMs > built + 1000)
-  if (missing.length || newer.length) {
-    throw new Error(
-      `The Remix build is stale (${[...missing, ...newer].slice(0, 3).join(', ')}): run \`npx remix build\` before the HTTP tests`,
-    )
+  return missing.length || newer.length ? `the build is older than ${[...missing, ...newer].slice(0, 3).join(', ')}` : null
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Makes sure build/ holds a fresh Remix build, running `remix build` when it is missing or stale
+ * (`npm test` runs vitest before the e2e build). Test files run in parallel processes: one builds
+ * under a lock directory, the others wait for it.
+ */
+export async function ensureFreshBuild() {
+  if (!buildProblem()) return
+  const lock = path.join(tmpdir(), `accord-remix-build-${createHash('sha1').update(process.cwd()).digest('hex').slice(0, 12)}.lock`)
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch {
+      // Someone else is building; a lock older than 3 minutes is left over from a killed run.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true })
+      if (Date.now() > deadline) throw new Error(`Waited too long for another process to build the Remix app (lock ${lock})`)
+      await sleep(250)
+    }
+  }
+  try {
+    const problem = buildProblem()
+    if (!problem) return
+    const result = spawnSync(process.execPath, [path.resolve('node_modules/@remix-run/dev/dist/cli.js'), 'build'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'production' },
+    })
+    if (result.status !== 0) {
+      throw new Error(
+        `\`remix build\` failed (${problem}):\n${`${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-20).join('\n')}`,
+      )
+    }
+    const after = buildProblem()
+    if (after) throw new Error(`After \`remix build\`, ${after}`)
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
   }
 }
 
@@ -104,7 +144,7 @@ export interface RunningApp {
 
 /** Starts createApp() with the built Remix handler on a free port, using `sql` for /healthz. */
 export async function startApp(opts: { sql: Sql; appUrl?: string }): Promise<RunningApp> {
-  assertFreshBuild()
+  await ensureFreshBuild()
   const app = createApp({ sql: opts.sql, dev: false, appUrl: opts.appUrl })
   const server = http.createServer(app)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
