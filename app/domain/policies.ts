@@ -101,3 +101,23 @@ export function canEditRequirements(actor: Actor, narrative: { status: Narrative
 export function canAssessFeasibility(actor: Actor): boolean {
   return actor.role === 'owner' || actor.role === 'editor'
 }
+
+/** Metric dashboards (dictionary, charts, reviews) are for everyone, readers included. */
+export function canReadMetrics(_actor: Actor): boolean {
+  return true
+}
+
+/** The metric dictionary, targets and actuals: owners and editors write. */
+export function canEditMetrics(actor: Actor): boolean {
+  return actor.role === 'owner' || actor.role === 'editor'
+}
+
+/** The fiscal calendar, health thresholds and currency of the workspace's metrics: owners. */
+export function canEditMetricSettings(actor: Actor): boolean {
+  return actor.role === 'owner'
+}
+
+/** A narrative's commitments follow the right to edit its text. */
+export function canEditCommitments(actor: Actor, narrative: { status: NarrativeStatus }): boolean {
+  return canEditNarrative(actor, narrative)
+}

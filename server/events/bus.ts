@@ -10,6 +10,10 @@ export type WorkspaceEvent =
   | { type: 'inventory.changed'; workspaceId: string; systemIds: string[] }
   /** A narrative's requirements or their evaluation changed; `failing` counts those that now fail. */
   | { type: 'feasibility.changed'; workspaceId: string; narrativeId: string; failing: number }
+  /** Metric definitions, targets or actuals changed (keys of the metrics touched). */
+  | { type: 'metrics.changed'; workspaceId: string; metricKeys: string[] }
+  /** A narrative's metric commitments changed. */
+  | { type: 'commitments.changed'; workspaceId: string; narrativeId: string }
 
 type Listener = (event: WorkspaceEvent) => void
 
