@@ -124,13 +124,13 @@ describe('capability requirements', () => {
   it('is at risk when the system phases out after the date it is needed', () => {
     const r = one({ id: 'r', kind: 'capability', capability: ref('scoring'), system: ref('marketo'), neededBy: '2027-01-31' })
     expect(r.status).toBe('at_risk')
-    expect(codes(r)).toEqual(['supported', 'system_phasing_out'])
+    expect(codes(r)).toEqual(['system_phasing_out', 'supported'])
   })
 
   it('fails when the end date has already passed', () => {
     const r = one({ id: 'r', kind: 'capability', capability: ref('scoring'), system: null, neededBy: null }, stack(), '2027-04-01')
     expect(r.status).toBe('fail')
-    expect(r.reasons[1]!.message).toBe('Marketo was phased out on 2027-03-31')
+    expect(r.reasons[0]!.message).toBe('Marketo was phased out on 2027-03-31')
   })
 
   it('fails on a retired system and is at risk on one still being evaluated', () => {
@@ -138,7 +138,7 @@ describe('capability requirements', () => {
     retired.systems[2] = sys('hubspot', { lifecycle: 'retired' })
     expect(one({ id: 'r', kind: 'capability', capability: ref('nurture'), system: null, neededBy: null }, retired)).toMatchObject({
       status: 'fail',
-      reasons: [{ code: 'supported' }, { code: 'system_retired', message: 'Hubspot is retired' }],
+      reasons: [{ code: 'system_retired', message: 'Hubspot is retired' }, { code: 'supported' }],
     })
     const evaluating = stack()
     evaluating.systems[2] = sys('hubspot', { lifecycle: 'evaluating' })
@@ -150,7 +150,7 @@ describe('capability requirements', () => {
   it('is at risk when the contract renews before launch, not after', () => {
     const before = one({ id: 'r', kind: 'capability', capability: ref('dash'), system: null, neededBy: '2027-03-01' })
     expect(before.status).toBe('at_risk')
-    expect(before.reasons[1]!.message).toBe("Looker's contract renews on 2027-01-15, before launch (2027-03-01)")
+    expect(before.reasons[0]!.message).toBe("Looker's contract renews on 2027-01-15, before launch (2027-03-01)")
     expect(one({ id: 'r', kind: 'capability', capability: ref('dash'), system: null, neededBy: '2026-12-01' }).status).toBe('pass')
   })
 
@@ -306,13 +306,27 @@ describe('data-quality requirements', () => {
     expect(one(bar({ object: 'accounts' }))).toMatchObject({ status: 'unknown', reasons: [{ code: 'dq_missing' }] })
     const stale = one(bar({ system: ref('hubspot') }))
     expect(stale.status).toBe('at_risk')
-    expect(codes(stale)).toEqual(['dq_met', 'dq_stale'])
+    expect(codes(stale)).toEqual(['dq_stale', 'dq_met'])
+  })
+
+  it('ignores contract renewals (they do not change the data)', () => {
+    const inv = stack()
+    inv.systems[0] = sys('salesforce', { renewalDate: '2026-12-01' })
+    expect(codes(one(bar({ threshold: 8, neededBy: '2027-06-30' }), inv))).toEqual(['dq_met'])
   })
 
   it('fails on a deleted system', () => {
     const inv = stack()
     inv.systems[0] = sys('salesforce', { deleted: true })
     expect(one(bar(), inv)).toMatchObject({ status: 'fail', reasons: [{ code: 'system_deleted' }] })
+  })
+})
+
+describe('reasons', () => {
+  it('come worst first, so the first one is the headline', () => {
+    const r = one({ id: 'r', kind: 'flow', from: ref('looker'), to: ref('snowflake'), objects: ['contacts'], neededBy: '2027-03-01' })
+    expect(r.reasons.map((x) => x.status)).toEqual(['fail', 'at_risk'])
+    expect(codes(r)).toEqual(['no_path', 'renewal_before_launch'])
   })
 })
 

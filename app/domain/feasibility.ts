@@ -450,7 +450,9 @@ function unknownRef(what: 'system' | 'capability', ref: Ref): Reason {
 
 function result(req: Requirement, reasons: Reason[], dependsOn: (string | undefined)[] = []): RequirementResult {
   const ids = [...new Set(dependsOn.filter((x): x is string => typeof x === 'string'))]
-  return { id: req.id, kind: req.kind, status: worst(reasons.map((r) => r.status)), reasons, dependsOn: ids }
+  // The worst reason first: it is the headline wherever one line is shown (stable otherwise).
+  const ordered = reasons.map((r, i) => [r, i] as const).sort((a, b) => STATUS_RANK[b[0].status] - STATUS_RANK[a[0].status] || a[1] - b[1])
+  return { id: req.id, kind: req.kind, status: worst(reasons.map((r) => r.status)), reasons: ordered.map(([r]) => r), dependsOn: ids }
 }
 
 function supportReason(systemName: string, capabilityName: string, level: SupportLevel): Reason {
@@ -588,7 +590,8 @@ function evaluateFlow(ix: InventoryIndex, req: FlowRequirement, today: string): 
 function evaluateDataQuality(ix: InventoryIndex, req: DataQualityRequirement, today: string): RequirementResult {
   const sys = ix.system(req.system)
   if (!sys) return result(req, [unknownRef('system', req.system)])
-  const lifecycle = systemReasons(sys, req.neededBy, today)
+  // A contract renewal does not change what the data looks like: only the lifecycle counts here.
+  const lifecycle = systemReasons(sys, req.neededBy, today).filter((r) => r.code !== 'renewal_before_launch')
   if (sys.deleted) return result(req, lifecycle, [sys.id])
   const label = measureLabel(req.measure, req.field)
   const fig = ix.figure(sys.id, req.object, req.measure, req.field)

@@ -68,7 +68,7 @@ export const SystemInputSchema = z
   .object({
     name: name('Name'),
     vendor: text(120),
-    category: z.enum(SYSTEM_CATEGORIES, { error: 'Choose a category' }),
+    category: z.enum(SYSTEM_CATEGORIES, { error: `Category must be one of ${SYSTEM_CATEGORIES.join(', ')}` }),
     ownerId: optionalUuid('Choose a member'),
     lifecycle: z.enum(LIFECYCLES, { error: `Lifecycle must be one of ${LIFECYCLES.join(', ')}` }),
     endDate: optionalDay,
