@@ -1,4 +1,3 @@
-import type { LinksFunction } from '@remix-run/node'
 import { Link, useFetcher, useRevalidator } from '@remix-run/react'
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import * as Tabs from '@radix-ui/react-tabs'
@@ -35,13 +34,7 @@ import { DocumentSkeleton } from './DocumentSkeleton.tsx'
 import type { EditorProps } from './Editor.client.tsx'
 import type { NarrativePageData } from './types.ts'
 
-/**
- * No stylesheet here on purpose: the route imports this module as `#app/editor/NarrativePage.tsx`,
- * which the classic compiler leaves external in the server build, so Node loads it from source and
- * cannot import a .css file. The stylesheet's links live in `./styles.ts`, which the route must
- * import with a relative path. Kept so the route's `links` re-export keeps compiling.
- */
-export const links: LinksFunction = () => []
+// The stylesheet's links live in ./styles.ts: see the comment there.
 
 // Loaded after hydration only: `*.client.tsx` is an empty module in the server build, and the
 // editor (Lexical + Yjs) is the heaviest part of the page, so it gets its own chunk.

@@ -6,7 +6,9 @@ import { getNarrativeFor, narrativeAbilities, renameNarrative, setNarrativeArchi
 import { requireActor } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { notFound } from '#app/domain/errors.ts'
-import { NarrativePage, links as narrativeLinks } from '#app/editor/NarrativePage.tsx'
+import { NarrativePage } from '#app/editor/NarrativePage.tsx'
+// Relative, so the compiler bundles it (a `#app` import stays external and Node cannot load .css).
+import { links as narrativeLinks } from '../editor/styles.ts'
 import type { NarrativePageData } from '#app/editor/types.ts'
 
 export const links = narrativeLinks

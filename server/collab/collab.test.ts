@@ -72,6 +72,15 @@ describe('editing together', () => {
     expect(stored.getText('probe').toString()).toBe(a.text())
   })
 
+  test('a lone editor hears its own awareness back (the provider closes a silent socket after 30 s)', async () => {
+    const id = await fx.newNarrative()
+    const a = client(id, { cookie: fx.owner.cookie })
+    await synced(a)
+    const before = a.provider.wsLastMessageReceived
+    a.provider.awareness.setLocalStateField('cursor', { at: 1 })
+    await vi.waitFor(() => expect(a.provider.wsLastMessageReceived).toBeGreaterThan(before))
+  })
+
   test('MESSAGE_SAVED counts arrive, are monotonic and reach what was sent', async () => {
     const id = await fx.newNarrative()
     const a = client(id, { cookie: fx.owner.cookie })

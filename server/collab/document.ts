@@ -299,7 +299,10 @@ export class CollabDocument {
   private onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
     const changed = [...added, ...updated, ...removed]
     if (changed.length === 0 || this.destroyed) return
-    this.broadcast(this.awarenessMessage(changed), this.peers.has(origin as Peer) ? (origin as Peer) : null)
+    // Echo to the sender too (as the reference server does): y-websocket's provider closes a socket
+    // that has received nothing for 30 s, and a lone editor's awareness renewals are its heartbeat.
+    void origin
+    this.broadcast(this.awarenessMessage(changed), null)
   }
 
   // ----- durability --------------------------------------------------------------------------
