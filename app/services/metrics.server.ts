@@ -964,3 +964,37 @@ export async function getReviewFor(actor: Actor, opts: { cadence: 'week' | 'mont
     commitments,
   }
 }
+
+/** Runs an API handler, answering a refused batch with its rows (problem+json, 400). */
+export async function withBatchErrors(run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run()
+  } catch (e) {
+    if (e instanceof BatchError) {
+      return new Response(JSON.stringify(batchProblemBody(e)), { status: 400, headers: { 'Content-Type': 'application/problem+json' } })
+    }
+    throw e
+  }
+}
+
+/** Reads a text body (CSV) with a size limit. */
+export async function readTextBody(request: Request, maxBytes = IMPORT_MAX_BYTES): Promise<string> {
+  const length = Number(request.headers.get('Content-Length') ?? 0)
+  if (length > maxBytes) throw tooLarge(`The body is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`)
+  const text = await request.text()
+  if (text.length > maxBytes) throw tooLarge(`The body is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`)
+  return text
+}
+
+/** The API's view of a series point. */
+export function seriesPointJson(p: SeriesPoint) {
+  return {
+    period: p.period,
+    label: p.label,
+    actual: p.actual,
+    target: p.target,
+    attainment: p.attainment,
+    health: p.health,
+    complete: p.complete,
+  }
+}

@@ -1,0 +1,36 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { notFound } from '#app/domain/errors.ts'
+import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
+import { CommitmentInputSchema } from '#app/schemas/metrics.ts'
+import { addCommitment, commitmentJson, listCommitmentsFor } from '#app/services/metrics.server.ts'
+import { requireApiActor } from '#app/utils/auth.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+
+function narrativeId(raw: string | undefined) {
+  const id = NarrativeIdSchema.safeParse(raw)
+  if (!id.success) throw notFound('Narrative')
+  return id.data
+}
+
+/** GET /api/v1/narratives/ID/commitments → { data: [commitment with progress], needsLeadingIndicator }. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const list = await listCommitmentsFor(actor, narrativeId(params.id))
+    return json({ data: list.commitments.map(commitmentJson), needsLeadingIndicator: list.needsLeadingIndicator })
+  })
+}
+
+/** POST /api/v1/narratives/ID/commitments { metricKey, baseline, target, dueOn, granularity?, note? } → 201. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return methodNotAllowed()
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const id = narrativeId(params.id)
+    const input = parseOrThrow(CommitmentInputSchema, await readJson(request, 16 * 1024))
+    const row = await addCommitment(actor, id, input)
+    const list = await listCommitmentsFor(actor, id)
+    return json(commitmentJson(list.commitments.find((c) => c.id === row.id)!), { status: 201 })
+  })
+}
