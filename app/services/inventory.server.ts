@@ -750,3 +750,42 @@ export async function readFormValues(request: Request, maxBytes = 256 * 1024): P
   }
   return out
 }
+
+// ---------- API shapes ----------
+
+/** A system as the API returns it. */
+export function systemJson(s: inv.SystemRow) {
+  return {
+    id: s.id,
+    name: s.name,
+    vendor: s.vendor,
+    category: s.category,
+    owner: s.ownerId ? { id: s.ownerId, name: s.ownerName } : null,
+    lifecycle: s.lifecycle,
+    endDate: s.endDate,
+    renewalDate: s.renewalDate,
+    annualCost: s.annualCost,
+    seatsPaid: s.seatsPaid,
+    seatsUsed: s.seatsUsed,
+    utilisation: utilisation(s.seatsPaid, s.seatsUsed),
+    notes: s.notes,
+    updatedAt: s.updatedAt.toISOString(),
+  }
+}
+
+/** An integration as the API returns it. */
+export function integrationJson(i: inv.IntegrationRow) {
+  return {
+    id: i.id,
+    from: { id: i.fromSystemId, name: i.fromName },
+    to: { id: i.toSystemId, name: i.toName },
+    name: i.name,
+    direction: i.direction,
+    objects: i.objects,
+    frequency: i.frequency,
+    status: i.status,
+    liveFrom: i.liveFrom,
+    notes: i.notes,
+    updatedAt: i.updatedAt.toISOString(),
+  }
+}

@@ -1,0 +1,24 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { CapabilityInputSchema } from '#app/schemas/inventory.ts'
+import { createCapability, getCapabilityFor, listCapabilitiesFor } from '#app/services/inventory.server.ts'
+import { requireApiActor } from '#app/utils/auth.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+
+/** GET /api/v1/capabilities → { data: [{ id, name, description }] } (the workspace taxonomy). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    return json({ data: await listCapabilitiesFor(actor) })
+  })
+}
+
+/** POST /api/v1/capabilities { name, description } → 201 capability. */
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return methodNotAllowed()
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const id = await createCapability(actor, parseOrThrow(CapabilityInputSchema, await readJson(request, 16 * 1024)))
+    return json(await getCapabilityFor(actor, id), { status: 201, headers: { Location: `/api/v1/capabilities/${id}` } })
+  })
+}

@@ -1,0 +1,24 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { IntegrationInputSchema } from '#app/schemas/inventory.ts'
+import { createIntegration, getIntegrationFor, integrationJson, listIntegrationsFor } from '#app/services/inventory.server.ts'
+import { requireApiActor } from '#app/utils/auth.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+
+/** GET /api/v1/integrations → { data: [integration] } */
+export async function loader({ request }: LoaderFunctionArgs) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    return json({ data: (await listIntegrationsFor(actor)).map(integrationJson) })
+  })
+}
+
+/** POST /api/v1/integrations { fromSystemId, toSystemId, objects, direction, frequency, status, liveFrom?, name?, notes? } → 201. */
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return methodNotAllowed()
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const id = await createIntegration(actor, parseOrThrow(IntegrationInputSchema, await readJson(request, 32 * 1024)))
+    return json(integrationJson(await getIntegrationFor(actor, id)), { status: 201, headers: { Location: `/api/v1/integrations/${id}` } })
+  })
+}

@@ -1,0 +1,49 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { notFound } from '#app/domain/errors.ts'
+import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
+import { InventoryIdSchema, RequirementInputSchema } from '#app/schemas/inventory.ts'
+import { addRequirement, getNarrativeFeasibility, removeRequirement, requirementJson } from '#app/services/feasibility.server.ts'
+import { requireApiActor } from '#app/utils/auth.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+
+function narrativeId(params: { id?: string }) {
+  const parsed = NarrativeIdSchema.safeParse(params.id)
+  if (!parsed.success) throw notFound('Narrative')
+  return parsed.data
+}
+
+/** GET /api/v1/narratives/ID/requirements → { data: [requirement with status and reasons] } */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const f = await getNarrativeFeasibility(actor, narrativeId(params))
+    return json({ data: f.requirements.map(requirementJson) })
+  })
+}
+
+/**
+ * POST /api/v1/narratives/ID/requirements { kind, capability?, system?, from?, to?, objects?, object?,
+ * measure?, field?, op?, threshold?, neededBy?, note? } → 201 requirement with its result.
+ * Names not in the inventory are accepted and evaluate to "unknown".
+ * DELETE /api/v1/narratives/ID/requirements?id=REQUIREMENT → 204.
+ */
+export async function action({ request, params }: ActionFunctionArgs) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const id = narrativeId(params)
+    if (request.method === 'POST') {
+      const input = parseOrThrow(RequirementInputSchema, await readJson(request, 16 * 1024))
+      const requirementId = await addRequirement(actor, id, input)
+      const created = (await getNarrativeFeasibility(actor, id)).requirements.find((r) => r.id === requirementId)!
+      return json(requirementJson(created), { status: 201 })
+    }
+    if (request.method === 'DELETE') {
+      const requirementId = InventoryIdSchema.safeParse(new URL(request.url).searchParams.get('id'))
+      if (!requirementId.success) throw notFound('Requirement')
+      await removeRequirement(actor, { narrativeId: id, requirementId: requirementId.data })
+      return new Response(null, { status: 204 })
+    }
+    return methodNotAllowed()
+  })
+}
