@@ -91,17 +91,25 @@ export interface RequirementView {
   assessment: AssessmentView | null
 }
 
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+/** One line saying what is needed: "Lead scoring in Marketo", "Duplicate rate ≤ 2% for contacts in Salesforce". */
 function summaryOf(r: requirements.RequirementRow): string {
   switch (r.kind) {
     case 'capability':
       return r.systemName ? `${r.capabilityName} in ${r.systemName}` : (r.capabilityName ?? '')
-    case 'flow':
-      return `${r.objects.join(', ')} from ${r.systemName} to ${r.toSystemName}`
+    case 'flow': {
+      const objects =
+        r.objects.length > 1 ? `${r.objects.slice(0, -1).join(', ')} and ${r.objects[r.objects.length - 1]}` : (r.objects[0] ?? 'data')
+      return capitalise(`${objects} from ${r.systemName} to ${r.toSystemName}`)
+    }
     case 'data_quality': {
       const what =
         r.measure === 'fill_rate' ? `${r.field ?? ''} fill rate` : r.measure === 'record_count' ? 'record count' : 'duplicate rate'
-      const unit = r.measure === 'record_count' ? '' : '%'
-      return `${r.object} ${what} ${r.op === 'at_most' ? '≤' : '≥'} ${r.threshold}${unit} in ${r.systemName}`
+      const unit = r.measure === 'record_count' ? ' records' : '%'
+      return capitalise(
+        `${what} ${r.op === 'at_most' ? '≤' : '≥'} ${r.threshold?.toLocaleString('en-US')}${unit} for ${r.object} in ${r.systemName}`,
+      )
     }
   }
 }
