@@ -107,7 +107,9 @@ async function main() {
     viaCookie.close()
 
     if (want('fanout')) {
-      for (const f of CONFIG.fanout) {
+      // BENCH_FANOUT=200x5 (docs x writers, comma-separated) runs only those fan-out cases (profiling).
+      const pick = process.env.BENCH_FANOUT?.split(',')
+      for (const f of CONFIG.fanout.filter((c) => !pick || pick.includes(`${c.docs}x${c.writers}`))) {
         const label = f.docs === 1 ? `${f.writers} writers, 1 doc` : `${f.docs} docs × ${f.writers} writers`
         const rooms = await createNarratives(accord.port, account.token, f.docs, `Fan-out ${label}`)
         const results: Record<string, LoadResult> = {}
