@@ -20,6 +20,10 @@ import {
 import { outcome, startApp, type RunningApp } from '#test/routes.ts'
 import { createSession } from '#app/services/accounts.server.ts'
 import { createInvite } from '#app/services/workspaces.server.ts'
+import { createCapability, createIntegration, createSystem } from '#app/services/inventory.server.ts'
+import { createMetric } from '#app/services/metrics.server.ts'
+import { IntegrationInputSchema, SystemInputSchema } from '#app/schemas/inventory.ts'
+import { MetricInputSchema } from '#app/schemas/metrics.ts'
 
 const db = await useTestDatabase()
 
@@ -34,6 +38,13 @@ interface Ctx {
   draftId: string
   /** An approved narrative of the walked workspace (readers may open it). */
   approvedId: string
+  /** Inventory objects and a metric of the walked workspace. */
+  systemId: string
+  capabilityId: string
+  integrationId: string
+  /** A new integration of the walked workspace (for probes that delete one). */
+  freshIntegrationId: () => Promise<string>
+  metricKey: string
   /** A fresh, open invite link token of the walked workspace. */
   inviteToken: () => Promise<string>
   persona: Persona
@@ -42,10 +53,12 @@ interface Ctx {
 
 interface Probe {
   label: string
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT'
   path: (ctx: Ctx) => string | Promise<string>
   form?: (ctx: Ctx) => Record<string, string> | Promise<Record<string, string>>
   json?: (ctx: Ctx) => unknown
+  /** A raw CSV body (imports). */
+  csv?: string
   /** API: authenticate with a Bearer token instead of the session cookie. */
   api?: boolean
   /** The request changes the session (sign-out, switch…): use a throwaway session of the persona. */
@@ -262,6 +275,304 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       expect: row(404, { rest: 404 }),
     },
   ],
+  // --- Tech stack (working material: readers get 403 before anything is looked up) ---------------
+  '_app.stack.tsx': 'layout',
+  '_app.stack._index.tsx': [
+    { label: 'GET /stack', method: 'GET', path: () => '/stack', expect: row(LOGIN, { rest: 200, reader: 403 }) },
+    {
+      label: 'POST /stack (create system)',
+      method: 'POST',
+      path: () => '/stack?index',
+      form: (c) => ({ name: `Walked CRM ${c.persona}`, category: 'crm', lifecycle: 'active' }),
+      expect: row(LOGIN, { rest: '302 /stack/systems/', commenter: 403, reader: 403 }),
+    },
+  ],
+  '_app.stack.map.tsx': [
+    { label: 'GET /stack/map', method: 'GET', path: () => '/stack/map', expect: row(LOGIN, { rest: 200, reader: 403 }) },
+  ],
+  '_app.stack.capabilities.tsx': [
+    { label: 'GET /stack/capabilities', method: 'GET', path: () => '/stack/capabilities', expect: row(LOGIN, { rest: 200, reader: 403 }) },
+    {
+      label: 'POST /stack/capabilities (create)',
+      method: 'POST',
+      path: () => '/stack/capabilities',
+      form: (c) => ({ intent: 'create', name: `Walked capability ${c.persona}`, description: '' }),
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403 }),
+    },
+  ],
+  '_app.stack.integrations.tsx': [
+    { label: 'GET /stack/integrations', method: 'GET', path: () => '/stack/integrations', expect: row(LOGIN, { rest: 200, reader: 403 }) },
+    {
+      label: 'POST /stack/integrations (delete one)',
+      method: 'POST',
+      path: () => '/stack/integrations',
+      form: async (c) => ({ intent: 'delete', integrationId: await c.freshIntegrationId() }),
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
+  ],
+  '_app.stack.systems.$id.tsx': [
+    {
+      label: 'GET /stack/systems/:walked',
+      method: 'GET',
+      path: (c) => `/stack/systems/${c.systemId}`,
+      expect: row(LOGIN, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'GET /stack/systems/:random',
+      method: 'GET',
+      path: () => `/stack/systems/${crypto.randomUUID()}`,
+      expect: row(LOGIN, { rest: 404, reader: 403 }),
+    },
+    {
+      label: 'GET /stack/systems/:not-a-uuid',
+      method: 'GET',
+      path: () => '/stack/systems/nope',
+      expect: row(LOGIN, { rest: 404, reader: 403 }),
+    },
+  ],
+  '_app.stack.export.$kind.tsx': [
+    {
+      label: 'GET /stack/export/systems',
+      method: 'GET',
+      path: () => '/stack/export/systems',
+      expect: row(LOGIN, { rest: 200, reader: 403 }),
+    },
+    {
+      label: 'GET /stack/export/unknown',
+      method: 'GET',
+      path: () => '/stack/export/passwords',
+      expect: row(LOGIN, { rest: 404, reader: 403 }),
+    },
+  ],
+  '_app.stack.import.tsx': [
+    {
+      label: 'GET /stack/import',
+      method: 'GET',
+      path: () => '/stack/import',
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403 }),
+    },
+  ],
+  '_app.stack.import.upload.tsx': [
+    {
+      label: 'POST /stack/import/upload (dry run)',
+      method: 'POST',
+      path: () => '/stack/import/upload?kind=systems&dryRun=true',
+      csv: 'name,category,lifecycle\nWalked import,crm,active\n',
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403 }),
+    },
+  ],
+
+  // --- REST API: inventory --------------------------------------------------------------------------
+  'api.v1.systems._index.ts': [
+    { label: 'GET /api/v1/systems', method: 'GET', api: true, path: () => '/api/v1/systems', expect: row(401, { rest: 200, reader: 403 }) },
+    {
+      label: 'POST /api/v1/systems',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/systems',
+      json: (c) => ({ name: `Walked API system ${c.persona}`, category: 'crm', lifecycle: 'active' }),
+      expect: row(401, { rest: 201, commenter: 403, reader: 403 }),
+    },
+  ],
+  'api.v1.systems.$id.ts': [
+    {
+      label: 'GET /api/v1/systems/:walked',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/systems/${c.systemId}`,
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'GET /api/v1/systems/:random',
+      method: 'GET',
+      api: true,
+      path: () => `/api/v1/systems/${crypto.randomUUID()}`,
+      expect: row(401, { rest: 404, reader: 403 }),
+    },
+    // A malformed id is refused before the policy is asked: 404 for readers too (nothing is revealed).
+    {
+      label: 'GET /api/v1/systems/:not-a-uuid',
+      method: 'GET',
+      api: true,
+      path: () => '/api/v1/systems/nope',
+      expect: row(401, { rest: 404 }),
+    },
+  ],
+  'api.v1.systems.$id.capabilities.ts': [
+    {
+      label: 'PUT /api/v1/systems/:walked/capabilities',
+      method: 'PUT',
+      api: true,
+      path: (c) => `/api/v1/systems/${c.systemId}/capabilities`,
+      json: (c) => ({ capability: c.capabilityId, level: 'native' }),
+      expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
+  ],
+  'api.v1.capabilities._index.ts': [
+    {
+      label: 'GET /api/v1/capabilities',
+      method: 'GET',
+      api: true,
+      path: () => '/api/v1/capabilities',
+      expect: row(401, { rest: 200, reader: 403 }),
+    },
+    {
+      label: 'POST /api/v1/capabilities',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/capabilities',
+      json: (c) => ({ name: `Walked API capability ${c.persona}`, description: '' }),
+      expect: row(401, { rest: 201, commenter: 403, reader: 403 }),
+    },
+  ],
+  'api.v1.capabilities.$id.ts': [
+    {
+      label: 'GET /api/v1/capabilities/:walked',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/capabilities/${c.capabilityId}`,
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+  ],
+  'api.v1.integrations._index.ts': [
+    {
+      label: 'GET /api/v1/integrations',
+      method: 'GET',
+      api: true,
+      path: () => '/api/v1/integrations',
+      expect: row(401, { rest: 200, reader: 403 }),
+    },
+  ],
+  'api.v1.integrations.$id.ts': [
+    {
+      label: 'GET /api/v1/integrations/:walked',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/integrations/${c.integrationId}`,
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+  ],
+  'api.v1.inventory.import.ts': [
+    {
+      label: 'POST /api/v1/inventory/import (dry run)',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/inventory/import?kind=systems&dryRun=true',
+      csv: 'name,category,lifecycle\nWalked import,crm,active\n',
+      expect: row(401, { rest: 200, commenter: 403, reader: 403 }),
+    },
+  ],
+  'api.v1.narratives.$id.requirements.ts': [
+    {
+      label: 'GET /api/v1/narratives/:draft/requirements',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.draftId}/requirements`,
+      expect: row(401, { rest: 200, reader: 404, foreign: 404 }),
+    },
+  ],
+  'api.v1.narratives.$id.feasibility.ts': [
+    {
+      label: 'GET /api/v1/narratives/:draft/feasibility',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.draftId}/feasibility`,
+      expect: row(401, { rest: 200, reader: 404, foreign: 404 }),
+    },
+  ],
+
+  // --- Metrics (dashboards are for every member, readers included; owners and editors write) -------
+  '_app.metrics.tsx': [{ label: 'GET /metrics', method: 'GET', path: () => '/metrics', expect: row(LOGIN, { rest: 200, reader: 403 }) }],
+  'api.v1.metrics._index.ts': [
+    { label: 'GET /api/v1/metrics', method: 'GET', api: true, path: () => '/api/v1/metrics', expect: row(401, { rest: 200 }) },
+    {
+      label: 'POST /api/v1/metrics',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/metrics',
+      json: (c) => ({
+        key: `walked_${c.persona}`,
+        name: 'Walked',
+        unit: 'count',
+        direction: 'higher',
+        indicator: 'leading',
+        aggregation: 'sum',
+      }),
+      expect: row(401, { rest: 201, commenter: 403, reader: 403 }),
+    },
+  ],
+  'api.v1.metrics.$key.ts': [
+    {
+      label: 'GET /api/v1/metrics/:walked',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/metrics/${c.metricKey}`,
+      expect: row(401, { rest: 200, foreign: 404 }),
+    },
+    {
+      label: 'GET /api/v1/metrics/:unknown',
+      method: 'GET',
+      api: true,
+      path: () => '/api/v1/metrics/no_such_metric',
+      expect: row(401, { rest: 404 }),
+    },
+  ],
+  'api.v1.metrics.$key.actuals.ts': [
+    {
+      label: 'GET /api/v1/metrics/:walked/actuals',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/metrics/${c.metricKey}/actuals`,
+      expect: row(401, { rest: 200, foreign: 404 }),
+    },
+    {
+      label: 'PUT /api/v1/metrics/:walked/actuals',
+      method: 'PUT',
+      api: true,
+      path: (c) => `/api/v1/metrics/${c.metricKey}/actuals`,
+      json: () => [{ period: '2026-01', value: 10 }],
+      expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
+  ],
+  'api.v1.metrics.$key.targets.ts': [
+    {
+      label: 'GET /api/v1/metrics/:walked/targets',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/metrics/${c.metricKey}/targets`,
+      expect: row(401, { rest: 200, foreign: 404 }),
+    },
+  ],
+  'api.v1.metrics.$key.series.ts': [
+    {
+      label: 'GET /api/v1/metrics/:walked/series',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/metrics/${c.metricKey}/series?granularity=month`,
+      expect: row(401, { rest: 200, foreign: 404 }),
+    },
+  ],
+  'api.v1.metrics.import.ts': [
+    {
+      label: 'POST /api/v1/metrics/import (dry run)',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/metrics/import?dryRun=true',
+      csv: 'metric,period,value\nwalk_pipeline,2026-01,5\n',
+      // The foreign member's workspace has no such metric: a row error, nothing crosses.
+      expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 400 }),
+    },
+  ],
+  'api.v1.narratives.$id.commitments.ts': [
+    {
+      label: 'GET /api/v1/narratives/:draft/commitments',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.draftId}/commitments`,
+      expect: row(401, { rest: 200, reader: 404, foreign: 404 }),
+    },
+  ],
+
   // Last: the foreign member joins the walked workspace here (as reader), which would change the
   // answers above.
   'invite.$token.tsx': [
@@ -309,10 +620,45 @@ beforeAll(async () => {
     buildNarrative(ws.owner, { title: 'Walk approved', status: 'approved' }),
   ])
   for (const p of PERSONAS) if (p !== 'anon') tokens.set(p, await buildApiToken(personOf(p)!))
+  const systemIds = await Promise.all(
+    ['Walk CRM', 'Walk MAP'].map((name) =>
+      createSystem(ws.owner.actor, SystemInputSchema.parse({ name, category: 'crm', lifecycle: 'active' })),
+    ),
+  )
+  const freshIntegrationId = () =>
+    createIntegration(
+      ws.owner.actor,
+      IntegrationInputSchema.parse({
+        fromSystemId: systemIds[0],
+        toSystemId: systemIds[1],
+        name: `Walk sync ${crypto.randomUUID()}`,
+        direction: 'one_way',
+        objects: 'contacts',
+        frequency: 'daily',
+        status: 'active',
+      }),
+    )
+  const capabilityId = await createCapability(ws.owner.actor, { name: 'Walk capability', description: '' })
+  const metric = await createMetric(
+    ws.owner.actor,
+    MetricInputSchema.parse({
+      key: 'walk_pipeline',
+      name: 'Walk pipeline',
+      unit: 'count',
+      direction: 'higher',
+      indicator: 'lagging',
+      aggregation: 'sum',
+    }),
+  )
   ctxBase = {
     workspaceId: ws.workspace.id,
     draftId: draft.id,
     approvedId: approved.id,
+    systemId: systemIds[0]!,
+    capabilityId,
+    integrationId: await freshIntegrationId(),
+    freshIntegrationId,
+    metricKey: metric.key,
     inviteToken: async () => (await createInvite(ws.owner.actor, { role: 'reader', function: 'other' })).token,
   }
 })
@@ -340,6 +686,8 @@ async function request(probe: Probe, persona: Persona) {
     token: probe.api && persona !== 'anon' ? tokens.get(persona) : undefined,
     form: probe.form ? await probe.form(ctx) : undefined,
     json: probe.json ? probe.json(ctx) : undefined,
+    body: probe.csv,
+    headers: probe.csv ? { 'Content-Type': 'text/csv' } : undefined,
     signal: abort.signal,
   })
   if (probe.stream) abort.abort()
@@ -354,17 +702,18 @@ const cases = Object.entries(ROUTES).flatMap(([file, probes]) =>
 )
 
 describe('each route × each persona', () => {
-  it.each(cases)('$label', async ({ probe, persona }) => {
-    const res = await request(probe, persona)
-    const got = outcome(res)
-    const want = probe.expect[persona]
-    // A redirect to a created object (`302 /narratives/`) matches by prefix.
-    if (typeof want === 'string' && want.endsWith('/')) expect(String(got).startsWith(want), `${got}`).toBe(true)
-    else expect(got).toEqual(want)
-    if (probe.api || probe.path.toString().includes('/api/')) {
-      if (res.status >= 400) expect(res.headers.get('Content-Type')).toMatch(/application\/problem\+json/)
-    }
-  })
+  for (const { label, probe, persona } of cases)
+    it(label, async () => {
+      const res = await request(probe, persona)
+      const got = outcome(res)
+      const want = probe.expect[persona]
+      // A redirect to a created object (`302 /narratives/`) matches by prefix.
+      if (typeof want === 'string' && want.endsWith('/')) expect(String(got).startsWith(want), `${got}`).toBe(true)
+      else expect(got).toEqual(want)
+      if (probe.api || probe.path.toString().includes('/api/')) {
+        if (res.status >= 400) expect(res.headers.get('Content-Type')).toMatch(/application\/problem\+json/)
+      }
+    })
 })
 
 describe('after the walk', () => {

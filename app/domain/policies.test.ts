@@ -18,6 +18,9 @@ const BY_ROLE: Record<string, Record<Role, boolean>> = {
   canComment: { owner: true, editor: true, commenter: true, reader: false },
   canEditInventory: { owner: true, editor: true, commenter: false, reader: false },
   canAssessFeasibility: { owner: true, editor: true, commenter: false, reader: false },
+  canReadMetrics: { owner: true, editor: true, commenter: true, reader: true },
+  canEditMetrics: { owner: true, editor: true, commenter: false, reader: false },
+  canEditMetricSettings: { owner: true, editor: false, commenter: false, reader: false },
 }
 
 /** Abilities on a narrative in a given status: (actor, { status }) => boolean. */
@@ -27,6 +30,7 @@ const BY_STATUS: Record<string, (role: Role, status: NarrativeStatus) => boolean
   // Text changes: owners and editors, while the narrative is not archived.
   canEditNarrative: (role, status) => writer(role) && status !== 'archived',
   canEditRequirements: (role, status) => writer(role) && status !== 'archived',
+  canEditCommitments: (role, status) => writer(role) && status !== 'archived',
 }
 
 type Policy = (a: Actor, n?: { status: NarrativeStatus }) => boolean
