@@ -132,8 +132,6 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
   '_app.home.tsx': [{ label: 'GET /home', method: 'GET', path: () => '/home', expect: row(LOGIN, { rest: 200 }) }],
   '_app.approved.tsx': [{ label: 'GET /approved', method: 'GET', path: () => '/approved', expect: row(LOGIN, { rest: 200 }) }],
   '_app.roadmap.tsx': [{ label: 'GET /roadmap', method: 'GET', path: () => '/roadmap', expect: row(LOGIN, { rest: 200, reader: 403 }) }],
-  '_app.metrics.tsx': [{ label: 'GET /metrics', method: 'GET', path: () => '/metrics', expect: row(LOGIN, { rest: 200, reader: 403 }) }],
-  '_app.stack.tsx': [{ label: 'GET /stack', method: 'GET', path: () => '/stack', expect: row(LOGIN, { rest: 200, reader: 403 }) }],
   '_app.narratives._index.tsx': [
     { label: 'GET /narratives', method: 'GET', path: () => '/narratives', expect: row(LOGIN, { rest: 200, reader: 403 }) },
     {
