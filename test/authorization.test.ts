@@ -171,6 +171,27 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       expect: row(LOGIN, { rest: 200, commenter: 403, reader: 404, foreign: 404 }),
     },
   ],
+  '_app.narratives.$id_.feasibility.tsx': [
+    {
+      label: 'GET /narratives/:draft/feasibility',
+      method: 'GET',
+      path: (c) => `/narratives/${c.draftId}/feasibility`,
+      expect: row(LOGIN, { rest: 200, reader: 404, foreign: 404 }),
+    },
+    {
+      label: 'GET /narratives/:random/feasibility',
+      method: 'GET',
+      path: () => `/narratives/${crypto.randomUUID()}/feasibility`,
+      expect: row(LOGIN, { rest: 404 }),
+    },
+    {
+      label: 'POST /narratives/:draft/feasibility (add a requirement)',
+      method: 'POST',
+      path: (c) => `/narratives/${c.draftId}/feasibility`,
+      form: () => ({ intent: 'add', kind: 'capability', capability: 'Walk capability' }),
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 404, foreign: 404 }),
+    },
+  ],
   // /settings only forwards to /settings/members (whose loader answers 302 /login or 403).
   '_app.settings._index.tsx': [
     {
