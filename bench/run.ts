@@ -14,14 +14,25 @@ import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
 import { connectClient, unexpectedCloses, type Target } from './collab/client.ts'
 import { createAccount, createDatabase, createNarratives, type BenchDatabase } from './collab/accord-setup.ts'
 import { ROOT, startAccord, startReference, type ServerHandle } from './collab/servers.ts'
-import { measureOpenAndMemory, pushState, runLoad, uploadReplay, type LoadResult, type MemoryResult, type UploadResult } from './collab/scenarios.ts'
+import {
+  measureOpenAndMemory,
+  pushState,
+  runLoad,
+  uploadReplay,
+  type LoadResult,
+  type MemoryResult,
+  type UploadResult,
+} from './collab/scenarios.ts'
 import { fmt, summarize } from './collab/stats.ts'
 import { loadTrace, replayTrace } from './collab/trace.ts'
 
 process.setMaxListeners(0)
 const argv = process.argv.slice(2)
 const quick = argv.includes('--quick')
-const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['fanout', 'throughput', 'b4']
+const only = argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',') ?? ['fanout', 'throughput', 'b4']
 const want = (s: string) => only.includes(s)
 
 const CONFIG = quick
@@ -73,7 +84,9 @@ const notes: string[] = []
 const loads: string[] = []
 const markLoad = (what: string) => loads.push(`${what} ${os.loadavg()[0]!.toFixed(1)}`)
 const ratio = (a: number | null | undefined, r: number | null | undefined) =>
-  a === null || a === undefined || r === null || r === undefined || !Number.isFinite(a) || !Number.isFinite(r) || r === 0 ? '—' : `${(a / r).toFixed(2)}×`
+  a === null || a === undefined || r === null || r === undefined || !Number.isFinite(a) || !Number.isFinite(r) || r === 0
+    ? '—'
+    : `${(a / r).toFixed(2)}×`
 const row = (section: string, metric: string, a: number | null, r: number | null, target = '', digits = 1, showRatio = true) =>
   rows.push([section, metric, fmt(a, digits), fmt(r, digits), showRatio ? ratio(a, r) : '—', target])
 const MB = 1024 * 1024
@@ -100,10 +113,16 @@ async function main() {
     ;[accord, reference] = await Promise.all([startAccord(db.url), startReference()])
     log(`accord on ${accord.port}, reference on ${reference.port}`)
     const account = await createAccount(accord.port)
-    const A: Side = { server: accord, target: { kind: 'accord', serverUrl: `ws://127.0.0.1:${accord.port}/collab`, headers: { Authorization: `Bearer ${account.token}` } } }
+    const A: Side = {
+      server: accord,
+      target: { kind: 'accord', serverUrl: `ws://127.0.0.1:${accord.port}/collab`, headers: { Authorization: `Bearer ${account.token}` } },
+    }
     const R: Side = { server: reference, target: { kind: 'reference', serverUrl: `ws://127.0.0.1:${reference.port}/collab`, headers: {} } }
     // Sanity: the cookie path authenticates too (browsers use it).
-    const viaCookie = await connectClient({ ...A.target, headers: { Cookie: account.cookie } }, (await createNarratives(accord.port, account.token, 1, 'Cookie check'))[0]!)
+    const viaCookie = await connectClient(
+      { ...A.target, headers: { Cookie: account.cookie } },
+      (await createNarratives(accord.port, account.token, 1, 'Cookie check'))[0]!,
+    )
     viaCookie.close()
 
     if (want('fanout')) {
@@ -154,7 +173,14 @@ async function main() {
       const r = results.reference!
       const section = `Throughput (${t.docs} docs × ${t.writers} writers × ${t.rate} updates/s = ${fmt(t.docs * t.writers * t.rate)} offered/s)`
       row(section, 'updates sent /s (window)', a.sent / (t.ms / 1000), r.sent / (t.ms / 1000), '', 0)
-      rows.push([section, 'committed updates /s (Accord: MESSAGE_SAVED) vs relayed updates /s (reference, no persistence)', fmt(a.committedPerSec, 0), fmt(r.relayedPerSec, 0), ratio(a.committedPerSec, r.relayedPerSec), '≥ 10,000'])
+      rows.push([
+        section,
+        'committed updates /s (Accord: MESSAGE_SAVED) vs relayed updates /s (reference, no persistence)',
+        fmt(a.committedPerSec, 0),
+        fmt(r.relayedPerSec, 0),
+        ratio(a.committedPerSec, r.relayedPerSec),
+        '≥ 10,000',
+      ])
       row(section, 'relayed updates /s (deliveries to peers)', a.relayedPerSec, r.relayedPerSec, '', 0)
       reportLoad(section, a, r, false)
     }
@@ -162,11 +188,13 @@ async function main() {
     if (want('b4')) await b4AndMemory(A, R, db, account.token)
 
     const accordWarnings = accord.lines.filter((l) => /warn|error|closing|failed/i.test(l))
-    if (accordWarnings.length) notes.push(`Accord server printed ${accordWarnings.length} warning/error line(s); first: ${accordWarnings.slice(0, 5).join(' | ')}`)
+    if (accordWarnings.length)
+      notes.push(`Accord server printed ${accordWarnings.length} warning/error line(s); first: ${accordWarnings.slice(0, 5).join(' | ')}`)
     const refErrors = reference.lines.filter((l) => /error/i.test(l))
     if (refErrors.length) notes.push(`Reference printed ${refErrors.length} error line(s); first: ${refErrors.slice(0, 3).join(' | ')}`)
     const byCode = new Map<string, number>()
-    for (const c of unexpectedCloses) byCode.set(`${c.kind} ${c.code} ${c.reason}`, (byCode.get(`${c.kind} ${c.code} ${c.reason}`) ?? 0) + 1)
+    for (const c of unexpectedCloses)
+      byCode.set(`${c.kind} ${c.code} ${c.reason}`, (byCode.get(`${c.kind} ${c.code} ${c.reason}`) ?? 0) + 1)
     for (const [k, n] of byCode) notes.push(`unexpected socket close: ${k} × ${n}`)
   } finally {
     if (accord) writeFileSync(`${outDir}/accord.log`, accord.lines.join('\n'))
@@ -212,7 +240,9 @@ async function b4AndMemory(A: Side, R: Side, db: BenchDatabase, token: string) {
   const base = Y.encodeStateAsUpdate(seedClient.doc)
   seedClient.close()
   const replay = replayTrace(trace, base, EDITS_PER_MESSAGE, CONFIG.b4Edits)
-  log(`replayed ${replay.edits} edits in ${fmt(replay.replayMs, 0)} ms: ${replay.batches.length} messages, state ${replay.state.byteLength} B (V1) / ${replay.stateV2.byteLength} B (V2), text ${replay.text.length} chars${replay.matchesEndContent ? ' = endContent' : ''}`)
+  log(
+    `replayed ${replay.edits} edits in ${fmt(replay.replayMs, 0)} ms: ${replay.batches.length} messages, state ${replay.state.byteLength} B (V1) / ${replay.stateV2.byteLength} B (V2), text ${replay.text.length} chars${replay.matchesEndContent ? ' = endContent' : ''}`,
+  )
   notes.push(
     `B4 replay: ${replay.edits.toLocaleString('en-US')} edits (one Yjs transaction each, ${(replay.editBytes / MB).toFixed(1)} MB of updates) replayed client-side in ${fmt(replay.replayMs / 1000)} s, sent as ${replay.batches.length} update messages of ${EDITS_PER_MESSAGE} edits (merged), ≤ ${UPLOAD_MESSAGES_PER_SEC} messages/s (Accord's per-connection limit is 100/s); final text ${replay.text.length.toLocaleString('en-US')} chars${replay.matchesEndContent ? ' (equals endContent)' : ''}, state ${(replay.state.byteLength / 1024).toFixed(0)} kB V1 / ${(replay.stateV2.byteLength / 1024).toFixed(0)} kB V2.`,
   )
@@ -221,14 +251,25 @@ async function b4AndMemory(A: Side, R: Side, db: BenchDatabase, token: string) {
   const uploads: Record<string, UploadResult> = {}
   for (const side of [R, A]) {
     log(`uploading the replay to ${side.target.kind}…`)
-    uploads[side.target.kind] = await uploadReplay(side.target, b4Room!, replay, { base: side === R ? base : undefined, messagesPerSec: UPLOAD_MESSAGES_PER_SEC })
+    uploads[side.target.kind] = await uploadReplay(side.target, b4Room!, replay, {
+      base: side === R ? base : undefined,
+      messagesPerSec: UPLOAD_MESSAGES_PER_SEC,
+    })
     log(JSON.stringify(uploads[side.target.kind]))
   }
-  row(section, `upload of the replay: ${replay.batches.length} messages, send → applied (ms)`, uploads.accord!.uploadMs, uploads.reference!.uploadMs, '', 0)
+  row(
+    section,
+    `upload of the replay: ${replay.batches.length} messages, send → applied (ms)`,
+    uploads.accord!.uploadMs,
+    uploads.reference!.uploadMs,
+    '',
+    0,
+  )
   row(section, 'upload: send → all committed (MESSAGE_SAVED) (ms)', uploads.accord!.committedMs, null, '', 0, false)
   if (!uploads.accord!.ok) notes.push('Accord: the B4 upload was not fully acknowledged or the socket closed')
 
-  for (const room of memRooms) if (!(await pushState(A.target, room, replay.state))) notes.push(`Accord: pushing the B4 state into ${room} was not acknowledged`)
+  for (const room of memRooms)
+    if (!(await pushState(A.target, room, replay.state))) notes.push(`Accord: pushing the B4 state into ${room} was not acknowledged`)
 
   // Accord: graceful restart (flush + compaction), then everything is cold.
   log('restarting Accord (SIGTERM, then start)…')
@@ -284,12 +325,27 @@ async function b4AndMemory(A: Side, R: Side, db: BenchDatabase, token: string) {
   log(JSON.stringify(mem.accord))
   const a = mem.accord
   const r = mem.reference
-  if (a.textLengths[0] !== replay.text.length) notes.push(`Accord: after restart the B4 narrative has ${a.textLengths[0]} chars, expected ${replay.text.length}`)
+  if (a.textLengths[0] !== replay.text.length)
+    notes.push(`Accord: after restart the B4 narrative has ${a.textLengths[0]} chars, expected ${replay.text.length}`)
   const wrong = a.textLengths.filter((n) => n !== replay.text.length).length
   if (wrong) notes.push(`Accord: ${wrong} of ${rooms.length} reopened B4 documents have the wrong length`)
 
-  row(section, 'first open of the replayed narrative: connect → synced (ms) [Accord cold from PostgreSQL; reference in memory]', a.firstCold, r.firstCold, '', 1)
-  row(section, `open connect → synced p50 over ${rooms.length} B4 docs (ms) [Accord cold; reference in memory]`, a.cold.p50, r.cold.p50, '', 1)
+  row(
+    section,
+    'first open of the replayed narrative: connect → synced (ms) [Accord cold from PostgreSQL; reference in memory]',
+    a.firstCold,
+    r.firstCold,
+    '',
+    1,
+  )
+  row(
+    section,
+    `open connect → synced p50 over ${rooms.length} B4 docs (ms) [Accord cold; reference in memory]`,
+    a.cold.p50,
+    r.cold.p50,
+    '',
+    1,
+  )
   row(section, 'same, websocket open → synced p50 (ms)', a.coldOpen.p50, r.coldOpen.p50, '', 1)
   row(section, 'warm reopen (doc loaded) connect → synced p50 (ms)', a.warm.p50, r.warm.p50, '', 1)
   row(section, 'server-side load ≈ cold − warm, p50 (ms)', a.cold.p50 - a.warm.p50, null, '≤ 50', 1, false)
@@ -346,7 +402,17 @@ function print() {
   }
   markLoad('end')
   notes.push(`1-minute load average (2 cores, shared with other work): ${loads.join(', ')}`)
-  const out = [`# npm run bench${quick ? ' -- --quick' : ''}`, '', machine(), '', ...lines, '', ...notes.map((n) => `- ${n}`), '', `total ${((performance.now() - t0) / 1000).toFixed(0)} s; server logs in ${outDir}`].join('\n')
+  const out = [
+    `# npm run bench${quick ? ' -- --quick' : ''}`,
+    '',
+    machine(),
+    '',
+    ...lines,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+    `total ${((performance.now() - t0) / 1000).toFixed(0)} s; server logs in ${outDir}`,
+  ].join('\n')
   console.log(out)
   writeFileSync(`${outDir}/result.md`, out)
 }

@@ -73,7 +73,15 @@ export function ensureParagraph(doc: Y.Doc): Y.XmlText {
   const p = new Y.XmlText()
   doc.transact(() => {
     doc.get('root', Y.XmlText).insertEmbed(0, p)
-    for (const [k, v] of Object.entries({ __type: 'paragraph', __format: 0, __style: '', __indent: 0, __dir: null, __textFormat: 0, __textStyle: '' })) {
+    for (const [k, v] of Object.entries({
+      __type: 'paragraph',
+      __format: 0,
+      __style: '',
+      __indent: 0,
+      __dir: null,
+      __textFormat: 0,
+      __textStyle: '',
+    })) {
       p.setAttribute(k, v as never)
     }
   })

@@ -4,7 +4,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import { WebsocketProvider } from 'y-websocket'
-import { LightClient, MESSAGE_SAVED, connectClient, ensureParagraph, firstParagraph, unexpectedCloses, type Target } from './client.ts'
+import { type LightClient, MESSAGE_SAVED, connectClient, ensureParagraph, firstParagraph, unexpectedCloses, type Target } from './client.ts'
 import { postgresCpuMsSince, postgresCpuSnapshot, type ServerHandle } from './servers.ts'
 import { mapLimit, sleep, summarize, waitFor, type Summary } from './stats.ts'
 import { paragraphText, type Replay } from './trace.ts'
@@ -142,7 +142,12 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   // Pre-generated keystrokes (throughput): generated now, sent later at the same rate.
   const total = Math.ceil(((opts.durationMs + opts.warmupMs) / 1000) * ratePerWriter) + 5
   const queues = new Map<Writer, { key: number; message: Uint8Array }[]>()
-  if (opts.pregenerate) for (const w of writers.flat()) queues.set(w, Array.from({ length: total }, () => w.client.keystroke()))
+  if (opts.pregenerate)
+    for (const w of writers.flat())
+      queues.set(
+        w,
+        Array.from({ length: total }, () => w.client.keystroke()),
+      )
 
   await sleep(300)
   const loop = monitorEventLoopDelay({ resolution: 5 })
@@ -249,7 +254,12 @@ export interface UploadResult {
  * Sends a replayed trace (batches of edits, one update message each) at ≤ `messagesPerSec`
  * (Accord allows 100/s per connection) on one connection; waits for every ack on Accord.
  */
-export async function uploadReplay(target: Target, room: string, replay: Replay, opts: { base?: Uint8Array; messagesPerSec: number }): Promise<UploadResult> {
+export async function uploadReplay(
+  target: Target,
+  room: string,
+  replay: Replay,
+  opts: { base?: Uint8Array; messagesPerSec: number },
+): Promise<UploadResult> {
   const c = await connectClient(target, room)
   if (opts.base) c.sendUpdate(opts.base)
   const started = performance.now()
