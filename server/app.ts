@@ -106,6 +106,8 @@ export function createApp(opts: AppOptions) {
 
   app.use(sameOriginMutations(opts.appUrl))
 
+  // Browsers ask for /favicon.ico whatever the page declares; answer it without a Remix 404.
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'))
   app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
   app.use(express.static('public', { maxAge: '1h' }))
 
