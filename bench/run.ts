@@ -13,7 +13,7 @@ import * as Y from 'yjs'
 import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
 import { connectClient, unexpectedCloses, type Target } from './collab/client.ts'
 import { createAccount, createDatabase, createNarratives, type BenchDatabase } from './collab/accord-setup.ts'
-import { ROOT, startAccord, startReference, type ServerHandle } from './collab/servers.ts'
+import { ROOT, started, startAccord, startReference, type ServerHandle } from './collab/servers.ts'
 import {
   measureOpenAndMemory,
   pushState,
@@ -103,7 +103,8 @@ async function main() {
   let accord: ServerHandle | null = null
   let reference: ServerHandle | null = null
   const cleanup = async () => {
-    await Promise.all([accord?.stop().catch(() => {}), reference?.stop().catch(() => {})])
+    // Every server of the run, including the ones restarted for the cold-open part.
+    await Promise.all(started.map((h) => h.stop().catch(() => ({ code: null, signal: null }))))
     await db?.drop().catch((e: unknown) => log(`could not drop ${db?.name}: ${(e as Error).message}`))
   }
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)))
@@ -187,18 +188,18 @@ async function main() {
 
     if (want('b4')) await b4AndMemory(A, R, db, account.token)
 
-    const accordWarnings = accord.lines.filter((l) => /warn|error|closing|failed/i.test(l))
+    const linesOf = (kind: string) => started.filter((h) => h.kind === kind).flatMap((h) => h.lines)
+    const accordWarnings = linesOf('accord').filter((l) => /warn|error|closing|failed/i.test(l))
     if (accordWarnings.length)
       notes.push(`Accord server printed ${accordWarnings.length} warning/error line(s); first: ${accordWarnings.slice(0, 5).join(' | ')}`)
-    const refErrors = reference.lines.filter((l) => /error/i.test(l))
+    const refErrors = linesOf('reference').filter((l) => /error/i.test(l))
     if (refErrors.length) notes.push(`Reference printed ${refErrors.length} error line(s); first: ${refErrors.slice(0, 3).join(' | ')}`)
     const byCode = new Map<string, number>()
     for (const c of unexpectedCloses)
       byCode.set(`${c.kind} ${c.code} ${c.reason}`, (byCode.get(`${c.kind} ${c.code} ${c.reason}`) ?? 0) + 1)
     for (const [k, n] of byCode) notes.push(`unexpected socket close: ${k} × ${n}`)
   } finally {
-    if (accord) writeFileSync(`${outDir}/accord.log`, accord.lines.join('\n'))
-    if (reference) writeFileSync(`${outDir}/reference.log`, reference.lines.join('\n'))
+    started.forEach((h, i) => writeFileSync(`${outDir}/${h.kind}-${i + 1}.log`, h.lines.join('\n')))
     await cleanup()
   }
   print()

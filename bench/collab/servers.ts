@@ -34,6 +34,9 @@ interface StartOptions {
 
 let memIds = 0
 
+/** Every server started in this run (restarts included), to stop and log them all at the end. */
+export const started: ServerHandle[] = []
+
 function start(opts: StartOptions): Promise<ServerHandle> {
   // BENCH_ACCORD_NODE_ARGS / BENCH_REFERENCE_NODE_ARGS: extra node flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env[`BENCH_${opts.kind.toUpperCase()}_NODE_ARGS`] ?? '').split(' ').filter(Boolean)
@@ -65,7 +68,7 @@ function start(opts: StartOptions): Promise<ServerHandle> {
       if (!m) return
       port = Number(m[1])
       clearTimeout(timer)
-      resolve({
+      const handle: ServerHandle = {
         kind: opts.kind,
         port,
         proc,
@@ -91,7 +94,9 @@ function start(opts: StartOptions): Promise<ServerHandle> {
           clearTimeout(killer)
           return result
         },
-      })
+      }
+      started.push(handle)
+      resolve(handle)
     }
     createInterface({ input: proc.stdout! }).on('line', onLine)
     createInterface({ input: proc.stderr! }).on('line', onLine)
