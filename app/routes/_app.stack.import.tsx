@@ -277,8 +277,10 @@ export default function ImportPage() {
               <div className="import-alert pass" role="status">
                 <CheckCircle2 size={18} aria-hidden />
                 <div>
-                  <strong>Imported {report.rows} rows</strong> ({report.created} new, {report.updated} updated). Every narrative has been
-                  re-checked.{' '}
+                  <strong>
+                    Imported {report.rows} row{report.rows === 1 ? '' : 's'}
+                  </strong>{' '}
+                  ({report.created} new, {report.updated} updated). Every narrative has been re-checked.{' '}
                   <Link to={kind === 'integrations' ? '/stack/integrations' : kind === 'support' ? '/stack/capabilities' : '/stack'}>
                     View them
                   </Link>

@@ -39,7 +39,7 @@ export function FormDialog({
       <Dialog.Trigger asChild>{trigger}</Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog dialog-wide" aria-describedby={description ? undefined : undefined}>
+        <Dialog.Content className="dialog dialog-wide form-dialog" {...(description ? {} : { 'aria-describedby': undefined })}>
           <Dialog.Title asChild>
             <h2>{title}</h2>
           </Dialog.Title>
