@@ -7,6 +7,7 @@ import { CloseCode } from '#app/editor/collab/close-codes.ts'
 import { log } from '#server/log.ts'
 import type { CollabDocument, Peer } from './document.ts'
 import type { Limits } from './limits.ts'
+import { RateGuard } from './rate.ts'
 
 const MESSAGE_AUTH = 2
 const MESSAGE_QUERY_AWARENESS = 3
@@ -16,8 +17,7 @@ export class Connection implements Peer {
   received = 0
   acked = 0
   queuedRows = 0
-  private tokens: number
-  private lastRefill = Date.now()
+  private readonly rate: RateGuard
   private closed = false
   /** Set during shutdown: messages are ignored (clients keep and re-send them). */
   muted = false
@@ -30,7 +30,7 @@ export class Connection implements Peer {
     readonly canWrite: boolean,
     private readonly limits: Limits,
   ) {
-    this.tokens = limits.messageBurst
+    this.rate = new RateGuard(limits.messagesPerSecond, limits.messageBurst, limits.rateCreditMs)
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary))
     ws.on('close', () => this.onClose())
     ws.on('error', () => {
@@ -68,18 +68,9 @@ export class Connection implements Peer {
     this.doc.removePeer(this)
   }
 
-  private takeToken(): boolean {
-    const now = Date.now()
-    this.tokens = Math.min(this.limits.messageBurst, this.tokens + ((now - this.lastRefill) / 1000) * this.limits.messagesPerSecond)
-    this.lastRefill = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
-    return true
-  }
-
   private onMessage(raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) {
     if (this.closed || this.muted) return
-    if (!this.takeToken()) return this.refuse(CloseCode.RateLimited, 'Too many messages')
+    if (!this.rate.take()) return this.refuse(CloseCode.RateLimited, 'Too many messages')
     if (!isBinary) return this.refuse(CloseCode.ProtocolError, 'Binary messages only')
     // A copy of exactly the message: decoders then cannot read past its end into a shared buffer.
     const bytes = Array.isArray(raw) ? new Uint8Array(Buffer.concat(raw)) : new Uint8Array(raw)

@@ -14,6 +14,11 @@ export interface Limits {
   messagesPerSecond: number
   /** …and the burst allowed on top; beyond it the connection closes with 4429. */
   messageBurst: number
+  /**
+   * The time since a connection's previous message is credited in full up to this long (not capped
+   * at the burst): messages queued during an event-loop stall arrived over the stall (see RateGuard).
+   */
+  rateCreditMs: number
   /** Connections on one document; the next one is refused with 4503. */
   maxConnectionsPerDocument: number
   /** Bytes queued towards one slow client before it is disconnected (it resyncs on reconnect). */
@@ -38,7 +43,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxPendingUpdates: 500,
   maxAwarenessBytes: 32 * 1024,
   messagesPerSecond: 100,
-  messageBurst: 200,
+  messageBurst: 300,
+  rateCreditMs: 60_000,
   maxConnectionsPerDocument: 200,
   maxBufferedBytes: 16 * 1024 * 1024,
   idleUnloadMs: 30_000,
