@@ -317,3 +317,38 @@ describe('CSV', () => {
     expect(() => parseCsv('a,b\n"open,2')).toThrow(CsvSyntaxError)
   })
 })
+
+describe('roll-up source', () => {
+  it('prefers the granularity that covers more of the period, months when both cover it fully', () => {
+    const weeks: StoredValue[] = Array.from({ length: 13 }, (_, i) => ({
+      period: `2026-W${String(i + 1).padStart(2, '0')}`,
+      granularity: 'week' as const,
+      value: 10,
+    }))
+    const monthsQ1 = months(2026, [100, 100, 100])
+    const full = buildSeries({
+      actuals: [...weeks, ...monthsQ1],
+      targets: [],
+      aggregation: 'sum',
+      direction: 'higher',
+      thresholds: T,
+      calendar: JAN,
+      granularity: 'quarter',
+      from: periodFromKey('2026-Q1'),
+      to: periodFromKey('2026-Q1'),
+    })
+    expect(full[0]!.actual).toBe(300)
+    const partial = buildSeries({
+      actuals: [...weeks.slice(0, 7), ...monthsQ1.slice(0, 1)],
+      targets: [],
+      aggregation: 'sum',
+      direction: 'higher',
+      thresholds: T,
+      calendar: JAN,
+      granularity: 'quarter',
+      from: periodFromKey('2026-Q1'),
+      to: periodFromKey('2026-Q1'),
+    })
+    expect(partial[0]).toMatchObject({ actual: 70, complete: false })
+  })
+})

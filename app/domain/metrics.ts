@@ -102,7 +102,8 @@ export function formatValue(
         currency: opts.currency ?? 'USD',
         notation: compact && big ? 'compact' : 'standard',
         maximumFractionDigits: compact && big ? 1 : Math.abs(value) < 100 ? 2 : 0,
-        minimumFractionDigits: 0,
+        // "$4.0M", not "$4M": millions read as figures with one decimal.
+        minimumFractionDigits: compact && Math.abs(value) >= 1e6 ? 1 : 0,
       }).format(value)
     }
     case 'percent':
@@ -114,7 +115,7 @@ export function formatValue(
     case 'count':
       return new Intl.NumberFormat(locale, {
         notation: compact && Math.abs(value) >= 100_000 ? 'compact' : 'standard',
-        maximumFractionDigits: compact && Math.abs(value) >= 100_000 ? 1 : Number.isInteger(value) ? 0 : 1,
+        maximumFractionDigits: compact && Math.abs(value) >= 100_000 ? 1 : Number.isInteger(value) || Math.abs(value) >= 100 ? 0 : 1,
       }).format(value)
   }
 }
@@ -235,22 +236,24 @@ export class ValueIndex {
     return this.direct.size === 0
   }
 
-  /** The value of `p`: stored for it, else rolled up from the finest shorter granularity that has values in it. */
+  /**
+   * The value of `p`: stored for it, else rolled up from the shorter granularity that covers
+   * most of it (months over weeks when both cover it fully: monthly closes are the official ones).
+   */
   valueOf(p: Period, how: Aggregation): { value: number; covered: number; total: number } | null {
     const key = periodKey(p)
     const own = this.direct.get(key)
     if (own !== undefined) return { value: own, covered: 1, total: 1 }
-    for (const sub of ['week', 'month', 'quarter'] as const) {
+    let best: { values: number[]; covered: number; total: number } | null = null
+    for (const sub of ['quarter', 'month', 'week'] as const) {
       if (GRANULARITY_RANK[sub] >= GRANULARITY_RANK[p.granularity] || !this.present.has(sub)) continue
       const b = this.byGranularity.get(p.granularity)?.get(`${sub}>${key}`)
       if (!b || b.values.length === 0) continue
-      const value = aggregate(
-        b.values.map((x) => x.value),
-        how,
-      )!
-      return { value, covered: b.values.length, total: Math.max(b.values.length, countSubPeriods(p, sub, this.cal)) }
+      const total = Math.max(b.values.length, countSubPeriods(p, sub, this.cal))
+      if (!best || b.values.length / total > best.covered / best.total + 1e-9)
+        best = { values: b.values.map((x) => x.value), covered: b.values.length, total }
     }
-    return null
+    return best ? { value: aggregate(best.values, how)!, covered: best.covered, total: best.total } : null
   }
 
   /** A target for `p` spread down from the nearest longer period that has one. */
@@ -323,7 +326,9 @@ export function latestPoint(series: readonly SeriesPoint[]): SeriesPoint | null 
 
 /** The change from the previous point with an actual to the latest, absolute and relative. */
 export function changeOf(series: readonly SeriesPoint[]): { from: number; to: number; delta: number; relative: number | null } | null {
-  const withActual = series.filter((p) => p.actual !== null)
+  // Compare whole periods: a month to date against a full month is not a change.
+  const complete = series.filter((p) => p.actual !== null && p.complete)
+  const withActual = complete.length >= 2 ? complete : series.filter((p) => p.actual !== null)
   if (withActual.length < 2) return null
   const to = withActual[withActual.length - 1]!.actual!
   const from = withActual[withActual.length - 2]!.actual!

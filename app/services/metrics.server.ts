@@ -61,6 +61,8 @@ export interface RowError {
   row: number
   /** 1-based line of the CSV file. */
   line?: number
+  /** Which batch of a combined write (the grid saves targets and actuals together). */
+  kind?: ValueKind
   column: string
   value?: string
   reason: string
@@ -312,70 +314,88 @@ function show(raw: unknown): string {
   }
 }
 
-/**
- * Sets targets or actuals of one metric for a batch of periods, all or nothing: every bad row
- * (malformed period, non-numeric or non-finite value, out of the unit's bounds, duplicate
- * period) is reported and nothing is saved. Writing a period again replaces its value.
- */
-export async function putValues(actor: Actor, key: string, kind: ValueKind, rows: readonly unknown[], source: 'form' | 'api' = 'api') {
-  assertEdit(actor)
-  const sql = getSql()
-  const [metric, ctx] = await Promise.all([getMetricFor(actor, key, sql), getMetricContext(actor, sql)])
+function checkRows(metric: q.MetricRow, kind: ValueKind, rows: readonly unknown[]) {
   const errors: RowError[] = []
   const checked: CheckedRow[] = []
   const seen = new Map<string, number>()
   rows.forEach((raw, i) => {
     const row = i + 1
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      errors.push({ row, column: 'row', reason: 'Each row must be an object { period, value }' })
+      errors.push({ row, kind, column: 'row', reason: 'Each row must be an object { period, value }' })
       return
     }
     const r = raw as Record<string, unknown>
     let period: Period | null = null
     if (typeof r.period !== 'string')
-      errors.push({ row, column: 'period', reason: 'period is required (2026-11, 2026-Q4, 2026-W47 or 2026)' })
+      errors.push({ row, kind, column: 'period', reason: 'period is required (2026-11, 2026-Q4, 2026-W47 or 2026)' })
     else {
       const p = parsePeriod(r.period)
-      if (!p.ok) errors.push({ row, column: 'period', value: r.period, reason: p.reason })
+      if (!p.ok) errors.push({ row, kind, column: 'period', value: r.period, reason: p.reason })
       else period = p.period
     }
     const value = readValue(r.value)
     if (value === null)
       errors.push({
         row,
+        kind,
         column: 'value',
         value: show(r.value),
         reason: r.value === undefined ? 'value is required' : 'must be a finite number',
       })
     else {
       const problem = valueProblem(value, metric.unit)
-      if (problem) errors.push({ row, column: 'value', value: show(r.value), reason: problem })
+      if (problem) errors.push({ row, kind, column: 'value', value: show(r.value), reason: problem })
     }
     if (period) {
       const pk = periodKey(period)
       const first = seen.get(pk)
       if (first !== undefined)
-        errors.push({ row, column: 'period', value: pk, reason: `duplicate of row ${first}: ${pk} appears twice in this batch` })
+        errors.push({ row, kind, column: 'period', value: pk, reason: `duplicate of row ${first}: ${pk} appears twice in this batch` })
       else seen.set(pk, row)
       if (value !== null && !valueProblem(value, metric.unit)) checked.push({ metric, kind, period, key: pk, value })
     }
   })
-  if (errors.length) throw new BatchError(`${countRows(errors)} of ${rows.length} rows need attention; nothing was saved`, errors)
-  const result = await sql.begin((tx) =>
-    q.upsertValues(tx, {
-      workspaceId: actor.workspaceId,
-      kind,
-      source,
-      userId: actor.userId,
-      rows: checked.map((r) => toWrite(r, ctx.calendar)),
-    }),
-  )
+  return { errors, checked }
+}
+
+/**
+ * Sets targets or actuals of one metric for a batch of periods, all or nothing: every bad row
+ * (malformed period, non-numeric or non-finite value, out of the unit's bounds, duplicate
+ * period) is reported and nothing is saved. Writing a period again replaces its value.
+ */
+export async function putValues(actor: Actor, key: string, kind: ValueKind, rows: readonly unknown[], source: 'form' | 'api' = 'api') {
+  const [result] = await putValueSets(actor, key, [{ kind, rows }], source)
+  return result!
+}
+
+/** Several batches of one metric (targets and actuals from the grid) in one transaction, all or nothing. */
+export async function putValueSets(
+  actor: Actor,
+  key: string,
+  sets: readonly { kind: ValueKind; rows: readonly unknown[] }[],
+  source: 'form' | 'api' = 'api',
+) {
+  assertEdit(actor)
+  const sql = getSql()
+  const [metric, ctx] = await Promise.all([getMetricFor(actor, key, sql), getMetricContext(actor, sql)])
+  const checks = sets.map((set) => checkRows(metric, set.kind, set.rows))
+  const errors = checks.flatMap((c) => c.errors)
+  const total = sets.reduce((n, set) => n + set.rows.length, 0)
+  if (errors.length) throw new BatchError(`${countRows(errors)} of ${total} rows need attention; nothing was saved`, errors)
+  const results = await sql.begin(async (tx) => {
+    const out = []
+    for (const [i, set] of sets.entries()) {
+      const rows = checks[i]!.checked.map((r) => toWrite(r, ctx.calendar))
+      out.push(await q.upsertValues(tx, { workspaceId: actor.workspaceId, kind: set.kind, source, userId: actor.userId, rows }))
+    }
+    return out
+  })
   bus.publish({ type: 'metrics.changed', workspaceId: actor.workspaceId, metricKeys: [metric.key] })
-  return result
+  return results
 }
 
 function countRows(errors: readonly RowError[]) {
-  return new Set(errors.map((e) => e.row)).size
+  return new Set(errors.map((e) => `${e.kind ?? ''}${e.row}`)).size
 }
 
 /** Targets or actuals stored for a metric (what was entered, not rolled up). */
@@ -712,7 +732,9 @@ export async function getFunnelFor(actor: Actor, opts: { granularity: Granularit
     parsed?.ok && parsed.period.granularity === opts.granularity
       ? parsed.period
       : shiftPeriod(periodOf(today(), opts.granularity, ctx.calendar), -1, ctx.calendar)
-  const values = steps.length ? await q.listValues(sql, { workspaceId: actor.workspaceId, metricIds: steps.map((s) => s.id) }) : []
+  const acceptance = metrics.find((m) => m.key === 'lead_acceptance_rate') ?? null
+  const ids = [...steps, ...(acceptance ? [acceptance] : [])].map((s) => s.id)
+  const values = ids.length ? await q.listValues(sql, { workspaceId: actor.workspaceId, metricIds: ids }) : []
   const idx = indexes(values, ctx.calendar)
   const point = (m: q.MetricRow) =>
     buildSeries({
@@ -726,7 +748,6 @@ export async function getFunnelFor(actor: Actor, opts: { granularity: Granularit
       to: period,
     })[0]!
   const withPoints = steps.map((m) => ({ metric: m, point: point(m) }))
-  const acceptance = metrics.find((m) => m.key === 'lead_acceptance_rate') ?? null
   return {
     ctx,
     period: periodKey(period),
@@ -934,7 +955,9 @@ export async function getReviewFor(actor: Actor, opts: { cadence: 'week' | 'mont
       improved: delta === null || delta === 0 ? null : isImprovement(delta, metric.direction),
     }
   })
-  const dueTo = formatDate(periodRange(shiftPeriod(period, 1, ctx.calendar), ctx.calendar).end)
+  // Due soon: in the period or the few after it (a quarter's review looks two quarters ahead).
+  const ahead = { week: 4, month: 3, quarter: 2 }[opts.cadence]
+  const dueTo = formatDate(periodRange(shiftPeriod(period, ahead, ctx.calendar), ctx.calendar).end)
   const dueRows = await q.listCommitments(sql, {
     workspaceId: actor.workspaceId,
     dueFrom: formatDate(range.start),

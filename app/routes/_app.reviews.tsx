@@ -1,0 +1,326 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { ArrowDownRight, ArrowUpRight, CalendarRange, ChevronLeft, ChevronRight, FilePlus2, Printer } from 'lucide-react'
+import { EmptyState } from '#app/components/empty-state.tsx'
+import { HealthChip } from '#app/components/metrics/health-chip.tsx'
+import { formatValue, HEALTH_LABELS, type Health, type Unit } from '#app/domain/metrics.ts'
+import { canCreateNarrative } from '#app/domain/policies.ts'
+import { CADENCES, ReviewQuerySchema } from '#app/schemas/metrics.ts'
+import { getReviewFor } from '#app/services/metrics.server.ts'
+import { requireActor } from '#app/utils/auth.server.ts'
+import { orThrowResponse, parseOrThrow } from '#app/utils/http.server.ts'
+import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
+import metricsStyles from '#app/styles/metrics.css'
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: metricsStyles }]
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.periodLabel ?? ''} review · Accord` }]
+
+const CADENCE_LABELS = { week: 'Weekly', month: 'Monthly', quarter: 'Quarterly' } as const
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor } = await requireActor(request)
+  return orThrowResponse(async () => {
+    const q = parseOrThrow(ReviewQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
+    const r = await getReviewFor(actor, { cadence: q.cadence, period: q.period })
+    const row = (x: (typeof r.leading)[number]) => ({
+      key: x.metric.key,
+      name: x.metric.name,
+      unit: x.metric.unit,
+      currency: x.metric.currency,
+      direction: x.metric.direction,
+      northStar: x.metric.northStar,
+      actual: x.point.actual,
+      target: x.point.target,
+      attainment: x.point.attainment,
+      health: x.point.health,
+      complete: x.point.complete,
+      previous: x.previous.actual,
+      delta: x.delta,
+      relative: x.relative,
+      improved: x.improved,
+    })
+    return json({
+      cadence: r.cadence,
+      period: r.period,
+      periodLabel: r.periodLabel,
+      previousLabel: r.previousLabel,
+      startsOn: r.startsOn,
+      endsOn: r.endsOn,
+      prevKey: r.prevKey,
+      nextKey: r.nextKey,
+      isLatest: r.isLatest,
+      leading: r.leading.map(row),
+      lagging: r.lagging.map(row),
+      movers: r.movers.map(row),
+      commitments: r.commitments.map((c) => ({
+        id: c.id,
+        narrativeId: c.narrativeId,
+        narrativeTitle: c.narrativeTitle,
+        metricName: c.metric.name,
+        metricKey: c.metric.key,
+        unit: c.metric.unit,
+        currency: c.metric.currency,
+        baseline: c.baseline,
+        target: c.target,
+        current: c.current,
+        dueOn: c.dueOn,
+        progress: c.progress,
+        health: c.health,
+      })),
+      can: { startQbr: canCreateNarrative(actor) },
+    })
+  })
+}
+
+const dayMonth = (iso: string, withYear: boolean) =>
+  new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    ...(withYear ? { year: 'numeric' } : {}),
+    timeZone: 'UTC',
+  })
+const dateRange = (from: string, to: string) => `${dayMonth(from, from.slice(0, 4) !== to.slice(0, 4))} – ${dayMonth(to, true)}`
+
+type Row = ReturnType<typeof useLoaderData<typeof loader>>['leading'][number]
+
+function fmt(v: number | null, unit: Unit, currency: string | null) {
+  return formatValue(v, unit, { currency, compact: true })
+}
+
+function Delta({ row }: { row: Row }) {
+  if (row.delta === null || Math.abs(row.delta) < (row.unit === 'percent' ? 0.05 : 1e-9)) return <span className="muted">—</span>
+  const Icon = row.delta > 0 ? ArrowUpRight : ArrowDownRight
+  const text =
+    row.unit === 'percent'
+      ? `${row.delta > 0 ? '+' : ''}${row.delta.toFixed(1)} pts`
+      : row.relative === null
+        ? fmt(row.delta, row.unit, row.currency)
+        : `${row.relative > 0 ? '+' : ''}${(row.relative * 100).toFixed(1)}%`
+  return (
+    <span className={`delta ${row.improved ? 'good' : 'bad'}`}>
+      <Icon size={14} aria-hidden />
+      {text}
+    </span>
+  )
+}
+
+function IndicatorTable({ title, hint, rows, previousLabel }: { title: string; hint: string; rows: Row[]; previousLabel: string }) {
+  return (
+    <section className="card review-block">
+      <div className="card-header">
+        <div>
+          <h2>{title}</h2>
+          <p>{hint}</p>
+        </div>
+      </div>
+      {rows.length === 0 ? (
+        <p className="muted card-body">No {title.toLowerCase()} in the dictionary yet.</p>
+      ) : (
+        <table className="table metric-table">
+          <thead>
+            <tr>
+              <th scope="col">Metric</th>
+              <th scope="col" className="num">
+                Actual
+              </th>
+              <th scope="col" className="num">
+                Target
+              </th>
+              <th scope="col" className="num" title={`Change since ${previousLabel}`}>
+                vs {previousLabel}
+              </th>
+              <th scope="col">Health</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}>
+                <th scope="row">
+                  <Link to={`/metrics/${r.key}`} className="metric-name">
+                    {r.name}
+                  </Link>
+                </th>
+                <td className="num">
+                  {fmt(r.actual, r.unit, r.currency)}
+                  {r.actual !== null && !r.complete ? <span className="muted small"> to date</span> : null}
+                </td>
+                <td className="num">{fmt(r.target, r.unit, r.currency)}</td>
+                <td className="num">
+                  <Delta row={r} />
+                </td>
+                <td>
+                  <HealthChip health={r.health} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
+function Tally({ rows }: { rows: Row[] }) {
+  const count = (h: Health) => rows.filter((r) => r.health === h).length
+  return (
+    <p className="tally">
+      {(['on_track', 'behind', 'at_risk', 'unknown'] as const).map((h) =>
+        count(h) ? (
+          <span key={h}>
+            <HealthChip health={h} label={`${count(h)} ${HEALTH_LABELS[h].toLowerCase()}`} />
+          </span>
+        ) : null,
+      )}
+    </p>
+  )
+}
+
+export default function ReviewPage() {
+  const d = useLoaderData<typeof loader>()
+  useWorkspaceEvents((e) => e.type === 'metrics.changed' || e.type === 'commitments.changed')
+  const all = [...d.lagging, ...d.leading]
+  const stars = all.filter((r) => r.northStar)
+  const qbrTitle = `${d.periodLabel} ${d.cadence === 'quarter' ? 'marketing business review' : 'marketing review'}`
+  return (
+    <div className="page review-page">
+      <div className="page-header">
+        <div>
+          <p className="eyebrow">
+            <CalendarRange size={14} aria-hidden /> {CADENCE_LABELS[d.cadence]} review
+          </p>
+          <h1>{d.periodLabel}</h1>
+          <p>
+            {dateRange(d.startsOn, d.endsOn)} · every metric against its target, leading and lagging side by side, what moved most and the
+            commitments that fall due.
+          </p>
+        </div>
+        <div className="row no-print">
+          <button type="button" className="button secondary" onClick={() => window.print()}>
+            <Printer size={16} aria-hidden /> Print or save as PDF
+          </button>
+          {d.can.startQbr ? (
+            <Form method="post" action="/narratives?index">
+              <input type="hidden" name="title" value={qbrTitle} />
+              <input type="hidden" name="template" value="qbr" />
+              <button type="submit" className="button">
+                <FilePlus2 size={16} aria-hidden /> Start the review narrative
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      </div>
+      <div className="review-bar no-print">
+        <nav className="segmented" aria-label="Cadence">
+          {CADENCES.map((c) => (
+            <Link key={c} to={`?cadence=${c}`} aria-current={c === d.cadence ? 'page' : undefined}>
+              {CADENCE_LABELS[c]}
+            </Link>
+          ))}
+        </nav>
+        <nav className="period-nav" aria-label="Period">
+          <Link to={`?cadence=${d.cadence}&period=${d.prevKey}`} className="button ghost small" aria-label="Previous period">
+            <ChevronLeft size={16} aria-hidden /> Earlier
+          </Link>
+          <Link to={`?cadence=${d.cadence}&period=${d.nextKey}`} className="button ghost small" aria-label="Next period">
+            Later <ChevronRight size={16} aria-hidden />
+          </Link>
+        </nav>
+      </div>
+      {all.length === 0 ? (
+        <EmptyState icon={CalendarRange} title="Reviews start from the metric dictionary">
+          <p>
+            Once metrics have targets and actuals, this page prepares the weekly, monthly and quarterly review: every metric against target,
+            what moved, and what is due.
+          </p>
+          <Link to="/metrics" className="button">
+            Open metrics
+          </Link>
+        </EmptyState>
+      ) : (
+        <>
+          <section className="review-summary">
+            {stars.map((s) => (
+              <div key={s.key} className="card star-card static">
+                <span className="star-label">Shared goal</span>
+                <h2>{s.name}</h2>
+                <div className="big-number">{fmt(s.actual, s.unit, s.currency)}</div>
+                <p className="muted small">
+                  target {fmt(s.target, s.unit, s.currency)}
+                  {s.attainment !== null ? ` · ${Math.round(s.attainment * 100)}% attained` : ''}
+                </p>
+                <HealthChip health={s.health} />
+              </div>
+            ))}
+            <div className="card card-body summary-card">
+              <h2>At a glance</h2>
+              <Tally rows={all} />
+              {d.movers.length ? (
+                <>
+                  <h3 className="subhead">What moved most since {d.previousLabel}</h3>
+                  <ol className="movers">
+                    {d.movers.map((m) => (
+                      <li key={m.key}>
+                        <Link to={`/metrics/${m.key}`}>{m.name}</Link>
+                        <span>
+                          {fmt(m.previous, m.unit, m.currency)} → {fmt(m.actual, m.unit, m.currency)}
+                        </span>
+                        <Delta row={m} />
+                      </li>
+                    ))}
+                  </ol>
+                </>
+              ) : null}
+            </div>
+          </section>
+          <div className="review-columns">
+            <IndicatorTable title="Leading indicators" hint="Move first: act on these." rows={d.leading} previousLabel={d.previousLabel} />
+            <IndicatorTable title="Lagging indicators" hint="The outcomes they lead to." rows={d.lagging} previousLabel={d.previousLabel} />
+          </div>
+          <section className="card review-block">
+            <div className="card-header">
+              <div>
+                <h2>Commitments due</h2>
+                <p>Narratives' promises that fall due in {d.periodLabel} or soon after.</p>
+              </div>
+            </div>
+            {d.commitments.length === 0 ? (
+              <p className="muted card-body">No commitments fall due in this window.</p>
+            ) : (
+              <table className="table metric-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Commitment</th>
+                    <th scope="col">Narrative</th>
+                    <th scope="col" className="num">
+                      Now
+                    </th>
+                    <th scope="col">Due</th>
+                    <th scope="col">Health</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.commitments.map((c) => (
+                    <tr key={c.id}>
+                      <th scope="row">
+                        {c.metricName}: {fmt(c.baseline, c.unit, c.currency)} → {fmt(c.target, c.unit, c.currency)}
+                      </th>
+                      <td>
+                        <Link to={`/narratives/${c.narrativeId}/commitments`}>{c.narrativeTitle}</Link>
+                      </td>
+                      <td className="num">{fmt(c.current, c.unit, c.currency)}</td>
+                      <td>{c.dueOn}</td>
+                      <td>
+                        <HealthChip health={c.health} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </>
+      )}
+    </div>
+  )
+}
