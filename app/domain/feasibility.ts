@@ -190,7 +190,6 @@ class Graph {
   private readonly states: Uint8Array
   private readonly liveFrom: (string | null)[]
   private readonly edges: InventoryIntegration[]
-  private readonly availability = new Map<string, Uint8Array>()
   private readonly prev: Int32Array
   private readonly prevNode: Int32Array
   private readonly mark: Uint32Array
@@ -236,14 +235,33 @@ class Graph {
     this.queue = new Int32Array(n)
   }
 
-  private available(neededBy: string | null, today: string): Uint8Array {
-    const key = `${neededBy ?? ''}|${today}`
-    let out = this.availability.get(key)
-    if (!out) {
-      out = new Uint8Array(this.nodes.length)
-      this.nodes.forEach((s, i) => (out![i] = systemAvailable(s, neededBy, today) ? 1 : 0))
-      this.availability.set(key, out)
+  private readonly arcMasks = new Map<string, Uint8Array>()
+
+  /**
+   * Per arc, the objects it can carry by `neededBy` (0 when the integration does not count or
+   * leads to a system gone by then), computed once per date: the search then tests one byte.
+   */
+  private masksFor(neededBy: string | null, today: string, strict: boolean): Uint8Array {
+    const key = strict ? `${neededBy ?? ''}|${today}` : '*'
+    let out = this.arcMasks.get(key)
+    if (out) return out
+    const n = this.nodes.length
+    const nodeOk = new Uint8Array(n)
+    for (let i = 0; i < n; i++)
+      nodeOk[i] = strict ? (systemAvailable(this.nodes[i]!, neededBy, today) ? 1 : 0) : this.nodes[i]!.deleted ? 0 : 1
+    const edgeOk = new Uint8Array(this.edges.length)
+    for (let k = 0; k < this.edges.length; k++) {
+      // Same rule as edgeUsable(), on the packed arrays.
+      const state = this.states[k]!
+      edgeOk[k] =
+        !strict || state === 0 || (state === 1 && neededBy !== null && this.liveFrom[k] !== null && this.liveFrom[k]! <= neededBy) ? 1 : 0
     }
+    out = new Uint8Array(this.targets.length)
+    for (let i = 0; i < this.targets.length; i++) {
+      const k = this.via[i]!
+      out[i] = edgeOk[k] && nodeOk[this.targets[i]!] ? this.masks[k]! : 0
+    }
+    this.arcMasks.set(key, out)
     return out
   }
 
@@ -263,36 +281,31 @@ class Graph {
     const a = this.index.get(from)
     const b = this.index.get(to)
     if (a === undefined || b === undefined) return null
+    if (strict && !systemAvailable(this.nodes[a]!, neededBy, today)) return null
     const bit = object === null ? ALL_OBJECTS : (OBJECT_BIT.get(object) ?? 0)
-    const avail = strict ? this.available(neededBy, today) : null
+    const arcMask = this.masksFor(neededBy, today, strict)
+    const { offsets, targets, mark, prev, prevNode, queue } = this
     const stamp = ++this.stamp
-    this.mark[a] = stamp
-    this.prev[a] = -1
+    mark[a] = stamp
     let head = 0
     let tail = 0
-    this.queue[tail++] = a
-    while (head < tail && this.mark[b] !== stamp) {
-      const at = this.queue[head++]!
-      for (let i = this.offsets[at]!, end = this.offsets[at + 1]!; i < end; i++) {
-        const next = this.targets[i]!
-        if (this.mark[next] === stamp) continue
-        const k = this.via[i]!
-        if (!(this.masks[k]! & bit)) continue
-        if (avail) {
-          // Same rule as edgeUsable(), on the packed arrays.
-          const state = this.states[k]!
-          if (state === 2 || (state === 1 && (neededBy === null || this.liveFrom[k] === null || this.liveFrom[k]! > neededBy))) continue
-          if (!avail[next]) continue
-        } else if (this.nodes[next]!.deleted) continue
-        this.mark[next] = stamp
-        this.prev[next] = k
-        this.prevNode[next] = at
-        this.queue[tail++] = next
+    queue[tail++] = a
+    search: while (head < tail) {
+      const at = queue[head++]!
+      for (let i = offsets[at]!, end = offsets[at + 1]!; i < end; i++) {
+        if (!(arcMask[i]! & bit)) continue
+        const next = targets[i]!
+        if (mark[next] === stamp) continue
+        mark[next] = stamp
+        prev[next] = this.via[i]!
+        prevNode[next] = at
+        if (next === b) break search
+        queue[tail++] = next
       }
     }
-    if (this.mark[b] !== stamp) return null
+    if (mark[b] !== stamp || a === b) return a === b ? [] : null
     const out: InventoryIntegration[] = []
-    for (let at = b; at !== a; at = this.prevNode[at]!) out.push(this.edges[this.prev[at]!]!)
+    for (let at = b; at !== a; at = prevNode[at]!) out.push(this.edges[prev[at]!]!)
     return out.reverse()
   }
 }
@@ -335,6 +348,13 @@ export class InventoryIndex {
   private readonly lifecycleMemo = new Map<string, Reason[]>()
   /** systemReasons(), remembered per system and date (many requirements share them). */
   lifecycleReasons(s: InventorySystem, neededBy: string | null, today: string): Reason[] {
+    // Most systems are active with no renewal in the window: nothing to say, nothing to remember.
+    if (
+      s.lifecycle === 'active' &&
+      !s.deleted &&
+      (s.renewalDate === null || neededBy === null || s.renewalDate < today || s.renewalDate > neededBy)
+    )
+      return NO_REASONS
     const key = `${s.id}|${neededBy ?? ''}|${today}`
     let out = this.lifecycleMemo.get(key)
     if (!out) this.lifecycleMemo.set(key, (out = systemReasons(s, neededBy, today)))
@@ -468,6 +488,8 @@ function supportReason(systemName: string, capabilityName: string, level: Suppor
   }
 }
 
+const NO_REASONS: Reason[] = []
+
 const LEVEL_STATUS: Record<SupportLevel, FeasibilityStatus> = { native: 'pass', partial: 'at_risk', addon: 'at_risk', none: 'fail' }
 const LEVEL_SHORT: Record<SupportLevel, string> = { native: 'native', partial: 'partial', addon: 'via add-on', none: 'none' }
 
@@ -486,14 +508,17 @@ function evaluateCapability(ix: InventoryIndex, req: CapabilityRequirement, toda
   }
   const candidates = ix
     .supportersOf(cap.id)
-    .map((row) => ix.systemsById.get(row.systemId))
-    .filter((s): s is InventorySystem => s !== undefined && !s.deleted)
-    .map((s) => {
-      const level = ix.supportOf(s.id, cap.id)
-      const life = ix.lifecycleReasons(s, req.neededBy, today)
-      return { system: s, level, life, status: worst([LEVEL_STATUS[level], ...life.map((r) => r.status)]) }
+    .map((row) => ({ row, system: ix.systemsById.get(row.systemId) }))
+    .filter((c): c is { row: InventorySupport; system: InventorySystem } => c.system !== undefined && !c.system.deleted)
+    .map(({ row, system }) => {
+      const life = ix.lifecycleReasons(system, req.neededBy, today)
+      const status = life.length ? worst([LEVEL_STATUS[row.level], ...life.map((r) => r.status)]) : LEVEL_STATUS[row.level]
+      return { system, level: row.level, life, status }
     })
-    .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.system.name.localeCompare(b.system.name))
+    .sort(
+      (a, b) =>
+        STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.system.name < b.system.name ? -1 : a.system.name > b.system.name ? 1 : 0),
+    )
   if (candidates.length === 0) {
     return result(req, [{ code: 'capability_missing', status: 'fail', message: `no system supports ${cap.name}` }])
   }
