@@ -14,6 +14,12 @@ export type WorkspaceEvent =
   | { type: 'metrics.changed'; workspaceId: string; metricKeys: string[] }
   /** A narrative's metric commitments changed. */
   | { type: 'commitments.changed'; workspaceId: string; narrativeId: string }
+  /** A comment thread was started, answered, edited, resolved or deleted (on a narrative or an initiative). */
+  | { type: 'comments.changed'; workspaceId: string; threadId: string; narrativeId?: string; initiativeId?: string }
+  /** A member's inbox changed (new notifications, or some were read). */
+  | { type: 'notifications.changed'; workspaceId: string; userId: string }
+  /** Roadmap initiatives, their stances or the scoring weights changed. */
+  | { type: 'roadmap.changed'; workspaceId: string; initiativeId?: string }
 
 type Listener = (event: WorkspaceEvent) => void
 

@@ -1,0 +1,36 @@
+import { z } from 'zod'
+
+export const MAX_COMMENT = 4000
+
+/** A comment body: plain text (rendered as text, never HTML), mentions written as `@Name`. */
+export const CommentBodySchema = z
+  .string({ error: 'Write a comment' })
+  .trim()
+  .min(1, 'Write a comment')
+  .max(MAX_COMMENT, `A comment can be at most ${MAX_COMMENT} characters`)
+
+const base64 = z
+  .string({ error: 'Anchor is required' })
+  .max(700, 'Anchor is too large')
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'Anchor must be base64')
+
+/** A new thread on a narrative: the range (Yjs relative positions, base64) and its quoted text. */
+export const NewNarrativeThreadSchema = z.object({
+  anchorStart: base64,
+  anchorEnd: base64,
+  quote: z.string({ error: 'Quote is required' }).trim().min(1, 'Select some text to comment on').max(1000, 'Quote is too long'),
+  body: CommentBodySchema,
+})
+
+export const NewCommentSchema = z.object({ body: CommentBodySchema })
+
+/** What the comments API and the page's fetchers send as one action. */
+export const CommentIntentSchema = z.discriminatedUnion('intent', [
+  NewNarrativeThreadSchema.extend({ intent: z.literal('start') }),
+  z.object({ intent: z.literal('reply'), threadId: z.uuid('Not a thread id'), body: CommentBodySchema }),
+  z.object({ intent: z.literal('edit'), commentId: z.uuid('Not a comment id'), body: CommentBodySchema }),
+  z.object({ intent: z.literal('delete'), commentId: z.uuid('Not a comment id') }),
+  z.object({ intent: z.literal('resolve'), threadId: z.uuid('Not a thread id') }),
+  z.object({ intent: z.literal('reopen'), threadId: z.uuid('Not a thread id') }),
+])
+export type CommentIntent = z.infer<typeof CommentIntentSchema>
