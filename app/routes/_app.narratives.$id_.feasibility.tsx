@@ -249,6 +249,7 @@ function AssessDialog({ r }: { r: Requirement }) {
             ))}
           </fieldset>
           <TextAreaField
+            id={`assess-note-${r.id}`}
             name="note"
             label="Note"
             result={result}

@@ -83,6 +83,7 @@ export function TextAreaField({
   defaultValue,
   hint,
   rows = 3,
+  id: givenId,
 }: {
   name: string
   label: string
@@ -90,9 +91,11 @@ export function TextAreaField({
   defaultValue?: string
   hint?: string
   rows?: number
+  /** When another form on the page has a field of the same name. */
+  id?: string
 }) {
   const errors = result?.errors[name]
-  const id = `field-${name}`
+  const id = givenId ?? `field-${name}`
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
