@@ -36,29 +36,61 @@ export async function getNarrativeLog(db: Db, narrativeId: string): Promise<Narr
   }
 }
 
+/** One narrative's share of a cross-document commit. */
+export interface NarrativeUpdateGroup {
+  narrativeId: string
+  updates: { data: Uint8Array; authorId: string | null }[]
+}
+
 /**
- * Appends writers' updates to the log in one multi-row insert and marks the narrative edited by
- * the last author, in one transaction; returns the highest sequence number written.
+ * The process-wide group commit: appends the updates of many narratives in one multi-row insert
+ * and marks each narrative edited by its last author in one batched update, as one statement
+ * (one transaction). Rows of one narrative keep their order (identity values follow the VALUES
+ * order). Narratives are locked in id order, so two instances committing overlapping sets never
+ * deadlock. Returns the number of rows written. A deleted narrative fails the whole statement
+ * with 23503 naming it in `detail` (see narrativeOfForeignKeyError).
  */
-export async function appendNarrativeUpdates(
-  db: Db,
-  args: { narrativeId: string; updates: { data: Uint8Array; authorId: string | null }[] },
-): Promise<number> {
-  if (args.updates.length === 0) return 0
-  const rows = args.updates.map((u) => ({ narrative_id: args.narrativeId, data: toBuffer(u.data), author_id: u.authorId }))
-  const lastAuthor = args.updates.findLast((u) => u.authorId)?.authorId ?? null
-  // The row helper cannot be called through the Sql | TransactionSql union (both have it), nor
-  // combined with a row type argument: type the result afterwards.
+export async function appendNarrativeUpdateGroups(db: Db, groups: NarrativeUpdateGroup[]): Promise<number> {
+  if (groups.every((g) => g.updates.length === 0)) return 0
+  const touched = groups
+    .map((g) => [g.narrativeId, g.updates.findLast((u) => u.authorId)?.authorId ?? null] as [string, string | null])
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  // Three array parameters instead of three per row: one statement text whatever the batch size
+  // (prepared once; a VALUES list with a parameter per row is parsed and planned on every commit).
+  const narrativeIds: string[] = []
+  const hex: string[] = []
+  const authors: (string | null)[] = []
+  for (const g of groups) {
+    for (const u of g.updates) {
+      narrativeIds.push(g.narrativeId)
+      hex.push(Buffer.from(u.data.buffer, u.data.byteOffset, u.data.byteLength).toString('hex'))
+      authors.push(u.authorId)
+    }
+  }
+  const touchedIds = touched.map((t) => t[0])
+  const touchedAuthors = touched.map((t) => t[1])
   const q = db as Sql
   const result = await q`
-    with ins as (
-      insert into narrative_updates ${q(rows, 'narrative_id', 'data', 'author_id')} returning seq
-    ), touched as (
-      update narratives set updated_at = now(), last_edited_by = coalesce(${lastAuthor}::uuid, last_edited_by)
-      where id = ${args.narrativeId}
+    with touched as (
+      update narratives n set updated_at = now(), last_edited_by = coalesce(v.author, n.last_edited_by)
+      from unnest(${touchedIds}::uuid[], ${touchedAuthors as string[]}::uuid[]) as v (id, author)
+      where n.id = v.id
+    ), ins as (
+      insert into narrative_updates (narrative_id, data, author_id)
+      select r.narrative_id, decode(r.hex, 'hex'), r.author_id
+      from unnest(${narrativeIds}::uuid[], ${hex}::text[], ${authors as string[]}::uuid[]) with ordinality as r (narrative_id, hex, author_id, n)
+      order by r.n
+      returning 1
     )
-    select max(seq) as seq from ins`
-  return Number((result[0] as { seq: string }).seq)
+    select count(*)::int as n from ins`
+  return (result[0] as { n: number }).n
+}
+
+/** The narrative id a 23503 (foreign key) error of narrative_updates names, if any. */
+export function narrativeOfForeignKeyError(e: unknown): string | null {
+  const err = e as { code?: string; detail?: string }
+  if (err.code !== '23503') return null
+  return /Key \(narrative_id\)=\(([0-9a-f-]{36})\)/i.exec(err.detail ?? '')?.[1] ?? null
 }
 
 /**

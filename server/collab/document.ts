@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { Sql } from '#db/client.ts'
-import { appendNarrativeUpdates, appendSeedUpdate, compactNarrativeLog, getNarrativeLog } from '#db/queries/narrative-docs.ts'
+import { appendSeedUpdate, compactNarrativeLog, getNarrativeLog } from '#db/queries/narrative-docs.ts'
 import { updateNarrativeDerived, type Template } from '#db/queries/narratives.ts'
 import { MESSAGE_AWARENESS, MESSAGE_SAVED, MESSAGE_SYNC } from '#app/editor/collab/protocol.ts'
 import { CloseCode } from '#app/editor/collab/close-codes.ts'
@@ -12,6 +12,7 @@ import { log } from '#server/log.ts'
 import { buildTemplateUpdate, deriveContent } from './content.ts'
 import { foldNarrativeLogOffThread } from './fold.ts'
 import type { Limits } from './limits.ts'
+import type { Committer, CommitSource } from './committer.ts'
 
 /** What the document needs from a connection: an identity, a way to send, and a way to close. */
 export interface Peer {
@@ -35,8 +36,6 @@ interface QueuedUpdate {
   index: number
 }
 
-const MAX_BATCH_ROWS = 2000
-const MAX_BATCH_BYTES = 8 * 1024 * 1024
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 function errorMessage(e: unknown): string {
@@ -56,7 +55,7 @@ export interface DocumentInfo {
  * awareness, its peers, the commit queue (group commit + MESSAGE_SAVED acks), compaction and the
  * derived-content job.
  */
-export class CollabDocument {
+export class CollabDocument implements CommitSource {
   readonly id: string
   readonly workspaceId: string
   readonly doc = new Y.Doc()
@@ -69,8 +68,8 @@ export class CollabDocument {
   /** Which peer controls which awareness client ids. */
   private awarenessOwners = new Map<number, Peer>()
   private queue: QueuedUpdate[] = []
-  private flushing: Promise<void> | null = null
-  private commitFailures = 0
+  /** Waiting for the queue to empty (flush). */
+  private drained: (() => void)[] = []
   private logRows = 0
   private approxBytes = 0
   private compacting: Promise<void> | null = null
@@ -93,6 +92,7 @@ export class CollabDocument {
     private readonly sql: Sql,
     private readonly limits: Limits,
     private readonly onIdle: (doc: CollabDocument) => void,
+    private readonly committer: Committer,
   ) {
     this.id = info.id
     this.workspaceId = info.workspaceId
@@ -311,7 +311,7 @@ export class CollabDocument {
     peer.queuedRows++
     this.queue.push({ data, authorId: peer.user.userId, peer, index: peer.received })
     this.approxBytes += data.byteLength
-    void this.flush()
+    this.committer.schedule(this)
   }
 
   /**
@@ -328,53 +328,45 @@ export class CollabDocument {
     peer.send(encoding.toUint8Array(encoder))
   }
 
-  /** Starts committing the queue if no commit is in flight; resolves when the queue is empty. */
+  /** Resolves when nothing of this document waits to be committed (the process-wide committer runs it). */
   flush(): Promise<void> {
-    this.flushing ??= this.commitLoop().finally(() => {
-      this.flushing = null
-    })
-    return this.flushing
+    if (this.queue.length === 0 || this.destroyed) return Promise.resolve()
+    this.committer.schedule(this)
+    return new Promise((resolve) => this.drained.push(resolve))
   }
 
-  private async commitLoop() {
-    while (this.queue.length > 0 && !this.destroyed) {
-      let rows = 0
-      let bytes = 0
-      while (rows < this.queue.length && rows < MAX_BATCH_ROWS && bytes < MAX_BATCH_BYTES) bytes += this.queue[rows++]!.data.byteLength
-      const batch = this.queue.slice(0, rows)
-      try {
-        await appendNarrativeUpdates(this.sql, { narrativeId: this.id, updates: batch })
-      } catch (e) {
-        if ((e as { code?: string }).code === '23503') {
-          // The narrative was deleted while open: nothing left to save into.
-          log.warn(`collab: narrative ${this.id} no longer exists; closing its connections`)
-          this.queue = []
-          for (const peer of [...this.peers]) peer.close(CloseCode.NotFound, 'No such narrative')
-          return
-        }
-        this.commitFailures++
-        if (this.commitFailures === 1 || this.commitFailures % 20 === 0) {
-          log.warn(
-            `collab: commit of ${batch.length} update(s) to narrative ${this.id} failed (attempt ${this.commitFailures}), retrying: ${errorMessage(e)}`,
-          )
-        }
-        await sleep(Math.min(5000, 50 * 2 ** Math.min(this.commitFailures, 7)))
-        continue
-      }
-      this.commitFailures = 0
-      this.queue.splice(0, rows)
-      this.logRows += rows
-      const touched = new Set<Peer>()
-      for (const item of batch) {
-        if (!item.peer) continue
-        item.peer.queuedRows--
-        touched.add(item.peer)
-      }
-      const oldest = new Map<Peer, number>()
-      for (const item of this.queue) if (item.peer && touched.has(item.peer) && !oldest.has(item.peer)) oldest.set(item.peer, item.index)
-      for (const peer of touched) this.ack(peer, oldest.get(peer))
-      if (this.logRows >= this.limits.compactAfterUpdates) this.compact()
+  /** CommitSource: what waits, oldest first. */
+  pendingRows(): readonly QueuedUpdate[] {
+    return this.queue
+  }
+
+  /** CommitSource: the first `count` rows of the queue are durable; acknowledges their authors. */
+  committed(count: number) {
+    const batch = this.queue.splice(0, count)
+    this.logRows += batch.length
+    const touched = new Set<Peer>()
+    for (const item of batch) {
+      if (!item.peer) continue
+      item.peer.queuedRows--
+      touched.add(item.peer)
     }
+    const oldest = new Map<Peer, number>()
+    for (const item of this.queue) if (item.peer && touched.has(item.peer) && !oldest.has(item.peer)) oldest.set(item.peer, item.index)
+    for (const peer of touched) this.ack(peer, oldest.get(peer))
+    if (this.queue.length === 0) this.resolveDrained()
+    if (this.logRows >= this.limits.compactAfterUpdates && !this.destroyed) void this.compact()
+  }
+
+  /** CommitSource: the narrative was deleted while open: nothing left to save into. */
+  deleted() {
+    log.warn(`collab: narrative ${this.id} no longer exists; closing its connections`)
+    this.queue = []
+    this.resolveDrained()
+    for (const peer of [...this.peers]) peer.close(CloseCode.NotFound, 'No such narrative')
+  }
+
+  private resolveDrained() {
+    for (const resolve of this.drained.splice(0)) resolve()
   }
 
   /** Folds the log into the state row (at most one compaction at a time). */
@@ -454,7 +446,8 @@ export class CollabDocument {
    */
   async persist(deadline = Infinity): Promise<boolean> {
     while (this.queue.length > 0 && Date.now() < deadline) {
-      await Promise.race([this.flush(), sleep(Math.max(0, deadline - Date.now()))])
+      if (deadline === Infinity) await this.flush()
+      else await Promise.race([this.flush(), sleep(Math.max(0, deadline - Date.now()))])
     }
     await this.derive()
     if (this.logRows > 0) await this.compact()
@@ -475,6 +468,8 @@ export class CollabDocument {
   /** Frees the document; call after persist(). */
   destroy() {
     this.destroyed = true
+    this.committer.forget(this)
+    this.resolveDrained()
     this.cancelUnload()
     if (this.derivedTimer) clearTimeout(this.derivedTimer)
     this.awareness.off('update', this.onAwarenessUpdate)

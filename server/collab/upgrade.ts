@@ -8,6 +8,7 @@ import { log } from '#server/log.ts'
 import { authorizeUpgrade, collabRoomOf } from './auth.ts'
 import { Connection } from './connection.ts'
 import { CollabDocument, type DocumentInfo } from './document.ts'
+import { Committer } from './committer.ts'
 import { DEFAULT_LIMITS, type Limits } from './limits.ts'
 import { collabRegistry } from './presence.ts'
 
@@ -43,6 +44,7 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
   /** Documents being written out before they are dropped; a new load of the id waits for it. */
   const leaving = new Map<string, Promise<void>>()
   const connections = new Set<Connection>()
+  const committer = new Committer(sql)
   let stopping = false
 
   const refuse = (req: http.IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) => {
@@ -75,7 +77,7 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
       if (!previous) break
       await previous
     }
-    const doc = new CollabDocument(info, sql, limits, unload)
+    const doc = new CollabDocument(info, sql, limits, unload, committer)
     docs.set(info.id, doc)
     doc.ready.catch(() => {
       if (docs.get(info.id) === doc) docs.delete(info.id)
