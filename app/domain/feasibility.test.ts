@@ -11,6 +11,7 @@ import {
   type InventoryIntegration,
   type InventorySystem,
   type Requirement,
+  worsenedBy,
 } from './feasibility.ts'
 import { DATA_OBJECTS, type DataObject, type SupportLevel } from './inventory.ts'
 
@@ -597,5 +598,20 @@ describe('what a result depends on', () => {
       TODAY,
     )
     expect(e.results.map((r) => r.dependsOn.sort())).toEqual([['marketo'], ['marketo', 'salesforce', 'snowflake'], ['salesforce']])
+  })
+})
+
+describe('worsenedBy', () => {
+  it('lists the requirements an inventory change makes worse, with the new headline reason', () => {
+    const reqs: Requirement[] = [
+      { id: 'scoring', kind: 'capability', capability: ref('scoring'), system: null, neededBy: '2027-01-31' },
+      { id: 'nurture', kind: 'capability', capability: ref('nurture'), system: null, neededBy: '2027-01-31' },
+    ]
+    const after = stack()
+    after.systems[1] = sys('marketo', { lifecycle: 'phasing_out', endDate: '2026-12-31' })
+    expect(worsenedBy(reqs, stack(), after, TODAY)).toEqual([
+      { id: 'scoring', from: 'at_risk', to: 'fail', reason: 'Marketo is phasing out on 2026-12-31, before this is needed (2027-01-31)' },
+    ])
+    expect(worsenedBy(reqs, after, stack(), TODAY)).toEqual([])
   })
 })

@@ -668,3 +668,27 @@ export function evaluate(requirements: readonly Requirement[], inventory: Invent
 export function resultFingerprint(r: { status: FeasibilityStatus; reasons: readonly Reason[] }): string {
   return `${r.status}:${r.reasons.map((x) => `${x.code}/${x.status}/${x.message}`).join('|')}`
 }
+
+/** A requirement whose result an inventory change would make worse. */
+export interface Worsening {
+  id: string
+  from: FeasibilityStatus
+  to: FeasibilityStatus
+  reason: string
+}
+
+/**
+ * What an inventory change would break: the requirements whose result gets worse from `before`
+ * to `after` (both evaluated against the same `today`), with the headline reason afterwards.
+ */
+export function worsenedBy(requirements: readonly Requirement[], before: Inventory, after: Inventory, today: string): Worsening[] {
+  const a = evaluate(requirements, before, today).results
+  const b = evaluate(requirements, after, today).results
+  const out: Worsening[] = []
+  a.forEach((r, i) => {
+    const next = b[i]!
+    if (STATUS_RANK[next.status] > STATUS_RANK[r.status])
+      out.push({ id: r.id, from: r.status, to: next.status, reason: next.reasons[0]?.message ?? '' })
+  })
+  return out
+}

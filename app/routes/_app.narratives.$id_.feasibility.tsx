@@ -262,7 +262,7 @@ function AssessDialog({ r }: { r: Requirement }) {
   )
 }
 
-const DECISION_TONE = { confirm: 'pass', accept_risk: 'risk', block: 'fail' } as const
+const DECISION_STATUS = { confirm: 'pass', accept_risk: 'at_risk', block: 'fail' } as const
 
 function RequirementCard({ r, canEdit, canAssess }: { r: Requirement; canEdit: boolean; canAssess: boolean }) {
   const remove = useFetcher()
@@ -291,7 +291,11 @@ function RequirementCard({ r, canEdit, canAssess }: { r: Requirement; canEdit: b
       {r.assessment ? (
         <div className="assessment">
           <div className="assessment-head">
-            <span className={`chip ${DECISION_TONE[r.assessment.decision]}`}>{DECISION_LABELS[r.assessment.decision]}</span>
+            <FeasibilityChip
+              status={DECISION_STATUS[r.assessment.decision]}
+              label={DECISION_LABELS[r.assessment.decision]}
+              title="Marketing Ops' assessment"
+            />
             {r.assessment.effort ? <span className="chip neutral">Effort {r.assessment.effort}</span> : null}
             <span className="muted">
               {r.assessment.assessedBy.name ?? 'Someone'} · {timeAgo(r.assessment.assessedAt)}

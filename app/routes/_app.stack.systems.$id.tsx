@@ -4,6 +4,7 @@ import { Link, useFetcher, useLoaderData } from '@remix-run/react'
 import { ArrowLeft, ArrowLeftRight, ArrowRight, Database, FileText, Pencil, Plus, Trash2 } from 'lucide-react'
 import { FeasibilityChip, IntegrationStatusChip, LifecycleChip, SupportChip } from '#app/components/feasibility/chips.tsx'
 import { FormDialog } from '#app/components/feasibility/form-dialog.tsx'
+import { ImpactPreview } from '#app/components/feasibility/impact-preview.tsx'
 import { SystemFields } from '#app/components/feasibility/system-fields.tsx'
 import { Field, FormMessage, SelectField, isFormResult } from '#app/components/form.tsx'
 import { StatusChip } from '#app/components/status-chip.tsx'
@@ -27,6 +28,7 @@ import {
   getSystemFor,
   inventoryAbilities,
   listOwnerChoices,
+  previewSystemChange,
   recordFigure,
   setSupport,
   updateSystem,
@@ -56,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   })
 }
 
-const Intent = z.object({ intent: z.enum(['update', 'delete', 'support', 'figure', 'delete-figure']) })
+const Intent = z.object({ intent: z.enum(['update', 'preview', 'delete', 'support', 'figure', 'delete-figure']) })
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireWorkingMember(request)
@@ -68,6 +70,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case 'update':
         await updateSystem(actor, id, parseOrThrow(SystemInputSchema, values))
         break
+      case 'preview': {
+        // What saving would break; an incomplete form has nothing to preview yet.
+        const input = SystemInputSchema.safeParse(values)
+        return json({ ok: true as const, impact: input.success ? await previewSystemChange(actor, id, input.data) : null })
+      }
       case 'delete':
         await deleteSystem(actor, id, { confirm: values.confirm === 'yes' })
         return redirect('/stack')
@@ -183,7 +190,12 @@ export default function SystemPage() {
                   </button>
                 }
               >
-                {(result) => <SystemFields result={result} members={members} system={system} />}
+                {(result) => (
+                  <>
+                    <SystemFields result={result} members={members} system={system} />
+                    <ImpactPreview />
+                  </>
+                )}
               </FormDialog>
               <FormDialog
                 intent="delete"

@@ -15,6 +15,7 @@ import {
   importInventory,
   listCapabilitiesFor,
   listSystemsFor,
+  previewSystemChange,
   readCsvBody,
   setSupport,
   updateSystem,
@@ -150,6 +151,27 @@ describe('feasibility follows the inventory', () => {
     )
     f = await getNarrativeFeasibility(w.owner.actor, narrative.id)
     expect(f.requirements[0]!.assessment).toMatchObject({ decision: 'confirm', effort: 'M', stale: false })
+
+    // The preview says what would break, and writes nothing.
+    const phasing = system({ name: 'Marketo', category: 'marketing_automation', lifecycle: 'phasing_out', endDate: '2027-03-31' })
+    expect(await previewSystemChange(actor, marketo, phasing)).toEqual([
+      {
+        narrativeId: narrative.id,
+        title: 'FY27 ABM expansion',
+        status: 'draft',
+        requirements: [
+          { id: reqId, from: 'pass', to: 'fail', reason: 'Marketo is phasing out on 2027-03-31, before this is needed (2027-06-30)' },
+        ],
+      },
+    ])
+    expect((await getSystemFor(actor, marketo)).system.lifecycle).toBe('active')
+    expect(
+      await previewSystemChange(
+        actor,
+        marketo,
+        system({ name: 'Marketo', category: 'marketing_automation', notes: 'a note changes nothing' }),
+      ),
+    ).toEqual([])
 
     const { events, stop } = capture()
     await updateSystem(

@@ -28,7 +28,8 @@ import {
 } from '#app/schemas/inventory.ts'
 import { bus } from '#server/events/bus.ts'
 import type { z } from 'zod'
-import { publishFeasibility, reevaluateWorkspace } from './feasibility.server.ts'
+import { worsenedBy } from '#app/domain/feasibility.ts'
+import { publishFeasibility, reevaluateWorkspace, todayIso } from './feasibility.server.ts'
 
 function assertRead(actor: Actor) {
   if (!canSeeWorkingMaterial(actor)) throw forbidden('Readers see approved narratives only; the tech stack is working material')
@@ -184,6 +185,40 @@ function systemInputOf(s: inv.SystemRow): SystemInput {
     seatsUsed: s.seatsUsed,
     notes: s.notes,
   }
+}
+
+/**
+ * What saving `input` for a system would break, before it is saved: every requirement whose
+ * result would get worse, with its narrative. Nothing is written.
+ */
+export async function previewSystemChange(actor: Actor, id: string, input: SystemInput) {
+  assertEdit(actor)
+  const sql = getSql()
+  const [inventory, rows] = await Promise.all([
+    inv.loadInventory(sql, actor.workspaceId),
+    requirements.listWorkspaceRequirements(sql, actor.workspaceId),
+  ])
+  if (!inventory.systems.some((s) => s.id === id && !s.deleted)) throw notFound('System')
+  const after = {
+    ...inventory,
+    systems: inventory.systems.map((s) =>
+      s.id === id ? { ...s, name: input.name, lifecycle: input.lifecycle, endDate: input.endDate, renewalDate: input.renewalDate } : s,
+    ),
+  }
+  const worse = worsenedBy(rows.map(requirements.toEngineRequirement), inventory, after, todayIso())
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  const narratives = await requirements.narrativeSummaries(sql, {
+    workspaceId: actor.workspaceId,
+    ids: [...new Set(worse.map((w) => byId.get(w.id)!.narrativeId))],
+  })
+  return narratives
+    .map((n) => ({
+      narrativeId: n.id,
+      title: n.title,
+      status: n.status,
+      requirements: worse.filter((w) => byId.get(w.id)!.narrativeId === n.id),
+    }))
+    .sort((a, b) => a.title.localeCompare(b.title))
 }
 
 /**

@@ -212,3 +212,11 @@ export function toEngineRequirement(r: RequirementRow): Requirement {
       }
   }
 }
+
+/** Titles and statuses of narratives of the workspace (archived ones left out). */
+export async function narrativeSummaries(db: Db, args: { workspaceId: string; ids: string[] }) {
+  if (!args.ids.length) return []
+  return db<{ id: string; title: string; status: NarrativeStatus }[]>`
+    select id, title, status from narratives
+    where workspace_id = ${args.workspaceId} and id = any(${args.ids}::uuid[]) and status <> 'archived'`
+}

@@ -140,6 +140,11 @@ test('MOps marks a system phasing out and the CMO’s open feasibility page turn
   // The end date is required when phasing out: the refusal keeps the form open with the reason.
   await expect(edit.getByText('A system phasing out needs the date it is switched off')).toBeVisible()
   await edit.getByLabel('End date').fill('2027-03-31')
+  // Before saving, the dialog says what the change would break.
+  await expect(edit.getByRole('status')).toContainText('Saving this makes 1 requirement worse')
+  await expect(edit.getByRole('status')).toContainText(
+    '“FY27 ABM expansion”: pass → fail, Marketo is phasing out on 2027-03-31, before this is needed (2027-06-30)',
+  )
   await edit.getByRole('button', { name: 'Save changes' }).click()
   await expect(edit).toBeHidden()
   await expect(mops.page.locator('.system-header')).toContainText('Phasing out · Mar 31, 2027')

@@ -29,9 +29,19 @@ function Chip({ tone, Icon, label, title, size }: { tone: Tone; Icon: LucideIcon
 }
 
 /** A feasibility result on the one scale: colour, icon and word together. */
-export function FeasibilityChip({ status, size, title }: { status: FeasibilityStatus; size?: 'large'; title?: string }) {
+export function FeasibilityChip({
+  status,
+  size,
+  title,
+  label,
+}: {
+  status: FeasibilityStatus
+  size?: 'large'
+  title?: string
+  label?: string
+}) {
   const t = FEASIBILITY_TONE[status]
-  return <Chip tone={t.tone} Icon={t.Icon} label={STATUS_LABELS[status]} size={size} title={title} />
+  return <Chip tone={t.tone} Icon={t.Icon} label={label ?? STATUS_LABELS[status]} size={size} title={title} />
 }
 
 export const LIFECYCLE_TONE: Record<Lifecycle, { tone: Tone; Icon: LucideIcon }> = {
