@@ -14,7 +14,7 @@ import { TablePlugin } from '@lexical/react/LexicalTablePlugin'
 import { TabIndentationPlugin } from '@lexical/react/LexicalTabIndentationPlugin'
 import { MarkdownShortcutPlugin } from '@lexical/react/LexicalMarkdownShortcutPlugin'
 import { autoLinkEmailMatcher, autoLinkUrlMatcher } from '@lexical/link'
-import type { Provider } from '@lexical/yjs'
+import type { Binding, Provider } from '@lexical/yjs'
 import type { Doc } from 'yjs'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { colourFor } from '#app/components/avatar.tsx'
@@ -29,6 +29,8 @@ import { ToolbarPlugin } from './plugins/ToolbarPlugin.tsx'
 import { ShortcutsPlugin } from './plugins/ShortcutsPlugin.tsx'
 import { HorizontalRulePlugin } from './plugins/HorizontalRulePlugin.tsx'
 import { OutlinePlugin } from './plugins/OutlinePlugin.tsx'
+import { CommentsPlugin, createBindingCapture } from './plugins/CommentsPlugin.tsx'
+import type { CommentsStore } from '#app/components/comments/comments-store.ts'
 import { DocumentSkeleton } from './DocumentSkeleton.tsx'
 
 export interface EditorProps {
@@ -37,6 +39,8 @@ export interface EditorProps {
   /** `can.edit` from the loader; false → read-only but still live (cursors, remote edits). */
   editable: boolean
   session: EditorSession
+  /** Comment threads in the margin (highlights, "Comment" on a selection). */
+  comments?: { store: CommentsStore; canComment: boolean }
 }
 
 const LINK_MATCHERS = [autoLinkUrlMatcher, autoLinkEmailMatcher]
@@ -50,7 +54,7 @@ const LINK_MATCHERS = [autoLinkUrlMatcher, autoLinkEmailMatcher]
  * template (a client bootstrap duplicates content when two people open a new narrative at once),
  * and no HistoryPlugin — CollaborationPlugin's Yjs undo manager only undoes your own changes.
  */
-export default function Editor({ narrativeId, user, editable, session }: EditorProps) {
+export default function Editor({ narrativeId, user, editable, session, comments }: EditorProps) {
   const [initialConfig] = useState<InitialConfigType>(() => ({
     namespace: `narrative-${narrativeId}`,
     nodes: narrativeNodes,
@@ -85,6 +89,9 @@ export default function Editor({ narrativeId, user, editable, session }: EditorP
   const cursorsContainerRef = useRef<HTMLDivElement>(null)
   const [surface, setSurface] = useState<HTMLDivElement | null>(null)
   const { synced } = useSessionSnapshot()
+  // The Yjs binding, for comment anchors (stable: CollaborationPlugin re-binds when it changes).
+  const [binding, setBinding] = useState<Binding | null>(null)
+  const [syncCursorPositionsFn] = useState(() => createBindingCapture(setBinding))
 
   return (
     <LexicalCollaboration>
@@ -118,6 +125,7 @@ export default function Editor({ narrativeId, user, editable, session }: EditorP
           cursorColor={cursorColor}
           cursorsContainerRef={cursorsContainerRef}
           awarenessData={awarenessData}
+          syncCursorPositionsFn={syncCursorPositionsFn}
         />
         <EditablePlugin editable={editable} />
         <ListPlugin />
@@ -132,6 +140,7 @@ export default function Editor({ narrativeId, user, editable, session }: EditorP
         <ShortcutsPlugin />
         <LinkEditorPlugin anchor={surface} />
         <OutlinePlugin session={session} />
+        {comments ? <CommentsPlugin store={comments.store} binding={binding} canComment={comments.canComment} surface={surface} /> : null}
       </LexicalComposer>
     </LexicalCollaboration>
   )

@@ -1,4 +1,4 @@
-import { Link, useFetcher, useRevalidator } from '@remix-run/react'
+import { Link, useFetcher, useRevalidator, useSearchParams } from '@remix-run/react'
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import * as Tabs from '@radix-ui/react-tabs'
 import {
@@ -9,6 +9,7 @@ import {
   Ellipsis,
   Eye,
   ListTree,
+  MessageSquare,
   LoaderCircle,
   PanelRightClose,
   PanelRightOpen,
@@ -18,7 +19,7 @@ import {
   WifiOff,
   type LucideIcon,
 } from 'lucide-react'
-import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type KeyboardEvent } from 'react'
+import { createContext, lazy, Suspense, useContext, useEffect, useRef, useState, type ComponentType, type KeyboardEvent } from 'react'
 import { Avatar } from '#app/components/avatar.tsx'
 import { StatusChip } from '#app/components/status-chip.tsx'
 import {
@@ -33,6 +34,9 @@ import {
 import { DocumentSkeleton } from './DocumentSkeleton.tsx'
 import type { EditorProps } from './Editor.client.tsx'
 import type { NarrativePageData } from './types.ts'
+import { CommentThreads } from '#app/components/comments/CommentThreads.tsx'
+import { CommentsStore, useCommentsSnapshot } from '#app/components/comments/comments-store.ts'
+import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 
 // The stylesheet's links live in ./styles.ts: see the comment there.
 
@@ -57,11 +61,38 @@ export function NarrativePage({ data }: { data: NarrativePageData }) {
   const [session] = useState(
     () => new EditorSession({ outline: data.narrative.outline.map((entry) => ({ key: null, level: entry.level, text: entry.text })) }),
   )
+  const [comments] = useState(() => new CommentsStore())
   return (
     <EditorSessionContext.Provider value={session}>
-      <NarrativeLayout data={data} />
+      <CommentsContext.Provider value={{ data, store: comments }}>
+        <NarrativeLayout data={data} />
+      </CommentsContext.Provider>
     </EditorSessionContext.Provider>
   )
+}
+
+/** The comments of the page: loader data and the bridge to the editor's CommentsPlugin. */
+const CommentsContext = createContext<{ data: NarrativePageData; store: CommentsStore } | null>(null)
+
+/**
+ * Keeps the editor's highlights in step with the loader's threads, follows `?thread=` from a
+ * notification, and reloads the threads when someone comments (the workspace change feed).
+ */
+function useCommentsSync(data: NarrativePageData, store: CommentsStore) {
+  const threads = data.comments?.threads
+  useEffect(() => {
+    store.update({
+      threads: (threads ?? [])
+        .filter((t) => !t.resolved && t.anchorStart && t.anchorEnd)
+        .map((t) => ({ id: t.id, anchorStart: t.anchorStart!, anchorEnd: t.anchorEnd!, quote: t.quote, resolved: t.resolved })),
+    })
+  }, [threads, store])
+  const [params] = useSearchParams()
+  const linked = params.get('thread')
+  useEffect(() => {
+    if (linked) store.activate(linked, true)
+  }, [linked, store])
+  useWorkspaceEvents((event) => event.type === 'comments.changed' && event.narrativeId === data.narrative.id)
 }
 
 function NarrativeLayout({ data }: { data: NarrativePageData }) {
@@ -73,6 +104,8 @@ function NarrativeLayout({ data }: { data: NarrativePageData }) {
   useEffect(() => setMounted(true), [])
   useUnsavedChangesWarning(can.edit)
   useRevalidateOnPermissionChange()
+  const comments = useContext(CommentsContext)!
+  useCommentsSync(data, comments.store)
 
   return (
     <div className={`narrative-page panel-${panelMode}`}>
@@ -148,7 +181,13 @@ function NarrativeLayout({ data }: { data: NarrativePageData }) {
           <article className="doc-page" aria-label={narrative.title}>
             {mounted ? (
               <Suspense fallback={<EditorPlaceholder withToolbar={can.edit} />}>
-                <Editor narrativeId={narrative.id} user={user} editable={can.edit} session={session} />
+                <Editor
+                  narrativeId={narrative.id}
+                  user={user}
+                  editable={can.edit}
+                  session={session}
+                  comments={data.comments ? { store: comments.store, canComment: can.comment } : undefined}
+                />
               </Suspense>
             ) : (
               <EditorPlaceholder withToolbar={can.edit} />
@@ -398,12 +437,22 @@ function useUnsavedChangesWarning(enabled: boolean) {
   }, [enabled, session])
 }
 
-/** Tabs beside the text; Comments, Feasibility, Metrics and Versions join Outline later. */
-const PANEL_TABS = [{ id: 'outline', label: 'Outline', icon: ListTree, Content: OutlinePanel }] as const
+/** Tabs beside the text; Feasibility, Metrics and Versions join Outline and Comments later. */
+const PANEL_TABS = [
+  { id: 'outline', label: 'Outline', icon: ListTree, Content: OutlinePanel },
+  { id: 'comments', label: 'Comments', icon: MessageSquare, Content: CommentsPanel },
+] as const
 
 function SidePanel() {
+  const { store } = useContext(CommentsContext)!
+  const { openPanel } = useCommentsSnapshot(store)
+  const [tab, setTab] = useState<string>(PANEL_TABS[0].id)
+  // "Comment" on a selection, a click on highlighted text or a notification link opens Comments.
+  useEffect(() => {
+    if (openPanel > 0) setTab('comments')
+  }, [openPanel])
   return (
-    <Tabs.Root className="panel-tabs" defaultValue={PANEL_TABS[0].id}>
+    <Tabs.Root className="panel-tabs" value={tab} onValueChange={setTab}>
       <Tabs.List className="panel-tab-list" aria-label="Side panel">
         {PANEL_TABS.map((tab) => (
           <Tabs.Trigger key={tab.id} value={tab.id} className="panel-tab">
@@ -418,6 +467,26 @@ function SidePanel() {
         </Tabs.Content>
       ))}
     </Tabs.Root>
+  )
+}
+
+function CommentsPanel() {
+  const { data, store } = useContext(CommentsContext)!
+  if (!data.comments) {
+    return (
+      <div className="panel-empty">
+        <p>Comments are part of the working material; readers see approved text only.</p>
+      </div>
+    )
+  }
+  return (
+    <CommentThreads
+      threads={data.comments.threads}
+      members={data.comments.members}
+      canComment={data.can.comment}
+      action={`/narratives/${data.narrative.id}`}
+      store={store}
+    />
   )
 }
 

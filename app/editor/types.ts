@@ -1,3 +1,5 @@
+import type { ThreadView } from '#app/services/comments.server.ts'
+
 /** What the narrative route's loader hands to `<NarrativePage>` (the route owns the loading). */
 export interface NarrativePageData {
   narrative: {
@@ -12,4 +14,6 @@ export interface NarrativePageData {
   }
   user: { id: string; name: string }
   can: { edit: boolean; manage: boolean; comment: boolean }
+  /** Comment threads and the members one can mention (absent for readers). */
+  comments?: { threads: ThreadView[]; members: { id: string; name: string }[] }
 }

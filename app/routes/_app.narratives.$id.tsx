@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { NarrativeIdSchema, NarrativeIntentSchema } from '#app/schemas/narratives.ts'
@@ -6,12 +6,15 @@ import { getNarrativeFor, narrativeAbilities, renameNarrative, setNarrativeArchi
 import { requireActor } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { notFound } from '#app/domain/errors.ts'
+import { CommentIntentSchema } from '#app/schemas/comments.ts'
+import { listNarrativeThreads, listMentionableMembers, runNarrativeCommentIntent } from '#app/services/comments.server.ts'
 import { NarrativePage } from '#app/editor/NarrativePage.tsx'
 // Relative, so the compiler bundles it (a `#app` import stays external and Node cannot load .css).
 import { links as narrativeLinks } from '../editor/styles.ts'
+import { links as commentsLinks } from '../components/comments/styles.ts'
 import type { NarrativePageData } from '#app/editor/types.ts'
 
-export const links = narrativeLinks
+export const links: LinksFunction = () => [...narrativeLinks(), ...commentsLinks()]
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.narrative.title ?? 'Narrative'} · Accord` }]
 
@@ -39,15 +42,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       user: { id: user.id, name: user.name },
       can: narrativeAbilities(actor, n),
     }
+    if (data.can.comment) {
+      const [threads, members] = await Promise.all([listNarrativeThreads(actor, n.id), listMentionableMembers(actor)])
+      data.comments = { threads, members }
+    }
     return json(data)
   })
 }
+
+const COMMENT_INTENTS = new Set(['start', 'reply', 'edit', 'delete', 'resolve', 'reopen'])
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
   const values = await readForm(request)
   return formAction(values, async () => {
     const id = narrativeId(params)
+    if (COMMENT_INTENTS.has(values.intent ?? '')) {
+      const result = await runNarrativeCommentIntent(actor, id, parseOrThrow(CommentIntentSchema, values))
+      return json({ ok: true as const, ...result })
+    }
     const intent = parseOrThrow(NarrativeIntentSchema, values)
     if (intent.intent === 'rename') await renameNarrative(actor, { id, title: intent.title })
     else await setNarrativeArchived(actor, { id, archived: intent.intent === 'archive' })

@@ -67,6 +67,12 @@ export function findMentions(body: string, members: { userId: string; name: stri
   return [...found]
 }
 
+/** The workspace's members one may mention (id and name only). */
+export async function listMentionableMembers(actor: Actor) {
+  const members = await workspaces.listMembers(getSql(), actor.workspaceId)
+  return members.map((m) => ({ id: m.userId, name: m.name }))
+}
+
 function toView(actor: Actor, t: comments.ThreadRow): ThreadView {
   return {
     id: t.id,
