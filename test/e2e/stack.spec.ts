@@ -179,3 +179,39 @@ test('commenters read the stack without editing it; readers are refused', async 
   expect(res?.status()).toBe(403)
   for (const c of [mops, sales, ceo]) await c.context.close()
 })
+
+test('the stack map draws systems by category, filters them, and a click opens the system', async ({ browser }) => {
+  const { page, context } = await ownerContext(browser, 'MOps')
+  await importCsv(
+    page,
+    'Systems',
+    csv(
+      'name,category,lifecycle,end_date\nSalesforce,CRM,active,\nMarketo,Marketing automation,phasing out,2027-03-31\nSnowflake,Data warehouse,active,\n',
+    ),
+  )
+  await page.getByRole('button', { name: 'Import 3 rows' }).click()
+  await expect(page.getByRole('status')).toContainText('Imported 3 rows')
+  await importCsv(
+    page,
+    'Integrations',
+    csv('from,to,objects,status\nSalesforce,Marketo,leads,active\nMarketo,Snowflake,activities,broken\n'),
+  )
+  await page.getByRole('button', { name: 'Import 2 rows' }).click()
+  await expect(page.getByRole('status')).toContainText('Imported 2 rows')
+
+  await page.goto('/stack/map')
+  const map = page.getByRole('group', { name: /^Stack map: 3 systems, 2 integrations$/ })
+  await expect(map).toBeVisible()
+  await expect(map.getByRole('link', { name: 'Marketo: Phasing out' })).toBeVisible()
+  await expect(map.locator('path.map-edge.edge-broken')).toHaveCount(1)
+  await page.getByRole('button', { name: /^Data warehouse/ }).click()
+  await expect(page.getByRole('group', { name: /^Stack map: 2 systems, 1 integration$/ })).toBeVisible()
+  await page.getByRole('button', { name: 'Show all' }).click()
+  await page
+    .getByRole('group', { name: /^Stack map: 3 systems/ })
+    .getByRole('link', { name: 'Snowflake: Active' })
+    .click()
+  await expect(page).toHaveURL(/\/stack\/systems\/[0-9a-f-]{36}$/)
+  await expect(page.getByRole('heading', { name: 'Snowflake', level: 2 })).toBeVisible()
+  await context.close()
+})

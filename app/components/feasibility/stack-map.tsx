@@ -179,7 +179,7 @@ export function StackMap({ systems, integrations }: { systems: MapSystem[]; inte
           viewBox={`0 0 ${width} ${height}`}
           style={{ maxWidth: width }}
           role="group"
-          aria-label={`Stack map: ${nodes.size} systems, ${edges.length} integrations`}
+          aria-label={`Stack map: ${nodes.size} system${nodes.size === 1 ? '' : 's'}, ${edges.length} integration${edges.length === 1 ? '' : 's'}`}
           className={focus ? 'has-focus' : undefined}
         >
           <defs>
