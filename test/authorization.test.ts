@@ -592,6 +592,18 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     },
   ],
 
+  // --- Inbox (working material: readers get 403) ----------------------------------------------------
+  '_app.inbox.tsx': [
+    { label: 'GET /inbox', method: 'GET', path: () => '/inbox', expect: row(LOGIN, { rest: 200, reader: 403 }) },
+    {
+      label: 'POST /inbox (mark all read)',
+      method: 'POST',
+      path: () => '/inbox',
+      form: () => ({}),
+      expect: row(LOGIN, { rest: 200, reader: 403 }),
+    },
+  ],
+
   // Last: the foreign member joins the walked workspace here (as reader), which would change the
   // answers above.
   'invite.$token.tsx': [

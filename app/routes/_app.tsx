@@ -2,11 +2,17 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Form, NavLink, Outlet, useLoaderData, useLocation, useSubmit } from '@remix-run/react'
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
-import { BarChart3, CheckCircle2, ChevronsUpDown, FileText, Home, Layers, LogOut, Map, Menu, Plus, Settings } from 'lucide-react'
+import { BarChart3, CheckCircle2, ChevronsUpDown, FileText, Home, Inbox, Layers, LogOut, Map, Menu, Plus, Settings } from 'lucide-react'
 import { useEffect, useState } from 'react'
 import { Avatar } from '#app/components/avatar.tsx'
 import { navigationFor, ROLE_LABELS } from '#app/domain/policies.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
+import { countUnreadFor } from '#app/services/notifications.server.ts'
+import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
+// Relative, so the compiler bundles the stylesheet (see app/editor/styles.ts); it holds the inbox count.
+import { links as commentsLinks } from '../components/comments/styles.ts'
+
+export const links = commentsLinks
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, actor, membership, memberships } = await requireActor(request)
@@ -16,11 +22,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     role: actor.role,
     workspaces: memberships.map((m) => ({ id: m.workspaceId, name: m.workspaceName, role: m.role })),
     can: navigationFor(actor),
+    unread: navigationFor(actor).narratives ? await countUnreadFor(actor) : 0,
   })
 }
 
 export default function AppShell() {
-  const { user, workspace, workspaces, role, can } = useLoaderData<typeof loader>()
+  const { user, workspace, workspaces, role, can, unread } = useLoaderData<typeof loader>()
+  // The inbox count follows new notifications live.
+  useWorkspaceEvents((e) => e.type === 'notifications.changed' && (e as { userId?: string }).userId === user.id)
   const [open, setOpen] = useState(false)
   const submit = useSubmit()
   const location = useLocation()
@@ -88,6 +97,17 @@ export default function AppShell() {
                 {l.label}
               </NavLink>
             ))}
+          {can.narratives ? (
+            <NavLink to="/inbox" className="rail-link" aria-label={unread > 0 ? `Inbox, ${unread} unread` : 'Inbox'}>
+              <Inbox size={18} aria-hidden />
+              Inbox
+              {unread > 0 ? (
+                <span className="rail-count" data-testid="inbox-count">
+                  {unread}
+                </span>
+              ) : null}
+            </NavLink>
+          ) : null}
         </nav>
         <div className="rail-spacer" />
         {can.settings ? (

@@ -70,7 +70,8 @@ test('a commenter comments on a sentence and mentions the CMO, who sees it live,
   await expect(thread.locator('.mention')).toHaveText(`@${cmo.account.name}`)
   await expect.poll(() => highlightCount(finance.page)).toBe(1)
 
-  // The CMO, on the same page, sees the thread and its highlight arrive without reloading.
+  // The CMO, on the same page, is notified and sees the thread and its highlight arrive without reloading.
+  await expect(cmo.page.getByTestId('inbox-count')).toHaveText('1')
   await cmo.page.getByRole('tab', { name: 'Comments' }).click()
   const cmoThread = cmo.page.locator('.thread[data-thread-id]')
   await expect(cmoThread).toContainText(SENTENCE)
@@ -89,6 +90,13 @@ test('a commenter comments on a sentence and mentions the CMO, who sees it live,
   await cmo.page.getByRole('button', { name: /Resolved \(1\)/ }).click()
   await expect(cmoThread).toContainText('Resolved by')
   await cmo.page.screenshot({ path: `${SHOTS}/comments-resolved.png` })
+
+  // The mention is in the CMO's inbox, with a link back to the thread.
+  await cmo.page.getByRole('link', { name: /Inbox, 1 unread/ }).click()
+  await expect(cmo.page.getByText('mentioned you')).toBeVisible()
+  await cmo.page.screenshot({ path: `${SHOTS}/comments-inbox.png` })
+  await cmo.page.getByRole('button', { name: 'Mark all read' }).click()
+  await expect(cmo.page.getByTestId('inbox-count')).toHaveCount(0)
 
   // Finance sees it resolved live too.
   await expect(finance.page.getByRole('button', { name: /Resolved \(1\)/ })).toBeVisible()
