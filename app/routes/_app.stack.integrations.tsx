@@ -130,15 +130,26 @@ function NewIntegrationDialog({ systems, from }: { systems: { id: string; name: 
   )
 }
 
-function StatusSelect({ id, status, liveFrom }: { id: string; status: string; liveFrom: string | null }) {
+/** A quiet control beside the status chip: pick another status and it is saved at once. */
+function StatusSelect({ id, status, liveFrom, label }: { id: string; status: string; liveFrom: string | null; label: string }) {
   const fetcher = useFetcher()
   return (
-    <fetcher.Form method="post" onChange={(e) => fetcher.submit(e.currentTarget)}>
+    <fetcher.Form method="post">
       <input type="hidden" name="intent" value="status" />
       <input type="hidden" name="integrationId" value={id} />
       <input type="hidden" name="liveFrom" value={liveFrom ?? ''} />
-      <select name="status" defaultValue={status} className="compact-select" aria-label="Status">
-        {INTEGRATION_STATUSES.filter((s) => s !== 'planned' || liveFrom).map((s) => (
+      <select
+        name="status"
+        value=""
+        onChange={(e) => fetcher.submit(e.currentTarget.form)}
+        className="compact-select quiet-select"
+        aria-label={`Change the status of ${label}`}
+        disabled={fetcher.state !== 'idle'}
+      >
+        <option value="" disabled>
+          {fetcher.state !== 'idle' ? 'Saving…' : 'Change…'}
+        </option>
+        {INTEGRATION_STATUSES.filter((s) => s !== status && (s !== 'planned' || liveFrom)).map((s) => (
           <option key={s} value={s}>
             {INTEGRATION_STATUS_LABELS[s]}
           </option>
@@ -230,7 +241,7 @@ export default function IntegrationsPage() {
                   {can.edit ? (
                     <span className="row nowrap">
                       <IntegrationStatusChip status={i.status} liveFrom={i.liveFrom} />
-                      <StatusSelect id={i.id} status={i.status} liveFrom={i.liveFrom} />
+                      <StatusSelect id={i.id} status={i.status} liveFrom={i.liveFrom} label={`${i.fromName} to ${i.toName}`} />
                     </span>
                   ) : (
                     <IntegrationStatusChip status={i.status} liveFrom={i.liveFrom} />
