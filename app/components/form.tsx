@@ -18,6 +18,7 @@ export function Field({
   label,
   result,
   hint,
+  defaultValue,
   ...input
 }: { name: string; label: string; result?: FormResult | null; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
   const errors = result?.errors[name]
@@ -29,7 +30,7 @@ export function Field({
       <input
         id={id}
         name={name}
-        defaultValue={input.type === 'password' ? undefined : (result?.values[name] ?? (input.defaultValue as string | undefined))}
+        defaultValue={input.type === 'password' ? undefined : (result?.values[name] ?? defaultValue)}
         aria-invalid={errors ? true : undefined}
         aria-describedby={describedBy}
         {...input}

@@ -43,7 +43,12 @@ export function narrativeAbilities(actor: Actor, narrative: { status: NarrativeS
 
 export async function createNarrative(actor: Actor, args: { title: string; template: TemplateKey }) {
   if (!canCreateNarrative(actor)) throw forbidden('Only owners and editors can create narratives')
-  const row = await narratives.insertNarrative(getSql(), { workspaceId: actor.workspaceId, title: args.title, template: args.template, ownerId: actor.userId })
+  const row = await narratives.insertNarrative(getSql(), {
+    workspaceId: actor.workspaceId,
+    title: args.title,
+    template: args.template,
+    ownerId: actor.userId,
+  })
   bus.publish({ type: 'narrative.changed', workspaceId: actor.workspaceId, narrativeId: row.id })
   return getNarrativeFor(actor, row.id)
 }
@@ -59,6 +64,10 @@ export async function renameNarrative(actor: Actor, args: { id: string; title: s
 export async function setNarrativeArchived(actor: Actor, args: { id: string; archived: boolean }) {
   await getNarrativeFor(actor, args.id)
   if (!canManageNarrative(actor)) throw forbidden('Only owners and editors can archive narratives')
-  await narratives.updateNarrativeStatus(getSql(), { id: args.id, workspaceId: actor.workspaceId, status: args.archived ? 'archived' : 'draft' })
+  await narratives.updateNarrativeStatus(getSql(), {
+    id: args.id,
+    workspaceId: actor.workspaceId,
+    status: args.archived ? 'archived' : 'draft',
+  })
   bus.publish({ type: 'narrative.changed', workspaceId: actor.workspaceId, narrativeId: args.id })
 }

@@ -160,7 +160,13 @@ function newApiToken() {
 export async function createApiToken(actor: Actor, args: { name: string }) {
   assertOwner(actor)
   const t = newApiToken()
-  await tokens.insertApiToken(getSql(), { workspaceId: actor.workspaceId, userId: actor.userId, name: args.name, tokenHash: t.tokenHash, prefix: t.prefix })
+  await tokens.insertApiToken(getSql(), {
+    workspaceId: actor.workspaceId,
+    userId: actor.userId,
+    name: args.name,
+    tokenHash: t.tokenHash,
+    prefix: t.prefix,
+  })
   return { token: t.token }
 }
 
@@ -173,7 +179,13 @@ export async function issueApiTokenWithPassword(args: { email: string; password:
     : ((await workspaces.listMemberships(sql, user.id)).map((m) => ({ id: m.workspaceId, name: m.workspaceName }))[0] ?? null)
   if (!workspace) throw notFound('Workspace')
   const t = newApiToken()
-  await tokens.insertApiToken(sql, { workspaceId: workspace.id, userId: user.id, name: 'API (password exchange)', tokenHash: t.tokenHash, prefix: t.prefix })
+  await tokens.insertApiToken(sql, {
+    workspaceId: workspace.id,
+    userId: user.id,
+    name: 'API (password exchange)',
+    tokenHash: t.tokenHash,
+    prefix: t.prefix,
+  })
   return { token: t.token, workspace }
 }
 

@@ -78,7 +78,7 @@ export async function createNarrative(page: Page, title: string, template = 'Str
   await page.goto('/narratives')
   await page.getByRole('button', { name: 'New narrative' }).first().click()
   await page.getByLabel('Title').fill(title)
-  await page.getByLabel(template).check()
+  await page.getByRole('radio', { name: template }).check()
   await page.getByRole('button', { name: 'Create narrative' }).click()
   await expect(page).toHaveURL(/\/narratives\/[0-9a-f-]{36}$/)
   return page.url().split('/').pop()!
