@@ -86,6 +86,15 @@ export function parseNumber(input: string): number | null {
 }
 
 /** Formats a value with its unit: "$4.6M", "1,240", "14.2%", "3.1×", "42 days". */
+const formatters = new Map<string, Intl.NumberFormat>()
+/** Intl.NumberFormat is costly to build: one per (locale, options). */
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`
+  let f = formatters.get(key)
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat(locale, options)))
+  return f
+}
+
 export function formatValue(
   value: number | null | undefined,
   unit: Unit,
@@ -97,7 +106,7 @@ export function formatValue(
   switch (unit) {
     case 'currency': {
       const big = Math.abs(value) >= 10_000
-      return new Intl.NumberFormat(locale, {
+      return numberFormat(locale, {
         style: 'currency',
         currency: opts.currency ?? 'USD',
         notation: compact && big ? 'compact' : 'standard',
@@ -107,13 +116,13 @@ export function formatValue(
       }).format(value)
     }
     case 'percent':
-      return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value)}%`
+      return `${numberFormat(locale, { maximumFractionDigits: 1 }).format(value)}%`
     case 'ratio':
-      return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value)}×`
+      return `${numberFormat(locale, { maximumFractionDigits: 2 }).format(value)}×`
     case 'days':
-      return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value)} ${value === 1 ? 'day' : 'days'}`
+      return `${numberFormat(locale, { maximumFractionDigits: 1 }).format(value)} ${value === 1 ? 'day' : 'days'}`
     case 'count':
-      return new Intl.NumberFormat(locale, {
+      return numberFormat(locale, {
         notation: compact && Math.abs(value) >= 100_000 ? 'compact' : 'standard',
         maximumFractionDigits: compact && Math.abs(value) >= 100_000 ? 1 : Number.isInteger(value) || Math.abs(value) >= 100 ? 0 : 1,
       }).format(value)
@@ -193,10 +202,46 @@ export interface SeriesPoint {
   complete: boolean
 }
 
-interface Bucket {
-  /** Values in time order. */
-  values: { anchor: number; value: number }[]
+// Period arithmetic is pure and the same few hundred periods recur for every metric of a
+// dashboard: memoise it (bounded, numeric keys where possible), so indexing 50,000 values costs
+// map lookups, not date maths.
+const memo = new Map<string, unknown>()
+function cached<T>(key: string, compute: () => T): T {
+  const hit = memo.get(key)
+  if (hit !== undefined) return hit as T
+  if (memo.size > 100_000) memo.clear()
+  const value = compute()
+  memo.set(key, value)
+  return value
 }
+const anchorOfKey = (key: string, cal: FiscalCalendar) => cached(`a${cal.startMonth}|${key}`, () => anchorDay(periodFromKey(key), cal))
+const dayKeys = new Map<number, Map<number, string>>()
+/** The key of the period of granularity `g` containing `day`, memoised per calendar. */
+function keyOfDay(day: number, g: Granularity, cal: FiscalCalendar): string {
+  const slot = cal.startMonth * 4 + GRANULARITY_RANK[g]
+  let m = dayKeys.get(slot)
+  if (!m) dayKeys.set(slot, (m = new Map()))
+  let k = m.get(day)
+  if (k === undefined) {
+    if (m.size > 50_000) m.clear()
+    k = periodKey(periodOf(day, g, cal))
+    m.set(day, k)
+  }
+  return k
+}
+const subCount = (p: Period, sub: Granularity, cal: FiscalCalendar) =>
+  cached(`c${cal.startMonth}|${sub}|${p.granularity}|${p.year}|${p.index}`, () => countSubPeriods(p, sub, cal))
+
+/** Values in columns (as the database hands them over): period keys, granularities, anchor days, values. */
+export interface ValueColumns {
+  periods: readonly string[]
+  granularities: readonly Granularity[]
+  /** The anchor day of each period (see anchorDay); computed from the key when absent. */
+  anchors?: readonly number[]
+  values: readonly number[]
+}
+
+const ROLL_UP_TARGETS = ['month', 'quarter', 'year'] as const
 
 /**
  * Values indexed for fast roll-up: per granularity, the stored points bucketed into every
@@ -204,30 +249,46 @@ interface Bucket {
  */
 export class ValueIndex {
   private direct = new Map<string, number>()
-  private byGranularity = new Map<Granularity, Map<string, Bucket>>()
+  /** target granularity → source granularity → period key → values in time order */
+  private buckets = new Map<Granularity, Map<Granularity, Map<string, number[]>>>()
   private present = new Set<Granularity>()
 
   constructor(
-    values: readonly StoredValue[],
+    values: readonly StoredValue[] | ValueColumns,
     private cal: FiscalCalendar,
   ) {
-    for (const v of values) {
-      this.direct.set(v.period, v.value)
-      this.present.add(v.granularity)
+    const cols: ValueColumns = Array.isArray(values)
+      ? {
+          periods: (values as StoredValue[]).map((v) => v.period),
+          granularities: (values as StoredValue[]).map((v) => v.granularity),
+          values: (values as StoredValue[]).map((v) => v.value),
+        }
+      : (values as ValueColumns)
+    const n = cols.periods.length
+    const anchors = cols.anchors ?? cols.periods.map((k) => anchorOfKey(k, cal))
+    let order: number[] | null = null
+    for (let i = 1; i < n; i++) {
+      if (anchors[i]! < anchors[i - 1]!) {
+        order = Array.from({ length: n }, (_, j) => j).sort((a, b) => anchors[a]! - anchors[b]!)
+        break
+      }
     }
-    const order = [...values]
-      .map((v) => ({ v, p: periodFromKey(v.period) }))
-      .map((x) => ({ ...x, anchor: anchorDay(x.p, cal) }))
-      .sort((a, b) => a.anchor - b.anchor)
-    for (const x of order) {
-      for (const g of ['month', 'quarter', 'year'] as const) {
-        if (GRANULARITY_RANK[g] <= GRANULARITY_RANK[x.v.granularity]) continue
-        const key = `${x.v.granularity}>${periodKey(periodOf(x.anchor, g, cal))}`
-        let buckets = this.byGranularity.get(g)
-        if (!buckets) this.byGranularity.set(g, (buckets = new Map()))
-        let b = buckets.get(key)
-        if (!b) buckets.set(key, (b = { values: [] }))
-        b.values.push({ anchor: x.anchor, value: x.v.value })
+    for (let j = 0; j < n; j++) {
+      const i = order ? order[j]! : j
+      const g = cols.granularities[i]!
+      const value = cols.values[i]!
+      this.direct.set(cols.periods[i]!, value)
+      this.present.add(g)
+      for (const target of ROLL_UP_TARGETS) {
+        if (GRANULARITY_RANK[target] <= GRANULARITY_RANK[g]) continue
+        let byTarget = this.buckets.get(target)
+        if (!byTarget) this.buckets.set(target, (byTarget = new Map()))
+        let bySource = byTarget.get(g)
+        if (!bySource) byTarget.set(g, (bySource = new Map()))
+        const key = keyOfDay(anchors[i]!, target, cal)
+        const list = bySource.get(key)
+        if (list) list.push(value)
+        else bySource.set(key, [value])
       }
     }
   }
@@ -247,24 +308,23 @@ export class ValueIndex {
     let best: { values: number[]; covered: number; total: number } | null = null
     for (const sub of ['quarter', 'month', 'week'] as const) {
       if (GRANULARITY_RANK[sub] >= GRANULARITY_RANK[p.granularity] || !this.present.has(sub)) continue
-      const b = this.byGranularity.get(p.granularity)?.get(`${sub}>${key}`)
-      if (!b || b.values.length === 0) continue
-      const total = Math.max(b.values.length, countSubPeriods(p, sub, this.cal))
-      if (!best || b.values.length / total > best.covered / best.total + 1e-9)
-        best = { values: b.values.map((x) => x.value), covered: b.values.length, total }
+      const list = this.buckets.get(p.granularity)?.get(sub)?.get(key)
+      if (!list || list.length === 0) continue
+      const total = Math.max(list.length, subCount(p, sub, this.cal))
+      if (!best || list.length / total > best.covered / best.total + 1e-9) best = { values: list, covered: list.length, total }
     }
     return best ? { value: aggregate(best.values, how)!, covered: best.covered, total: best.total } : null
   }
 
   /** A target for `p` spread down from the nearest longer period that has one. */
   spreadFor(p: Period, how: Aggregation): number | null {
-    const anchor = anchorDay(p, this.cal)
+    const anchor = anchorOfKey(periodKey(p), this.cal)
     for (const g of ['month', 'quarter', 'year'] as const) {
       if (GRANULARITY_RANK[g] <= GRANULARITY_RANK[p.granularity] || !this.present.has(g)) continue
-      const parent = periodOf(anchor, g, this.cal)
-      const v = this.direct.get(periodKey(parent))
+      const parentKey = keyOfDay(anchor, g, this.cal)
+      const v = this.direct.get(parentKey)
       if (v === undefined) continue
-      return how === 'sum' ? v / Math.max(1, countSubPeriods(parent, p.granularity, this.cal)) : v
+      return how === 'sum' ? v / Math.max(1, subCount(periodFromKey(parentKey), p.granularity, this.cal)) : v
     }
     return null
   }
@@ -280,6 +340,8 @@ export interface SeriesInput {
   granularity: Granularity
   from: Period
   to: Period
+  /** The periods from `from` to `to`, when the caller builds many series over the same ones. */
+  periods?: readonly Period[]
 }
 
 /**
@@ -290,7 +352,7 @@ export interface SeriesInput {
 export function buildSeries(input: SeriesInput): SeriesPoint[] {
   const actuals = input.actuals instanceof ValueIndex ? input.actuals : new ValueIndex(input.actuals, input.calendar)
   const targets = input.targets instanceof ValueIndex ? input.targets : new ValueIndex(input.targets, input.calendar)
-  return periodsBetween(input.from, input.to, input.calendar).map((p) => {
+  return (input.periods ?? periodsBetween(input.from, input.to, input.calendar)).map((p) => {
     const a = actuals.valueOf(p, input.aggregation)
     const t = targets.valueOf(p, input.aggregation)
     const target = t

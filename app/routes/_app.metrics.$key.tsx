@@ -127,7 +127,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       })),
       history: detail.history.map((h) => ({ ...h, changedAt: h.changedAt.toISOString(), label: periodLabel(periodFromKey(h.period)) })),
       granularity,
-      points: series.points,
+      // A young metric starts where its data starts (at least six periods are shown).
+      points: series.points.slice(
+        Math.max(
+          0,
+          Math.min(
+            series.points.findIndex((p) => p.actual !== null || p.target !== null),
+            series.points.length - 6,
+          ),
+        ),
+      ),
       thresholds: ctx.thresholds,
       currency: ctx.currency,
       grid: {
@@ -204,7 +213,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const cell = sets[r.kind ?? 'actual'][r.row - 1]
         if (cell) cellErrors[`${r.kind}:${cell.period}`] = r.reason
       }
-      return json({ ok: false as const, message: e.message, cellErrors }, { status: 400 })
+      // Not a FormResult (that belongs to the definition dialog): the grid reads its own shape.
+      return json({ gridError: e.message, cellErrors }, { status: 400 })
     }
     return orThrowResponse(() => Promise.reject(e))
   }
@@ -276,8 +286,7 @@ export default function MetricPage() {
   const m = d.metric
   const latest = latestPoint(d.points)
   const fmt = (v: number | null | undefined, compact = false) => formatValue(v, m.unit, { currency: m.currency, compact })
-  const cellErrors = data && 'cellErrors' in data ? data.cellErrors : {}
-  const gridError = data && !data.ok && 'cellErrors' in data ? { _form: data.message, ...cellErrors } : cellErrors
+  const gridError = data && 'gridError' in data ? { _form: data.gridError, ...data.cellErrors } : {}
   const withParam = (k: string, v: string) => {
     const p = new URLSearchParams(params)
     p.set(k, v)
@@ -415,14 +424,15 @@ export default function MetricPage() {
             </Form>
           </div>
           <div className="card-body">
-            {data && data.ok && data.saved === 'values' ? (
+            {data && 'saved' in data && data.saved === 'values' ? (
               <div className="notice" role="status">
                 Saved.
               </div>
             ) : null}
             {d.can.edit ? (
               <ValuesGrid
-                key={`${d.grid.fy}-${d.grid.granularity}`}
+                // New values (saved here or pushed by someone else) remount the grid, so a stale cell is never sent back.
+                key={`${d.grid.fy}-${d.grid.granularity}-${d.grid.rows.map((r) => `${r.target ?? ''}/${r.actual ?? ''}`).join(',')}-${d.grid.yearTarget ?? ''}`}
                 rows={d.grid.rows}
                 unit={m.unit}
                 currency={m.currency}

@@ -23,7 +23,7 @@ import {
   type Health,
   type HealthThresholds,
   type SeriesPoint,
-  type StoredValue,
+  type ValueColumns,
   type ValueKind,
 } from '#app/domain/metrics.ts'
 import {
@@ -35,6 +35,7 @@ import {
   periodLabel,
   periodOf,
   periodRange,
+  periodsBetween,
   shiftPeriod,
   today,
   type FiscalCalendar,
@@ -647,16 +648,17 @@ export function seriesRange(granularity: Granularity, cal: FiscalCalendar, from?
   return { from: first, to: last }
 }
 
-function indexes(values: readonly q.ValueRow[], cal: FiscalCalendar) {
-  const by = new Map<string, { actual: StoredValue[]; target: StoredValue[] }>()
-  for (const v of values) {
-    let e = by.get(v.metricId)
-    if (!e) by.set(v.metricId, (e = { actual: [], target: [] }))
-    e[v.kind].push(v)
+function indexes(rows: readonly q.ValueColumnsRow[], cal: FiscalCalendar) {
+  const by = new Map<string, Partial<Record<ValueKind, q.ValueColumnsRow>>>()
+  for (const r of rows) {
+    let e = by.get(r.metricId)
+    if (!e) by.set(r.metricId, (e = {}))
+    e[r.kind] = r
   }
+  const none: ValueColumns = { periods: [], granularities: [], anchors: [], values: [] }
   return (metricId: string) => {
     const e = by.get(metricId)
-    return { actuals: new ValueIndex(e?.actual ?? [], cal), targets: new ValueIndex(e?.target ?? [], cal) }
+    return { actuals: new ValueIndex(e?.actual ?? none, cal), targets: new ValueIndex(e?.target ?? none, cal) }
   }
 }
 
@@ -665,7 +667,7 @@ export async function getSeriesFor(actor: Actor, key: string, query: { granulari
   const sql = getSql()
   const [metric, ctx] = await Promise.all([getMetricFor(actor, key, sql), getMetricContext(actor, sql)])
   const range = seriesRange(query.granularity, ctx.calendar, query.from, query.to)
-  const values = await q.listValues(sql, { workspaceId: actor.workspaceId, metricIds: [metric.id] })
+  const values = await q.listValueColumns(sql, { workspaceId: actor.workspaceId, metricIds: [metric.id] })
   const idx = indexes(values, ctx.calendar)(metric.id)
   const points = buildSeries({
     ...idx,
@@ -698,10 +700,14 @@ export async function getDashboardFor(actor: Actor, opts: { granularity?: Granul
   const ctx = contextOf(settings)
   const to = periodOf(opts.day ?? today(), granularity, ctx.calendar)
   const from = shiftPeriod(to, -((opts.periods ?? DEFAULT_SPAN[granularity]) - 1), ctx.calendar)
-  // A year target that started before the window still spreads into it: look back a year.
-  const lookBack = formatDate(periodRange(from, ctx.calendar).start - 366)
-  const values = await q.listValues(sql, { workspaceId: actor.workspaceId, endsAfter: lookBack })
-  const idx = indexes(values, ctx.calendar)
+  // Actuals in the window; targets from a year earlier too (a year target spreads into it).
+  const start = periodRange(from, ctx.calendar).start
+  const [actuals, targets] = await Promise.all([
+    q.listValueColumns(sql, { workspaceId: actor.workspaceId, kind: 'actual', endsAfter: formatDate(start) }),
+    q.listValueColumns(sql, { workspaceId: actor.workspaceId, kind: 'target', endsAfter: formatDate(start - 366) }),
+  ])
+  const idx = indexes([...actuals, ...targets], ctx.calendar)
+  const periods = periodsBetween(from, to, ctx.calendar)
   const rows: DashboardMetric[] = metrics.map((metric) => {
     const series = buildSeries({
       ...idx(metric.id),
@@ -712,6 +718,7 @@ export async function getDashboardFor(actor: Actor, opts: { granularity?: Granul
       granularity,
       from,
       to,
+      periods,
     })
     return { metric, series, latest: latestPoint(series), change: changeOf(series) }
   })
@@ -734,7 +741,7 @@ export async function getFunnelFor(actor: Actor, opts: { granularity: Granularit
       : shiftPeriod(periodOf(today(), opts.granularity, ctx.calendar), -1, ctx.calendar)
   const acceptance = metrics.find((m) => m.key === 'lead_acceptance_rate') ?? null
   const ids = [...steps, ...(acceptance ? [acceptance] : [])].map((s) => s.id)
-  const values = ids.length ? await q.listValues(sql, { workspaceId: actor.workspaceId, metricIds: ids }) : []
+  const values = ids.length ? await q.listValueColumns(sql, { workspaceId: actor.workspaceId, metricIds: ids }) : []
   const idx = indexes(values, ctx.calendar)
   const point = (m: q.MetricRow) =>
     buildSeries({
@@ -785,7 +792,7 @@ async function commitmentViews(
   if (rows.length === 0) return []
   const metrics = await q.listMetrics(db, workspaceId)
   const byId = new Map(metrics.map((m) => [m.id, m]))
-  const values = await q.listValues(db, { workspaceId, metricIds: [...new Set(rows.map((r) => r.metricId))], kind: 'actual' })
+  const values = await q.listValueColumns(db, { workspaceId, metricIds: [...new Set(rows.map((r) => r.metricId))], kind: 'actual' })
   const idx = indexes(values, ctx.calendar)
   return rows.map((c) => {
     const metric = byId.get(c.metricId)!
@@ -928,11 +935,12 @@ export async function getReviewFor(actor: Actor, opts: { cadence: 'week' | 'mont
       : shiftPeriod(periodOf(day, opts.cadence, ctx.calendar), -1, ctx.calendar)
   const before = shiftPeriod(period, -1, ctx.calendar)
   const range = periodRange(period, ctx.calendar)
-  const values = await q.listValues(sql, {
-    workspaceId: actor.workspaceId,
-    endsAfter: formatDate(periodRange(before, ctx.calendar).start - 366),
-  })
-  const idx = indexes(values, ctx.calendar)
+  const beforeStart = periodRange(before, ctx.calendar).start
+  const [actuals, targets] = await Promise.all([
+    q.listValueColumns(sql, { workspaceId: actor.workspaceId, kind: 'actual', endsAfter: formatDate(beforeStart) }),
+    q.listValueColumns(sql, { workspaceId: actor.workspaceId, kind: 'target', endsAfter: formatDate(beforeStart - 366) }),
+  ])
+  const idx = indexes([...actuals, ...targets], ctx.calendar)
   const rows: ReviewRow[] = metrics.map((metric) => {
     const [previous, point] = buildSeries({
       ...idx(metric.id),

@@ -237,6 +237,35 @@ export async function listValues(db: Db, args: { workspaceId: string; metricIds?
     order by starts_on`
 }
 
+export interface ValueColumnsRow {
+  metricId: string
+  kind: ValueKind
+  periods: string[]
+  granularities: Granularity[]
+  /** Day numbers (since 1970-01-01) of each period's anchor: a week's Thursday, else its first day. */
+  anchors: number[]
+  values: number[]
+}
+
+/**
+ * Values per metric and kind as columns in time order (one row per metric and kind, not per
+ * value: a dashboard reads tens of thousands of values, and rows cost more to decode than arrays).
+ */
+export async function listValueColumns(db: Db, args: { workspaceId: string; metricIds?: string[]; kind?: ValueKind; endsAfter?: string }) {
+  return db<ValueColumnsRow[]>`
+    select metric_id as "metricId", kind,
+      array_agg(period order by starts_on) as periods,
+      array_agg(granularity order by starts_on) as granularities,
+      array_agg((starts_on - date '1970-01-01') + case when granularity = 'week' then 3 else 0 end order by starts_on) as anchors,
+      array_agg(value order by starts_on) as values
+    from metric_values
+    where workspace_id = ${args.workspaceId}
+      ${args.metricIds ? db`and metric_id = any(${args.metricIds}::uuid[])` : db``}
+      ${args.kind ? db`and kind = ${args.kind}` : db``}
+      ${args.endsAfter ? db`and ends_on > ${args.endsAfter}::date` : db``}
+    group by metric_id, kind`
+}
+
 /** The current values at some (metric, period) pairs of one kind, for previews ("replaces 4.1M"). */
 export async function getValuesAt(
   db: Db,

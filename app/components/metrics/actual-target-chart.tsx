@@ -84,7 +84,8 @@ export function ActualTargetChart({
         stroke={TARGET}
         strokeWidth={1.5}
         strokeDasharray="6 4"
-        dot={false}
+        // A lone target has no line to draw: show it as a hollow point.
+        dot={points.filter((p) => p.target !== null).length === 1 ? { r: 4, fill: '#fff', stroke: TARGET, strokeDasharray: '0' } : false}
         activeDot={false}
         isAnimationActive={false}
         connectNulls

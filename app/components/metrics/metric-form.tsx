@@ -71,13 +71,7 @@ export function MetricFields({
           defaultValue={v('unit') ?? 'count'}
           options={UNITS.map((u) => ({ value: u, label: UNIT_LABELS[u] }))}
         />
-        <Field
-          name="currency"
-          label="Currency (for currency units)"
-          result={result}
-          defaultValue={v('currency') ?? currency}
-          maxLength={3}
-        />
+        <Field name="currency" label="Currency code" result={result} defaultValue={v('currency') ?? currency} maxLength={3} />
         <SelectField
           name="aggregation"
           label="Over time"
