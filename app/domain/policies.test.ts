@@ -21,6 +21,9 @@ const BY_ROLE: Record<string, Record<Role, boolean>> = {
   canReadMetrics: { owner: true, editor: true, commenter: true, reader: true },
   canEditMetrics: { owner: true, editor: true, commenter: false, reader: false },
   canEditMetricSettings: { owner: true, editor: false, commenter: false, reader: false },
+  canEditRoadmap: { owner: true, editor: true, commenter: false, reader: false },
+  canGiveStance: { owner: true, editor: true, commenter: true, reader: false },
+  canEditRoadmapWeights: { owner: true, editor: false, commenter: false, reader: false },
 }
 
 /** Abilities on a narrative in a given status: (actor, { status }) => boolean. */

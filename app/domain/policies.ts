@@ -3,16 +3,7 @@
 export const ROLES = ['owner', 'editor', 'commenter', 'reader'] as const
 export type Role = (typeof ROLES)[number]
 
-export const FUNCTIONS = [
-  'marketing',
-  'marketing_ops',
-  'sales',
-  'finance',
-  'customer_success',
-  'product',
-  'leadership',
-  'other',
-] as const
+export const FUNCTIONS = ['marketing', 'marketing_ops', 'sales', 'finance', 'customer_success', 'product', 'leadership', 'other'] as const
 export type MemberFunction = (typeof FUNCTIONS)[number]
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -120,4 +111,19 @@ export function canEditMetricSettings(actor: Actor): boolean {
 /** A narrative's commitments follow the right to edit its text. */
 export function canEditCommitments(actor: Actor, narrative: { status: NarrativeStatus }): boolean {
   return canEditNarrative(actor, narrative)
+}
+
+/** Roadmap initiatives (create, edit, move, delete): owners and editors. */
+export function canEditRoadmap(actor: Actor): boolean {
+  return actor.role === 'owner' || actor.role === 'editor'
+}
+
+/** A stance (support, concern, block) on an initiative: everyone who may comment gives priority input. */
+export function canGiveStance(actor: Actor): boolean {
+  return actor.role !== 'reader'
+}
+
+/** The roadmap's scoring weights are a workspace setting: owners. */
+export function canEditRoadmapWeights(actor: Actor): boolean {
+  return actor.role === 'owner'
 }
