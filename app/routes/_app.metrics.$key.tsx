@@ -29,6 +29,7 @@ import {
 import { FUNCTION_LABELS } from '#app/domain/policies.ts'
 import { MetricUpdateSchema } from '#app/schemas/metrics.ts'
 import {
+  assertCanEditMetrics,
   BatchError,
   getMetricContext,
   getMetricDetailFor,
@@ -169,6 +170,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const key = params.key ?? ''
   if (values.intent === 'update') {
     return formAction(values, async () => {
+      assertCanEditMetrics(actor)
       const patch = parseOrThrow(MetricUpdateSchema, {
         name: values.name,
         definition: values.definition ?? '',
@@ -188,6 +190,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     })
   }
   // intent=values: the changed cells of the grid, targets and actuals together.
+  await orThrowResponse(async () => assertCanEditMetrics(actor))
   const sets = { target: [] as { period: string; value: string }[], actual: [] as { period: string; value: string }[] }
   for (const [name, raw] of Object.entries(values)) {
     const m = /^(target|actual):(.+)$/.exec(name)

@@ -7,6 +7,7 @@ import { forbidden } from '#app/domain/errors.ts'
 import { GRANULARITIES, GRANULARITY_LABELS } from '#app/domain/periods.ts'
 import { ImportQuerySchema } from '#app/schemas/metrics.ts'
 import {
+  assertCanEditMetrics,
   BatchError,
   IMPORT_MAX_BYTES,
   importCsv,
@@ -46,6 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
   const values = await readForm(request, IMPORT_MAX_BYTES + 64 * 1024)
   return formAction(values, async () => {
+    assertCanEditMetrics(actor)
     const opts = parseOrThrow(ImportQuerySchema, { granularity: values.granularity, kind: values.kind })
     const csv = values.csv ?? ''
     const commit = values.intent === 'commit'

@@ -6,7 +6,7 @@ import { FormMessage, isFormResult } from '#app/components/form.tsx'
 import { MetricFields } from '#app/components/metrics/metric-form.tsx'
 import { forbidden } from '#app/domain/errors.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
-import { createMetric, getMetricContext, listMetricsFor, metricAbilities } from '#app/services/metrics.server.ts'
+import { assertCanEditMetrics, createMetric, getMetricContext, listMetricsFor, metricAbilities } from '#app/services/metrics.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import metricsStyles from '#app/styles/metrics.css'
@@ -27,6 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
   const values = await readForm(request)
   return formAction(values, async () => {
+    assertCanEditMetrics(actor)
     const input = parseOrThrow(MetricInputSchema, { ...values, northStar: values.northStar ?? 'false' })
     const m = await createMetric(actor, input)
     return redirect(`/metrics/${m.key}`)

@@ -6,7 +6,7 @@ import { Field, FormMessage, isFormResult, SelectField } from '#app/components/f
 import { forbidden } from '#app/domain/errors.ts'
 import { describeFiscalYear, MONTH_NAMES, periodOf, today } from '#app/domain/periods.ts'
 import { MetricSettingsSchema } from '#app/schemas/metrics.ts'
-import { getMetricSettingsFor, metricAbilities, updateMetricSettings } from '#app/services/metrics.server.ts'
+import { assertCanEditMetricSettings, getMetricSettingsFor, metricAbilities, updateMetricSettings } from '#app/services/metrics.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import metricsStyles from '#app/styles/metrics.css'
@@ -28,6 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
   const values = await readForm(request)
   return formAction(values, async () => {
+    assertCanEditMetricSettings(actor)
     await updateMetricSettings(actor, parseOrThrow(MetricSettingsSchema, values))
     return json({ ok: true as const })
   })

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { ValueBatchSchema } from '#app/schemas/metrics.ts'
-import { listStoredValuesFor, putValues, withBatchErrors } from '#app/services/metrics.server.ts'
+import { assertCanEditMetrics, listStoredValuesFor, putValues, withBatchErrors } from '#app/services/metrics.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
@@ -22,6 +22,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return api(() =>
     withBatchErrors(async () => {
       const { actor } = await requireApiActor(request)
+      assertCanEditMetrics(actor)
       const rows = parseOrThrow(ValueBatchSchema, await readJson(request, 2 * 1024 * 1024))
       return json(await putValues(actor, params.key ?? '', 'target', rows, 'api'))
     }),

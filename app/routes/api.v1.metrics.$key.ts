@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { MetricUpdateSchema } from '#app/schemas/metrics.ts'
-import { getMetricDetailFor, metricJson, updateMetric } from '#app/services/metrics.server.ts'
+import { assertCanEditMetrics, getMetricDetailFor, metricJson, updateMetric } from '#app/services/metrics.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
@@ -22,6 +22,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'PATCH') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    assertCanEditMetrics(actor)
     const patch = parseOrThrow(MetricUpdateSchema, await readJson(request, 64 * 1024))
     return json(metricJson(await updateMetric(actor, params.key ?? '', patch)))
   })

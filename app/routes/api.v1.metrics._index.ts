@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
-import { createMetric, listMetricsFor, metricJson } from '#app/services/metrics.server.ts'
+import { assertCanEditMetrics, createMetric, listMetricsFor, metricJson } from '#app/services/metrics.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
@@ -18,6 +18,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    assertCanEditMetrics(actor)
     const input = parseOrThrow(MetricInputSchema, await readJson(request, 64 * 1024))
     const m = await createMetric(actor, input)
     return json(metricJson(m), { status: 201, headers: { Location: `/api/v1/metrics/${m.key}` } })

@@ -109,6 +109,16 @@ function assertEdit(actor: Actor) {
   if (!canEditMetrics(actor)) throw forbidden('Only owners and editors can change metrics, targets and actuals')
 }
 
+/** Throws 403 unless the actor may write metrics: routes call it before reading a body, so a refusal never depends on the input. */
+export function assertCanEditMetrics(actor: Actor) {
+  assertEdit(actor)
+}
+
+/** Throws 403 unless the actor may change the fiscal calendar and thresholds. */
+export function assertCanEditMetricSettings(actor: Actor) {
+  if (!canEditMetricSettings(actor)) throw forbidden('Only workspace owners can change the fiscal calendar and thresholds')
+}
+
 /** What the actor may do with metrics, for the UI (which never re-derives policy). */
 export function metricAbilities(actor: Actor) {
   return { edit: canEditMetrics(actor), settings: canEditMetricSettings(actor), workingMaterial: canSeeWorkingMaterial(actor) }
