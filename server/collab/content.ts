@@ -1,10 +1,12 @@
 import { $createParagraphNode, $createTextNode, $getRoot, $isElementNode, type LexicalNode } from 'lexical'
+import { $dfs } from '@lexical/utils'
 import { $createHeadingNode, $isHeadingNode } from '@lexical/rich-text'
 import { $convertFromMarkdownString, TRANSFORMERS, type Transformer } from '@lexical/markdown'
 import type { Db } from '#db/client.ts'
 import { appendSeedUpdate } from '#db/queries/narrative-docs.ts'
 import { updateNarrativeDerived } from '#db/queries/narratives.ts'
 import { narrativeNodes } from '#app/editor/nodes.ts'
+import { $isChipNode, type ChipRef } from '#app/editor/nodes/ChipNode.ts'
 import { TEMPLATE_DEFINITIONS, type TemplateDefinition, type TemplateKey } from '#app/domain/templates.ts'
 import { buildUpdateWith, readDocWith } from './lexical.ts'
 
@@ -61,6 +63,11 @@ export interface DerivedContent {
   excerpt: string
   outline: { level: number; text: string }[]
   wordCount: number
+  /**
+   * The live references in the text (capability, system and metric chips), once each, in document
+   * order; app/services/narrative-links.server.ts keeps requirements and links in step with them.
+   */
+  refs: ChipRef[]
 }
 
 const EXCERPT_LENGTH = 240
@@ -92,10 +99,21 @@ export function deriveContent(update: Uint8Array): DerivedContent {
     }
     const text = blocks.join('\n\n')
     const wordCount = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length
-    return { text, excerpt, outline, wordCount }
+    return { text, excerpt, outline, wordCount, refs: $chipRefs() }
   })
 }
 
 function isBody(node: LexicalNode): boolean {
   return $isElementNode(node) && node.getType() !== 'horizontalrule'
+}
+
+/** Every chip of the document once (by kind and id), in document order. */
+function $chipRefs(): ChipRef[] {
+  const seen = new Map<string, ChipRef>()
+  for (const { node } of $dfs()) {
+    if (!$isChipNode(node)) continue
+    const ref = node.getChipRef()
+    if (ref.refId && !seen.has(`${ref.kind}:${ref.refId}`)) seen.set(`${ref.kind}:${ref.refId}`, ref)
+  }
+  return [...seen.values()]
 }

@@ -10,6 +10,7 @@ import { CloseCode } from '#app/editor/collab/close-codes.ts'
 import { bus } from '#server/events/bus.ts'
 import { log } from '#server/log.ts'
 import { buildTemplateUpdate, deriveContent } from './content.ts'
+import { syncNarrativeLinks } from '#app/services/narrative-links.server.ts'
 import { foldNarrativeLogOffThread } from './fold.ts'
 import type { Limits } from './limits.ts'
 import type { Committer, CommitSource } from './committer.ts'
@@ -407,6 +408,11 @@ export class CollabDocument implements CommitSource {
       try {
         const derived = deriveContent(Y.encodeStateAsUpdate(this.doc))
         await updateNarrativeDerived(this.sql, { id: this.id, ...derived })
+        // Chips in the text → links and requirements (app/services/narrative-links.server.ts); a failure there
+        // must not hold back the derived text, hence its own catch.
+        await syncNarrativeLinks(this.sql, this.id, derived.refs).catch((e: unknown) =>
+          log.warn(`collab: links of narrative ${this.id} failed: ${errorMessage(e)}`),
+        )
         bus.publish({ type: 'narrative.changed', workspaceId: this.workspaceId, narrativeId: this.id })
       } catch (e) {
         log.warn(`collab: derived content of narrative ${this.id} failed: ${errorMessage(e)}`)
