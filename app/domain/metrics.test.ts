@@ -6,6 +6,7 @@ import {
   commitmentProgress,
   CsvSyntaxError,
   DEFAULT_THRESHOLDS,
+  formatAttainment,
   formatValue,
   funnel,
   healthBand,
@@ -350,5 +351,14 @@ describe('roll-up source', () => {
       to: periodFromKey('2026-Q1'),
     })
     expect(partial[0]).toMatchObject({ actual: 70, complete: false })
+  })
+})
+
+describe('attainment as text', () => {
+  it('rounds down to a tenth so it never reads as on track when it is not', () => {
+    expect(formatAttainment(0.94985)).toBe('94.9%')
+    expect(formatAttainment(0.95)).toBe('95%')
+    expect(formatAttainment(1.0449)).toBe('104.4%')
+    expect(formatAttainment(null)).toBe('—')
   })
 })

@@ -129,6 +129,16 @@ export function formatValue(
   }
 }
 
+/**
+ * Attainment as a percentage, rounded down to a tenth so the figure never reads as on track while
+ * the band says behind (94.98% is "94.9%", not "95%").
+ */
+export function formatAttainment(att: number | null | undefined): string {
+  if (att === null || att === undefined || !Number.isFinite(att)) return '—'
+  const tenth = Math.floor(att * 1000 + 1e-6) / 10
+  return `${Number.isInteger(tenth) ? tenth : tenth.toFixed(1)}%`
+}
+
 /** A unit's short name for axis titles and column headers: "USD", "%", "days". */
 export function unitSuffix(unit: Unit, currency?: string | null): string {
   return { count: 'count', currency: currency ?? 'USD', percent: '%', ratio: '×', days: 'days' }[unit]

@@ -11,7 +11,15 @@ import { HealthChip } from '#app/components/metrics/health-chip.tsx'
 import { MetricFields } from '#app/components/metrics/metric-form.tsx'
 import { SeriesTable } from '#app/components/metrics/series-table.tsx'
 import { ValuesGrid } from '#app/components/metrics/values-grid.tsx'
-import { AGGREGATION_LABELS, DIRECTION_LABELS, formatValue, INDICATOR_LABELS, latestPoint, unitSuffix } from '#app/domain/metrics.ts'
+import {
+  formatAttainment,
+  AGGREGATION_LABELS,
+  DIRECTION_LABELS,
+  formatValue,
+  INDICATOR_LABELS,
+  latestPoint,
+  unitSuffix,
+} from '#app/domain/metrics.ts'
 import {
   anchorDay,
   GRANULARITIES,
@@ -338,7 +346,7 @@ export default function MetricPage() {
         </div>
         <div className="kpi">
           <span className="kpi-label">Attainment</span>
-          <span className="kpi-value">{latest?.attainment == null ? '—' : `${Math.round(latest.attainment * 100)}%`}</span>
+          <span className="kpi-value">{formatAttainment(latest?.attainment)}</span>
           <span className="kpi-sub">
             on track from {Math.round(d.thresholds.onTrack * 100)}%, at risk below {Math.round(d.thresholds.atRisk * 100)}%
           </span>
@@ -464,7 +472,7 @@ export default function MetricPage() {
                   {d.grid.rows.map((r) => (
                     <tr key={r.period}>
                       <th scope="row">{r.label}</th>
-                      <td className="num">{fmt(r.target)}</td>
+                      <td className="num">{r.target !== null ? fmt(r.target) : <span className="muted">{fmt(r.derivedTarget)}</span>}</td>
                       <td className="num">{fmt(r.actual)}</td>
                     </tr>
                   ))}

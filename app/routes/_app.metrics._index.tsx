@@ -5,7 +5,15 @@ import { ArrowDownRight, ArrowUpRight, BarChart3, CalendarRange, Filter, Plus, S
 import { EmptyState, PageHeader } from '#app/components/empty-state.tsx'
 import { HealthChip } from '#app/components/metrics/health-chip.tsx'
 import { Sparkline } from '#app/components/metrics/sparkline.tsx'
-import { formatValue, HEALTH_LABELS, INDICATOR_LABELS, isImprovement, type Direction, type Health } from '#app/domain/metrics.ts'
+import {
+  formatAttainment,
+  formatValue,
+  HEALTH_LABELS,
+  INDICATOR_LABELS,
+  isImprovement,
+  type Direction,
+  type Health,
+} from '#app/domain/metrics.ts'
 import { FUNCTION_LABELS } from '#app/domain/policies.ts'
 import { getDashboardFor, metricAbilities } from '#app/services/metrics.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
@@ -89,7 +97,7 @@ function Glance({ metrics }: { metrics: Row[] }) {
           {attention.slice(0, 3).map((m) => (
             <li key={m.key}>
               <Link to={`/metrics/${m.key}`}>{m.name}</Link>
-              <span className="muted">{m.latest!.attainment === null ? '—' : `${Math.round(m.latest!.attainment * 100)}% of target`}</span>
+              <span className="muted">{m.latest!.attainment === null ? '—' : `${formatAttainment(m.latest!.attainment)} of target`}</span>
             </li>
           ))}
         </ul>

@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { ArrowDownRight, ArrowUpRight, CalendarRange, ChevronLeft, ChevronRight, FilePlus2, Printer } from 'lucide-react'
 import { EmptyState } from '#app/components/empty-state.tsx'
 import { HealthChip } from '#app/components/metrics/health-chip.tsx'
-import { formatValue, HEALTH_LABELS, type Health, type Unit } from '#app/domain/metrics.ts'
+import { formatAttainment, formatValue, HEALTH_LABELS, type Health, type Unit } from '#app/domain/metrics.ts'
 import { canCreateNarrative } from '#app/domain/policies.ts'
 import { CADENCES, ReviewQuerySchema } from '#app/schemas/metrics.ts'
 import { getReviewFor } from '#app/services/metrics.server.ts'
@@ -247,7 +247,7 @@ export default function ReviewPage() {
                 <div className="big-number">{fmt(s.actual, s.unit, s.currency)}</div>
                 <p className="muted small">
                   target {fmt(s.target, s.unit, s.currency)}
-                  {s.attainment !== null ? ` · ${Math.round(s.attainment * 100)}% attained` : ''}
+                  {s.attainment !== null ? ` · ${formatAttainment(s.attainment)} attained` : ''}
                 </p>
                 <HealthChip health={s.health} />
               </div>

@@ -66,7 +66,7 @@ test('define a metric, enter an actual and see it in the chart and its table', a
 
   // Where it stands, and the chart with a point for the actual.
   await expect(page.getByLabel('Where it stands')).toContainText('$1,250,000')
-  await expect(page.getByLabel('Where it stands')).toContainText('104%')
+  await expect(page.getByLabel('Where it stands')).toContainText('104.1%')
   await expect(page.getByLabel('Where it stands')).toContainText('On track')
   const figure = page.locator('figure.chart-figure')
   await expect(figure).toHaveAttribute('aria-label', new RegExp(`latest \\$1,250,000 in ${month.label} against a target of \\$1,200,000`))
@@ -78,7 +78,7 @@ test('define a metric, enter an actual and see it in the chart and its table', a
   const row = page.locator('.chart-card').getByRole('row', { name: new RegExp(month.label) })
   await expect(row).toContainText('$1,250,000')
   await expect(row).toContainText('$1,200,000')
-  await expect(row).toContainText('104%')
+  await expect(row).toContainText('104.1%')
 
   // A value that a currency cannot be is refused in its cell, and nothing of the grid is saved.
   await page.getByLabel(`Actual ${month.label}`).fill('lots')

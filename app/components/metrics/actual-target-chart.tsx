@@ -1,5 +1,6 @@
 import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis, type TooltipProps } from 'recharts'
 import {
+  formatAttainment,
   formatValue,
   healthBand,
   HEALTH_LABELS,
@@ -55,6 +56,7 @@ export function ActualTargetChart({
       <XAxis
         dataKey="label"
         tickFormatter={shortYear}
+        padding={{ left: 12, right: 24 }}
         tickLine={false}
         axisLine={{ stroke: '#cfd6df' }}
         tick={{ fill: '#5f6b7a', fontSize: 12 }}
@@ -119,7 +121,7 @@ function PointTooltip({ active, payload, unit, currency }: TooltipProps<number, 
         <dt>Target</dt>
         <dd>{formatValue(p.target, unit, { currency })}</dd>
         <dt>Attainment</dt>
-        <dd>{p.attainment === null ? '—' : `${Math.round(p.attainment * 100)}%`}</dd>
+        <dd>{formatAttainment(p.attainment)}</dd>
         <dt>Health</dt>
         <dd>{HEALTH_LABELS[p.health]}</dd>
       </dl>

@@ -1,4 +1,4 @@
-import { formatValue, type Unit } from '#app/domain/metrics.ts'
+import { formatAttainment, formatValue, type Unit } from '#app/domain/metrics.ts'
 import type { ChartPoint } from './actual-target-chart.tsx'
 import { HealthChip } from './health-chip.tsx'
 
@@ -41,7 +41,7 @@ export function SeriesTable({
               {p.actual !== null && !p.complete ? <span className="muted"> to date</span> : null}
             </td>
             <td className="num">{formatValue(p.target, unit, { currency })}</td>
-            <td className="num">{p.attainment === null ? '—' : `${Math.round(p.attainment * 100)}%`}</td>
+            <td className="num">{formatAttainment(p.attainment)}</td>
             <td>
               <HealthChip health={p.health} />
             </td>
