@@ -132,6 +132,22 @@ describe('editing together', () => {
     await vi.waitFor(() => expect(getPresence(id).map((p) => p.userId)).toEqual([fx.editor.userId]))
   })
 
+  test('the cached answer to a fresh client is dropped as soon as the document changes', async () => {
+    const id = await fx.newNarrative()
+    const a = client(id, { cookie: fx.owner.cookie })
+    await synced(a)
+    a.type('one ')
+    await vi.waitFor(() => expect(a.ackedOnSocket()).toBe(a.sentOnSocket()))
+    const b = client(id, { cookie: fx.editor.cookie })
+    await synced(b)
+    expect(b.text()).toBe('one ')
+    a.type('two ')
+    await vi.waitFor(() => expect(b.text()).toBe('one two '))
+    const c = client(id, { cookie: fx.editor.cookie })
+    await synced(c)
+    expect(c.text()).toBe('one two ')
+  })
+
   test('an API token authenticates like a session', async () => {
     const id = await fx.newNarrative()
     const { token } = await createApiToken({ userId: fx.owner.userId, workspaceId: fx.workspaceId, role: 'owner' }, { name: 'ci' })

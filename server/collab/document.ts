@@ -87,6 +87,11 @@ export class CollabDocument implements CommitSource {
   private tainted = false
   /** Set when the document must not be used any more (reset or shut down). */
   closing = false
+  /** Sync step 2 for an empty state vector, until the document changes. */
+  private fullSyncMessage: Uint8Array | null = null
+  private fullSyncTimer: NodeJS.Timeout | null = null
+  /** Where the load spent its time (ms): reading PostgreSQL, applying the stored state. */
+  loadTiming: { readMs: number; applyMs: number } | null = null
 
   constructor(
     info: DocumentInfo,
@@ -107,11 +112,13 @@ export class CollabDocument implements CommitSource {
   }
 
   private async load(info: DocumentInfo) {
+    const started = performance.now()
     if (!info.seeded) {
       const seeded = await appendSeedUpdate(this.sql, { narrativeId: this.id, update: () => buildTemplateUpdate(info.template) })
       if (seeded) this.scheduleDerive()
     }
     const stored = await getNarrativeLog(this.sql, this.id)
+    const read = performance.now()
     this.doc.transact(() => {
       if (stored.state) Y.applyUpdateV2(this.doc, stored.state)
       for (const row of stored.updates) {
@@ -126,6 +133,10 @@ export class CollabDocument implements CommitSource {
     this.logRows = stored.updates.length
     this.approxBytes = (stored.state?.byteLength ?? 0) + stored.updates.reduce((n, u) => n + u.data.byteLength, 0)
     this.appliesWhilePending = 0
+    this.loadTiming = { readMs: read - started, applyMs: performance.now() - read }
+    log.debug(
+      `collab: loaded narrative ${this.id} (${this.approxBytes} bytes, ${this.logRows} log rows): read ${this.loadTiming.readMs.toFixed(1)} ms, apply ${this.loadTiming.applyMs.toFixed(1)} ms`,
+    )
     if (this.logRows >= this.limits.compactAfterUpdates) this.compact()
   }
 
@@ -166,8 +177,26 @@ export class CollabDocument implements CommitSource {
 
   // ----- sync --------------------------------------------------------------------------------
 
-  /** Answers a peer's sync step 1 with everything it lacks. */
+  /**
+   * Answers a peer's sync step 1 with everything it lacks. The answer to an empty state vector
+   * (a fresh client: every first open) is the whole document; it is encoded once and reused until
+   * the document changes, so N clients opening a loaded document cost one encoding, not N.
+   */
   syncStep2For(stateVector: Uint8Array): Uint8Array {
+    if (isEmptyStateVector(stateVector)) {
+      if (!this.fullSyncMessage) {
+        this.fullSyncMessage = this.encodeSyncStep2(stateVector)
+        // Kept for the opens that come together (a reconnect storm), not for the document's life.
+        if (this.fullSyncTimer) clearTimeout(this.fullSyncTimer)
+        this.fullSyncTimer = setTimeout(() => (this.fullSyncMessage = null), 10_000)
+        this.fullSyncTimer.unref()
+      }
+      return this.fullSyncMessage
+    }
+    return this.encodeSyncStep2(stateVector)
+  }
+
+  private encodeSyncStep2(stateVector: Uint8Array): Uint8Array {
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MESSAGE_SYNC)
     syncProtocol.writeSyncStep2(encoder, this.doc, stateVector)
@@ -262,6 +291,7 @@ export class CollabDocument implements CommitSource {
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown) => {
+    this.fullSyncMessage = null
     if (this.applying && origin === this.applying.peer) this.applying.emitted.push(update)
   }
 
@@ -481,8 +511,15 @@ export class CollabDocument implements CommitSource {
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
     this.doc.off('update', this.onDocUpdate)
+    this.fullSyncMessage = null
+    if (this.fullSyncTimer) clearTimeout(this.fullSyncTimer)
     this.doc.destroy()
   }
+}
+
+/** True for the state vector of an empty document (no clients: one varUint 0). */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 1 && stateVector[0] === 0
 }
 
 function updateMessage(update: Uint8Array): Uint8Array {

@@ -9,6 +9,7 @@ import { authorizeUpgrade, collabRoomOf } from './auth.ts'
 import { Connection } from './connection.ts'
 import { CollabDocument, type DocumentInfo } from './document.ts'
 import { Committer } from './committer.ts'
+import { warmUpYjs } from './fold.ts'
 import { DEFAULT_LIMITS, type Limits } from './limits.ts'
 import { collabRegistry } from './presence.ts'
 
@@ -141,6 +142,10 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     })
   }
   server.on('upgrade', upgradeListener)
+  // Off the start-up path: the first open after a start should not pay the JIT warm-up of Yjs.
+  setTimeout(() => {
+    if (!stopping) warmUpYjs()
+  }, 50).unref()
 
   const closeUserSockets = (workspaceId: string, userId: string, code: number = CloseCode.PermissionsChanged) => {
     for (const c of [...connections]) {
