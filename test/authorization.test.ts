@@ -24,6 +24,8 @@ import { createCapability, createIntegration, createSystem } from '#app/services
 import { createMetric } from '#app/services/metrics.server.ts'
 import { IntegrationInputSchema, SystemInputSchema } from '#app/schemas/inventory.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
+import { InitiativeInputSchema } from '#app/schemas/roadmap.ts'
+import { createInitiative } from '#app/services/roadmap.server.ts'
 
 const db = await useTestDatabase()
 
@@ -604,6 +606,125 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     },
   ],
 
+  // --- Roadmap API (working material: readers get 403; commenters give stances and comment) ---------
+  'api.v1.initiatives._index.ts': [
+    {
+      label: 'GET /api/v1/initiatives',
+      method: 'GET',
+      api: true,
+      path: () => '/api/v1/initiatives',
+      expect: row(401, { rest: 200, reader: 403 }),
+    },
+    {
+      label: 'POST /api/v1/initiatives',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/initiatives',
+      json: (c) => ({ title: `Walked ${c.persona}`, timeframe: '2027-Q1', effort: 'S' }),
+      expect: row(401, { rest: 201, commenter: 403, reader: 403 }),
+    },
+  ],
+  'api.v1.initiatives.$id.ts': [
+    {
+      label: 'GET /api/v1/initiatives/:walked',
+      method: 'GET',
+      api: true,
+      path: async () => `/api/v1/initiatives/${await walkInitiative()}`,
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'GET /api/v1/initiatives/:random',
+      method: 'GET',
+      api: true,
+      path: () => `/api/v1/initiatives/${crypto.randomUUID()}`,
+      expect: row(401, { rest: 404, reader: 403 }),
+    },
+    {
+      label: 'PUT /api/v1/initiatives/:walked',
+      method: 'PUT',
+      api: true,
+      path: async () => `/api/v1/initiatives/${await walkInitiative()}`,
+      json: () => ({ status: 'planned' }),
+      expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
+  ],
+  'api.v1.initiatives.$id.stances.ts': [
+    {
+      label: 'GET /api/v1/initiatives/:walked/stances',
+      method: 'GET',
+      api: true,
+      path: async () => `/api/v1/initiatives/${await walkInitiative()}/stances`,
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'POST /api/v1/initiatives/:walked/stances',
+      method: 'POST',
+      api: true,
+      path: async () => `/api/v1/initiatives/${await walkInitiative()}/stances`,
+      json: () => ({ stance: 'support', reason: 'Moves the shared pipeline goal' }),
+      expect: row(401, { rest: 201, reader: 403, foreign: 404 }),
+    },
+  ],
+  'api.v1.initiatives.$id.comments.ts': [
+    {
+      label: 'GET /api/v1/initiatives/:walked/comments',
+      method: 'GET',
+      api: true,
+      path: async () => `/api/v1/initiatives/${await walkInitiative()}/comments`,
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'POST /api/v1/initiatives/:walked/comments',
+      method: 'POST',
+      api: true,
+      path: async () => `/api/v1/initiatives/${await walkInitiative()}/comments`,
+      json: () => ({ body: 'What does finance need to see?' }),
+      expect: row(401, { rest: 201, reader: 403, foreign: 404 }),
+    },
+  ],
+  'api.v1.narratives.$id.comments.ts': [
+    {
+      label: 'GET /api/v1/narratives/:draft/comments',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.draftId}/comments`,
+      expect: row(401, { rest: 200, reader: 404, foreign: 404 }),
+    },
+    {
+      label: 'GET /api/v1/narratives/:approved/comments',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.approvedId}/comments`,
+      // Readers read approved narratives, but not the working discussion around them.
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'POST /api/v1/narratives/:draft/comments (reply to an unknown thread)',
+      method: 'POST',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.draftId}/comments`,
+      json: () => ({ intent: 'reply', threadId: crypto.randomUUID(), body: 'Hello' }),
+      expect: row(401, { rest: 404 }),
+    },
+  ],
+  'api.v1.notifications.ts': [
+    {
+      label: 'GET /api/v1/notifications',
+      method: 'GET',
+      api: true,
+      path: () => '/api/v1/notifications',
+      expect: row(401, { rest: 200, reader: 403 }),
+    },
+    {
+      label: 'POST /api/v1/notifications (mark all read)',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/notifications',
+      json: () => ({}),
+      expect: row(401, { rest: 200, reader: 403 }),
+    },
+  ],
+
   // Last: the foreign member joins the walked workspace here (as reader), which would change the
   // answers above.
   'invite.$token.tsx': [
@@ -642,6 +763,13 @@ let ws: WorkspaceFixture
 let foreigner: Person
 const tokens = new Map<Persona, string>()
 let ctxBase: Omit<Ctx, 'persona' | 'person'>
+let walked: Promise<string> | null = null
+/** One initiative of the walked workspace (made on first use). */
+const walkInitiative = () =>
+  (walked ??= createInitiative(
+    ws.owner.actor,
+    InitiativeInputSchema.parse({ title: 'Walk initiative', timeframe: '2027-Q1', effort: 'M' }),
+  ).then((i) => i.id))
 
 beforeAll(async () => {
   app = await startApp({ sql: db.sql })

@@ -1,0 +1,62 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { z } from 'zod'
+import { notFound } from '#app/domain/errors.ts'
+import { CommentBodySchema } from '#app/schemas/comments.ts'
+import { InitiativeIdSchema } from '#app/schemas/roadmap.ts'
+import type { ThreadView } from '#app/services/comments.server.ts'
+import { listInitiativeDiscussion, runInitiativeCommentIntent } from '#app/services/roadmap.server.ts'
+import { requireApiActor } from '#app/utils/auth.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+
+function initiativeId(raw: string | undefined) {
+  const id = InitiativeIdSchema.safeParse(raw)
+  if (!id.success) throw notFound('Initiative')
+  return id.data
+}
+
+function threadJson(t: ThreadView) {
+  return {
+    id: t.id,
+    quote: t.quote || null,
+    resolved: t.resolved,
+    resolvedAt: t.resolvedAt,
+    resolvedBy: t.resolvedByName,
+    createdAt: t.createdAt,
+    comments: t.comments.map((c) => ({
+      id: c.id,
+      author: c.authorName,
+      authorId: c.authorId,
+      body: c.body,
+      createdAt: c.createdAt,
+      editedAt: c.editedAt,
+    })),
+  }
+}
+
+/** GET /api/v1/initiatives/ID/comments → { data: [thread with comments] }. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    return json({ data: (await listInitiativeDiscussion(actor, initiativeId(params.id))).map(threadJson) })
+  })
+}
+
+const NewSchema = z.object({ body: CommentBodySchema, threadId: z.uuid('Not a thread id').optional() })
+
+/** POST /api/v1/initiatives/ID/comments { body, threadId? } (plain text; `@Name` mentions a member) → 201 { threadId, commentId? }. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return methodNotAllowed()
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const id = initiativeId(params.id)
+    const input = parseOrThrow(NewSchema, await readJson(request, 16 * 1024))
+    const result = input.threadId
+      ? {
+          threadId: input.threadId,
+          ...(await runInitiativeCommentIntent(actor, id, { intent: 'reply', threadId: input.threadId, body: input.body })),
+        }
+      : await runInitiativeCommentIntent(actor, id, { intent: 'new', body: input.body })
+    return json(result, { status: 201 })
+  })
+}

@@ -1,0 +1,42 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { InitiativeIdSchema, StanceInputSchema } from '#app/schemas/roadmap.ts'
+import { notFound } from '#app/domain/errors.ts'
+import { listStancesFor, setStance, stanceJson, withdrawStance } from '#app/services/roadmap.server.ts'
+import { requireApiActor } from '#app/utils/auth.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+
+function initiativeId(raw: string | undefined) {
+  const id = InitiativeIdSchema.safeParse(raw)
+  if (!id.success) throw notFound('Initiative')
+  return id.data
+}
+
+/** GET /api/v1/initiatives/ID/stances → { data: [{ userId, name, function, stance, reason, updatedAt }] }. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    return json({ data: (await listStancesFor(actor, initiativeId(params.id))).map(stanceJson) })
+  })
+}
+
+/**
+ * POST (or PUT) /api/v1/initiatives/ID/stances { stance: "support" | "concern" | "block", reason } → 201 when new,
+ * 200 when it replaced your previous stance. DELETE withdraws yours → 204.
+ */
+export async function action({ request, params }: ActionFunctionArgs) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const id = initiativeId(params.id)
+    if (request.method === 'POST' || request.method === 'PUT') {
+      const input = parseOrThrow(StanceInputSchema, await readJson(request, 16 * 1024))
+      const result = await setStance(actor, id, input)
+      return json({ data: result.stances.map(stanceJson) }, { status: result.created ? 201 : 200 })
+    }
+    if (request.method === 'DELETE') {
+      await withdrawStance(actor, id)
+      return new Response(null, { status: 204 })
+    }
+    return methodNotAllowed()
+  })
+}

@@ -1,0 +1,62 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { notFound } from '#app/domain/errors.ts'
+import { CommentIntentSchema } from '#app/schemas/comments.ts'
+import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
+import { listNarrativeThreads, runNarrativeCommentIntent } from '#app/services/comments.server.ts'
+import { requireApiActor } from '#app/utils/auth.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+
+function narrativeId(raw: string | undefined) {
+  const id = NarrativeIdSchema.safeParse(raw)
+  if (!id.success) throw notFound('Narrative')
+  return id.data
+}
+
+/**
+ * GET /api/v1/narratives/ID/comments[?resolved=false|true] → { data: [{ id, quote, resolved, anchor, comments }] }.
+ * `anchor` holds the Yjs relative positions (base64) of the range; `quote` stays when the text is deleted.
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const resolved = new URL(request.url).searchParams.get('resolved')
+    const threads = await listNarrativeThreads(actor, narrativeId(params.id))
+    const shown =
+      resolved === 'true' ? threads.filter((t) => t.resolved) : resolved === 'false' ? threads.filter((t) => !t.resolved) : threads
+    return json({
+      data: shown.map((t) => ({
+        id: t.id,
+        quote: t.quote,
+        resolved: t.resolved,
+        resolvedAt: t.resolvedAt,
+        resolvedBy: t.resolvedByName,
+        anchor: { start: t.anchorStart, end: t.anchorEnd },
+        createdAt: t.createdAt,
+        comments: t.comments.map((c) => ({
+          id: c.id,
+          author: c.authorName,
+          authorId: c.authorId,
+          body: c.body,
+          createdAt: c.createdAt,
+          editedAt: c.editedAt,
+        })),
+      })),
+    })
+  })
+}
+
+/**
+ * POST /api/v1/narratives/ID/comments with one intent: { intent: "start", anchorStart, anchorEnd, quote, body },
+ * { intent: "reply", threadId, body }, { intent: "edit" | "delete", commentId, body? }, { intent: "resolve" | "reopen", threadId }.
+ */
+export async function action({ request, params }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return methodNotAllowed()
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const id = narrativeId(params.id)
+    const intent = parseOrThrow(CommentIntentSchema, await readJson(request, 16 * 1024))
+    const result = await runNarrativeCommentIntent(actor, id, intent)
+    return json(result, { status: intent.intent === 'start' || intent.intent === 'reply' ? 201 : 200 })
+  })
+}
