@@ -503,7 +503,74 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
   ],
 
   // --- Metrics (dashboards are for every member, readers included; owners and editors write) -------
-  '_app.metrics.tsx': [{ label: 'GET /metrics', method: 'GET', path: () => '/metrics', expect: row(LOGIN, { rest: 200, reader: 403 }) }],
+  '_app.metrics._index.tsx': [{ label: 'GET /metrics', method: 'GET', path: () => '/metrics', expect: row(LOGIN, { rest: 200 }) }],
+  '_app.metrics.$key.tsx': [
+    { label: 'GET /metrics/:walked', method: 'GET', path: (c) => `/metrics/${c.metricKey}`, expect: row(LOGIN, { rest: 200, foreign: 404 }) },
+    { label: 'GET /metrics/:unknown', method: 'GET', path: () => '/metrics/no_such_metric', expect: row(LOGIN, { rest: 404 }) },
+    {
+      label: 'POST /metrics/:walked (grid)',
+      method: 'POST',
+      path: (c) => `/metrics/${c.metricKey}`,
+      form: () => ({ intent: 'values', 'actual:2026-02': '7' }),
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
+  ],
+  '_app.metrics.new.tsx': [
+    { label: 'GET /metrics/new', method: 'GET', path: () => '/metrics/new', expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403 }) },
+    {
+      label: 'POST /metrics/new (empty form)',
+      method: 'POST',
+      path: () => '/metrics/new',
+      form: () => ({}),
+      expect: row(LOGIN, { rest: 400, commenter: 403, reader: 403 }),
+    },
+  ],
+  '_app.metrics.import.tsx': [
+    { label: 'GET /metrics/import', method: 'GET', path: () => '/metrics/import', expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403 }) },
+    {
+      label: 'POST /metrics/import (preview)',
+      method: 'POST',
+      path: () => '/metrics/import',
+      form: () => ({ intent: 'preview', csv: 'metric,period,value\nwalk_pipeline,2026-01,5\n' }),
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403, foreign: 400 }),
+    },
+  ],
+  '_app.metrics.funnel.tsx': [{ label: 'GET /metrics/funnel', method: 'GET', path: () => '/metrics/funnel', expect: row(LOGIN, { rest: 200 }) }],
+  '_app.metrics.settings.tsx': [
+    { label: 'GET /metrics/settings', method: 'GET', path: () => '/metrics/settings', expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }) },
+    {
+      label: 'POST /metrics/settings (empty form)',
+      method: 'POST',
+      path: () => '/metrics/settings',
+      form: () => ({}),
+      expect: row(LOGIN, { rest: 403, owner: 400, foreign: 400 }),
+    },
+  ],
+  '_app.reviews.tsx': [
+    { label: 'GET /reviews', method: 'GET', path: () => '/reviews?cadence=quarter', expect: row(LOGIN, { rest: 200 }) },
+    { label: 'GET /reviews (bad cadence)', method: 'GET', path: () => '/reviews?cadence=year', expect: row(LOGIN, { rest: 400 }) },
+  ],
+  '_app.narratives.$id_.commitments.tsx': [
+    {
+      label: 'GET /narratives/:draft/commitments',
+      method: 'GET',
+      path: (c) => `/narratives/${c.draftId}/commitments`,
+      expect: row(LOGIN, { rest: 200, reader: 404, foreign: 404 }),
+    },
+    {
+      label: 'GET /narratives/:approved/commitments',
+      method: 'GET',
+      path: (c) => `/narratives/${c.approvedId}/commitments`,
+      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+    },
+    {
+      label: 'POST /narratives/:draft/commitments (add)',
+      method: 'POST',
+      path: (c) => `/narratives/${c.draftId}/commitments`,
+      form: (c) => ({ intent: 'add', metricKey: c.metricKey, baseline: '1', target: '2', dueOn: '2099-01-01', granularity: 'month' }),
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 404, foreign: 404 }),
+    },
+  ],
   'api.v1.metrics._index.ts': [
     { label: 'GET /api/v1/metrics', method: 'GET', api: true, path: () => '/api/v1/metrics', expect: row(401, { rest: 200 }) },
     {

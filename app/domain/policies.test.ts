@@ -70,7 +70,7 @@ describe('policies', () => {
       expect(navigationFor(actor(role))).toEqual({
         narratives: working,
         roadmap: working,
-        metrics: working,
+        metrics: BY_ROLE.canReadMetrics![role],
         stack: working,
         approved: true,
         settings: BY_ROLE.canManageWorkspace![role],

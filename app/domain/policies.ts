@@ -71,7 +71,8 @@ export function navigationFor(actor: Actor) {
   return {
     narratives: working,
     roadmap: working,
-    metrics: working,
+    // Readers (leadership) see metric dashboards and reviews read-only.
+    metrics: true,
     stack: working,
     approved: true,
     settings: canManageWorkspace(actor),
