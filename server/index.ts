@@ -6,6 +6,7 @@ import { createApp } from './app.ts'
 import { seedDemoIfEmpty } from './seed.ts'
 import { log } from './log.ts'
 import { attachCollab } from './collab/upgrade.ts'
+import { attachBusToRedis, connectRedis, type RedisLink } from './events/redis.ts'
 
 /** One line, no stack trace: what is wrong and how to fix it. */
 function fail(message: string): never {
@@ -47,7 +48,19 @@ async function main() {
   const app = createApp({ sql: db.sql, dev, appUrl: env.APP_URL })
   const server = http.createServer(app)
 
-  const collab = attachCollab(server, { sql: db.sql, appUrl: env.APP_URL })
+  // Several instances: REDIS_URL carries workspace events, document updates and awareness between
+  // them. Without it (and always with the embedded database) everything stays in this process.
+  const redisUrl = process.env.REDIS_URL
+  let redis: RedisLink | null = null
+  if (redisUrl && !db.embedded) {
+    redis = connectRedis(redisUrl)
+    await attachBusToRedis(redis)
+    log.info('events and documents shared with other instances through Redis')
+  } else if (redisUrl) {
+    log.warn('REDIS_URL ignored: the embedded database is always a single instance')
+  }
+
+  const collab = attachCollab(server, { sql: db.sql, appUrl: env.APP_URL, redis })
 
   server.listen(env.PORT, env.HOST, () => {
     const address = server.address()
@@ -71,6 +84,7 @@ async function main() {
       console.error('accord: collaboration shutdown failed', e)
     }
     await db.close().catch(() => {})
+    await redis?.close().catch(() => {})
     process.exit(0)
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))

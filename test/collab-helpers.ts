@@ -224,9 +224,9 @@ export interface ChildServer {
 }
 
 /** Starts test/collab-server-child.ts in its own process (so it can be killed with -9). */
-export async function spawnCollabChild(databaseUrl: string, port = 0): Promise<ChildServer> {
+export async function spawnCollabChild(databaseUrl: string, port = 0, env: Record<string, string> = {}): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/collab-server-child.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'error' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

@@ -3,11 +3,15 @@
 import http from 'node:http'
 import { openDatabase, useDatabase } from '#db/client.ts'
 import { attachCollab } from '#server/collab/upgrade.ts'
+import { attachBusToRedis, connectRedis } from '#server/events/redis.ts'
 
 const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir: '', max: 5 })
 useDatabase(db)
 const server = http.createServer((_req, res) => res.writeHead(404).end())
-const collab = attachCollab(server, { sql: db.sql })
+// REDIS_URL: one of several instances sharing documents and events through Redis.
+const redis = process.env.REDIS_URL ? connectRedis(process.env.REDIS_URL) : null
+if (redis) await attachBusToRedis(redis)
+const collab = attachCollab(server, { sql: db.sql, redis })
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = server.address()
   console.log(`listening on ${typeof address === 'object' && address ? address.port : 0}`)
@@ -16,6 +20,7 @@ process.on('SIGTERM', () => {
   void collab.shutdown().then(async () => {
     server.close()
     await db.close()
+    await redis?.close()
     process.exit(0)
   })
 })

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { Sql } from '#db/client.ts'
@@ -41,6 +42,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
+}
+
+/** Origin of changes that came from another instance (never stored again, never re-published). */
+export const REMOTE = Symbol('remote')
+
+/** Kinds of messages on a document's cross-instance channel. */
+export const ClusterKind = {
+  /** Updates committed by another instance: varUint count, then each update (V1). */
+  Updates: 1,
+  /** An awareness update received by another instance from its clients. */
+  Awareness: 2,
+  /** An instance opened the document: everyone re-sends its clients' awareness. */
+  Hello: 3,
+} as const
+
+/** A document's channel to the other instances holding it (Redis pub/sub), when there are several. */
+export interface DocChannel {
+  /** Subscribes; the load awaits it before reading PostgreSQL, so nothing committed elsewhere is missed. */
+  join(): Promise<void>
+  publish(kind: number, payload: Uint8Array): void
+  leave(): void
 }
 
 /** The narrative id, workspace and template a document is opened with. */
@@ -87,6 +109,12 @@ export class CollabDocument implements CommitSource {
   private tainted = false
   /** Set when the document must not be used any more (reset or shut down). */
   closing = false
+  /** The channel to other instances (null with one instance). */
+  private readonly channel: DocChannel | null
+  /** Cross-instance messages that arrived before the load finished. */
+  private clusterBacklog: { kind: number; payload: Uint8Array }[] | null = []
+  /** Set while changes from another instance are applied: what they emitted, to relay locally. */
+  private remoteEmitted: Uint8Array[] | null = null
   /** Sync step 2 for an empty state vector, until the document changes. */
   private fullSyncMessage: Uint8Array | null = null
   private fullSyncTimer: NodeJS.Timeout | null = null
@@ -99,6 +127,8 @@ export class CollabDocument implements CommitSource {
     private readonly limits: Limits,
     private readonly onIdle: (doc: CollabDocument) => void,
     private readonly committer: Committer,
+    openChannel: ((doc: CollabDocument) => DocChannel) | null = null,
+    private readonly admitLoad: <T>(load: () => Promise<T>) => Promise<T> = (load) => load(),
   ) {
     this.id = info.id
     this.workspaceId = info.workspaceId
@@ -106,7 +136,8 @@ export class CollabDocument implements CommitSource {
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
     this.doc.on('update', this.onDocUpdate)
-    this.ready = this.load(info)
+    this.channel = openChannel?.(this) ?? null
+    this.ready = this.admitLoad(() => this.load(info))
     // Connections await it; this keeps a failed load from also being an unhandled rejection.
     this.ready.catch(() => {})
   }
@@ -117,6 +148,7 @@ export class CollabDocument implements CommitSource {
       const seeded = await appendSeedUpdate(this.sql, { narrativeId: this.id, update: () => buildTemplateUpdate(info.template) })
       if (seeded) this.scheduleDerive()
     }
+    if (this.channel) await this.channel.join()
     const stored = await getNarrativeLog(this.sql, this.id)
     const read = performance.now()
     this.doc.transact(() => {
@@ -138,6 +170,81 @@ export class CollabDocument implements CommitSource {
       `collab: loaded narrative ${this.id} (${this.approxBytes} bytes, ${this.logRows} log rows): read ${this.loadTiming.readMs.toFixed(1)} ms, apply ${this.loadTiming.applyMs.toFixed(1)} ms`,
     )
     if (this.logRows >= this.limits.compactAfterUpdates) this.compact()
+    const backlog = this.clusterBacklog ?? []
+    this.clusterBacklog = null
+    for (const m of backlog) this.onClusterMessage(m.kind, m.payload)
+    this.channel?.publish(ClusterKind.Hello, new Uint8Array(0))
+  }
+
+  // ----- other instances ---------------------------------------------------------------------
+
+  /** A message from another instance holding this document. */
+  onClusterMessage(kind: number, payload: Uint8Array) {
+    if (this.destroyed) return
+    if (this.clusterBacklog) {
+      if (this.clusterBacklog.length < 10_000) this.clusterBacklog.push({ kind, payload })
+      return
+    }
+    try {
+      if (kind === ClusterKind.Updates) {
+        const decoder = decoding.createDecoder(payload)
+        const updates: Uint8Array[] = []
+        for (let n = decoding.readVarUint(decoder); n > 0; n--) updates.push(decoding.readVarUint8Array(decoder))
+        this.applyRemote(updates)
+      } else if (kind === ClusterKind.Awareness) {
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, REMOTE)
+      } else if (kind === ClusterKind.Hello) {
+        const mine = [...this.awarenessOwners.keys()].filter((id) => this.awareness.getStates().has(id))
+        if (mine.length > 0) this.channel?.publish(ClusterKind.Awareness, awarenessProtocol.encodeAwarenessUpdate(this.awareness, mine))
+      }
+    } catch (e) {
+      log.warn(`collab: ignored a message from another instance for narrative ${this.id}: ${errorMessage(e)}`)
+    }
+  }
+
+  /**
+   * Applies changes another instance committed (or the update log re-read after an outage) through
+   * the same decode-then-apply path as a peer's update, and relays what is new to local peers.
+   * Nothing of it is queued for commit here: it is already stored.
+   */
+  private applyRemote(updates: Uint8Array[], stateV2: Uint8Array | null = null) {
+    if (this.tainted || this.closing) return
+    const valid = updates.filter((u) => {
+      try {
+        Y.decodeUpdate(u)
+        return true
+      } catch {
+        return false
+      }
+    })
+    this.remoteEmitted = []
+    let failed: unknown = null
+    try {
+      this.doc.transact(() => {
+        if (stateV2) Y.applyUpdateV2(this.doc, stateV2, REMOTE)
+        for (const u of valid) Y.applyUpdate(this.doc, u, REMOTE)
+      }, REMOTE)
+    } catch (e) {
+      failed = e
+    }
+    const emitted = this.remoteEmitted
+    this.remoteEmitted = null
+    if (failed !== null) {
+      if (emitted.length > 0) this.reset(`a change from another instance failed half-way: ${errorMessage(failed)}`)
+      return
+    }
+    for (const data of emitted) this.broadcast(updateMessage(data), null)
+  }
+
+  /** After a Redis outage: re-reads the stored document and relays whatever this instance missed. */
+  async catchUp(): Promise<void> {
+    if (this.clusterBacklog || this.destroyed) return
+    const stored = await getNarrativeLog(this.sql, this.id)
+    this.applyRemote(
+      stored.updates.map((u) => u.data),
+      stored.state,
+    )
+    this.channel?.publish(ClusterKind.Hello, new Uint8Array(0))
   }
 
   // ----- peers -----------------------------------------------------------------------------
@@ -292,6 +399,7 @@ export class CollabDocument implements CommitSource {
 
   private onDocUpdate = (update: Uint8Array, origin: unknown) => {
     this.fullSyncMessage = null
+    if (this.remoteEmitted && origin === REMOTE) this.remoteEmitted.push(update)
     if (this.applying && origin === this.applying.peer) this.applying.emitted.push(update)
   }
 
@@ -332,8 +440,10 @@ export class CollabDocument implements CommitSource {
     if (changed.length === 0 || this.destroyed) return
     // Echo to the sender too (as the reference server does): y-websocket's provider closes a socket
     // that has received nothing for 30 s, and a lone editor's awareness renewals are its heartbeat.
-    void origin
     this.broadcast(this.awarenessMessage(changed), null)
+    if (origin !== REMOTE && this.channel) {
+      this.channel.publish(ClusterKind.Awareness, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+    }
   }
 
   // ----- durability --------------------------------------------------------------------------
@@ -375,6 +485,12 @@ export class CollabDocument implements CommitSource {
   committed(count: number) {
     const batch = this.queue.splice(0, count)
     this.logRows += batch.length
+    if (this.channel && batch.length > 0) {
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, batch.length)
+      for (const item of batch) encoding.writeVarUint8Array(encoder, item.data)
+      this.channel.publish(ClusterKind.Updates, encoding.toUint8Array(encoder))
+    }
     const touched = new Set<Peer>()
     for (const item of batch) {
       if (!item.peer) continue
@@ -505,6 +621,7 @@ export class CollabDocument implements CommitSource {
   destroy() {
     this.destroyed = true
     this.committer.forget(this)
+    this.channel?.leave()
     this.resolveDrained()
     this.cancelUnload()
     if (this.derivedTimer) clearTimeout(this.derivedTimer)

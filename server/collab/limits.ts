@@ -21,6 +21,10 @@ export interface Limits {
   rateCreditMs: number
   /** Connections on one document; the next one is refused with 4503. */
   maxConnectionsPerDocument: number
+  /** Documents loaded from PostgreSQL at the same time; more wait in a queue… */
+  maxConcurrentLoads: number
+  /** …of at most this many; beyond it a new open is refused with 4504 (retry later, with jitter). */
+  maxQueuedLoads: number
   /** Bytes queued towards one slow client before it is disconnected (it resyncs on reconnect). */
   maxBufferedBytes: number
   /** A document is unloaded this long after its last client left. */
@@ -46,6 +50,8 @@ export const DEFAULT_LIMITS: Limits = {
   messageBurst: 300,
   rateCreditMs: 60_000,
   maxConnectionsPerDocument: 200,
+  maxConcurrentLoads: 8,
+  maxQueuedLoads: 500,
   maxBufferedBytes: 16 * 1024 * 1024,
   idleUnloadMs: 30_000,
   compactAfterUpdates: 500,

@@ -7,17 +7,20 @@ import { bus } from '#server/events/bus.ts'
 import { log } from '#server/log.ts'
 import { authorizeUpgrade, collabRoomOf } from './auth.ts'
 import { Connection } from './connection.ts'
-import { CollabDocument, type DocumentInfo } from './document.ts'
+import { CollabDocument, type DocChannel, type DocumentInfo } from './document.ts'
 import { Committer } from './committer.ts'
 import { warmUpYjs } from './fold.ts'
 import { DEFAULT_LIMITS, type Limits } from './limits.ts'
 import { collabRegistry } from './presence.ts'
+import type { RedisLink } from '#server/events/redis.ts'
 
 export interface CollabOptions {
   sql: Sql
   /** The app's public URL; its origin is the only Origin accepted. Defaults to the Host header. */
   appUrl?: string
   limits?: Partial<Limits>
+  /** With several instances: the Redis link documents exchange committed updates and awareness on. */
+  redis?: RedisLink | null
 }
 
 /** The collaboration server attached to an HTTP server. */
@@ -46,6 +49,46 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
   const leaving = new Map<string, Promise<void>>()
   const connections = new Set<Connection>()
   const committer = new Committer(sql)
+  const redis = opts.redis ?? null
+  const openChannel = redis
+    ? (doc: CollabDocument): DocChannel => {
+        const channel = `accord:doc:${doc.id}`
+        return {
+          join: () =>
+            redis.subscribe(channel, (payload) => {
+              if (payload.byteLength > 0) doc.onClusterMessage(payload[0]!, payload.subarray(1))
+            }),
+          publish: (kind, payload) => {
+            const message = new Uint8Array(payload.byteLength + 1)
+            message[0] = kind
+            message.set(payload, 1)
+            redis.publish(channel, message)
+          },
+          leave: () => {
+            // A newer copy of the same document (after a reload) keeps the subscription.
+            if (docs.get(doc.id) === doc || !docs.has(doc.id)) redis.unsubscribe(channel)
+          },
+        }
+      }
+    : null
+  const stopCatchUp = redis?.onResubscribed(() => {
+    for (const doc of docs.values()) {
+      doc.catchUp().catch((e: unknown) => log.warn(`collab: catch-up of narrative ${doc.id} failed: ${errorMessage(e)}`))
+    }
+  })
+  /** Admission control for loads: a reconnect storm queues at most maxQueuedLoads, the rest retry later (4504). */
+  let loading = 0
+  const loadQueue: (() => void)[] = []
+  const admitLoad = async <T>(load: () => Promise<T>): Promise<T> => {
+    if (loading >= limits.maxConcurrentLoads) await new Promise<void>((resolve) => loadQueue.push(resolve))
+    loading++
+    try {
+      return await load()
+    } finally {
+      loading--
+      loadQueue.shift()?.()
+    }
+  }
   let stopping = false
 
   const refuse = (req: http.IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) => {
@@ -70,7 +113,7 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     leaving.set(doc.id, done)
   }
 
-  const openDocument = async (info: DocumentInfo): Promise<CollabDocument> => {
+  const openDocument = async (info: DocumentInfo): Promise<CollabDocument | null> => {
     for (;;) {
       const existing = docs.get(info.id)
       if (existing && !existing.closing) return existing
@@ -78,7 +121,8 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
       if (!previous) break
       await previous
     }
-    const doc = new CollabDocument(info, sql, limits, unload, committer)
+    if (loadQueue.length >= limits.maxQueuedLoads) return null
+    const doc = new CollabDocument(info, sql, limits, unload, committer, openChannel, admitLoad)
     docs.set(info.id, doc)
     doc.ready.catch(() => {
       if (docs.get(info.id) === doc) docs.delete(info.id)
@@ -107,6 +151,7 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     if (stopping) return refuse(req, socket, head, CloseCode.GoingAway, 'Server shutting down')
 
     const doc = await openDocument(decision.narrative)
+    if (!doc) return refuse(req, socket, head, CloseCode.RetryLater, 'Busy loading documents, retry later')
     doc.joining++
     doc.cancelUnload()
     try {
@@ -164,6 +209,7 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
       stopping = true
       server.off('upgrade', upgradeListener)
       unsubscribe()
+      stopCatchUp?.()
       if (collabRegistry.current === collab) collabRegistry.current = null
       // Stop taking updates first: what is not committed stays in the clients, which re-send it.
       for (const c of connections) c.muted = true

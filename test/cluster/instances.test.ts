@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, expect, test, vi } from 'vitest'
+import { useTestDatabase } from '#test/db.ts'
+import {
+  connectClient,
+  createCollabFixture,
+  loadStoredDoc,
+  spawnCollabChild,
+  type ChildServer,
+  type Fixture,
+  type TestClient,
+} from '#test/collab-helpers.ts'
+
+// Our own redis-server on its own port (never the shared one), so the test can stop it.
+const REDIS_PORT = 16000 + Math.floor(Math.random() * 2000)
+const REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`
+const db = await useTestDatabase()
+let fx: Fixture
+let redis: ChildProcess | null = null
+const children: ChildServer[] = []
+const clients: TestClient[] = []
+
+async function startRedis() {
+  redis = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  })
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null })
+  probe.on('error', () => {})
+  await probe.connect().catch(() => {})
+  await vi.waitFor(async () => expect(await probe.ping()).toBe('PONG'), { timeout: 5000 })
+  probe.disconnect()
+}
+async function stopRedis() {
+  const r = redis
+  redis = null
+  if (!r || r.exitCode !== null) return
+  const gone = new Promise((resolve) => r.once('exit', resolve))
+  r.kill('SIGKILL')
+  await gone
+}
+const instance = async () => {
+  const c = await spawnCollabChild(db.url, 0, { REDIS_URL })
+  children.push(c)
+  return c
+}
+const client = (server: ChildServer, id: string, cookie: string) => {
+  const c = connectClient(server.url, id, { cookie })
+  clients.push(c)
+  return c
+}
+const synced = (c: TestClient) => vi.waitFor(() => expect(c.provider.synced).toBe(true), { timeout: 10_000 })
+
+beforeAll(async () => {
+  await startRedis()
+  fx = await createCollabFixture(db.sql)
+})
+afterAll(async () => {
+  for (const c of clients) c.destroy()
+  await Promise.all(children.map((c) => c.stop()))
+  await stopRedis()
+})
+
+test('two instances: edits and cursors of clients on different instances reach each other', async () => {
+  const [a, b] = await Promise.all([instance(), instance()])
+  const id = await fx.newNarrative()
+  const ca = client(a, id, fx.owner.cookie)
+  const cb = client(b, id, fx.editor.cookie)
+  await Promise.all([synced(ca), synced(cb)])
+  for (let i = 0; i < 20; i++) {
+    ca.type(`a${i} `)
+    cb.type(`b${i} `)
+  }
+  await vi.waitFor(
+    () => {
+      expect(ca.text()).toBe(cb.text())
+      expect(ca.text().match(/a\d+ /g)).toHaveLength(20)
+      expect(ca.text().match(/b\d+ /g)).toHaveLength(20)
+    },
+    { timeout: 10_000 },
+  )
+  ca.provider.awareness.setLocalStateField('user', { name: 'Owner on A' })
+  await vi.waitFor(() => expect(cb.provider.awareness.getStates().get(ca.doc.clientID)).toMatchObject({ user: { name: 'Owner on A' } }), {
+    timeout: 5000,
+  })
+  await vi.waitFor(() => expect(ca.ackedOnSocket()).toBe(ca.sentOnSocket()))
+  await vi.waitFor(() => expect(cb.ackedOnSocket()).toBe(cb.sentOnSocket()))
+  // Stored exactly once: each instance stored only its own clients' updates.
+  expect((await loadStoredDoc(db.sql, id)).getText('probe').toString()).toBe(ca.text())
+  const [{ rows }] = await db.sql<[{ rows: number }]>`select count(*)::int as rows from narrative_updates where narrative_id = ${id}`
+  expect(rows).toBeLessThanOrEqual(1 + ca.sentTotal() + cb.sentTotal())
+
+  // A membership change published on any instance closes that member's sockets on every instance (4205).
+  const pub = new Redis(REDIS_URL)
+  const started = Date.now()
+  const event = { type: 'membership.changed', workspaceId: fx.workspaceId, userId: fx.editor.userId }
+  await pub.publish('accord:bus', Buffer.concat([randomBytes(16), Buffer.from(JSON.stringify(event))]))
+  pub.disconnect()
+  await vi.waitFor(() => expect(cb.closes.map((c) => c.code)).toContain(4205), { timeout: 2000 })
+  expect(Date.now() - started).toBeLessThan(2000)
+  await synced(cb)
+})
+
+test('Redis down: each instance keeps serving and storing; on reconnect the update log catches them up', async () => {
+  const [a, b] = [children[0]!, children[1]!]
+  const id = await fx.newNarrative()
+  const ca = client(a, id, fx.owner.cookie)
+  const cb = client(b, id, fx.editor.cookie)
+  await Promise.all([synced(ca), synced(cb)])
+  ca.type('before ')
+  await vi.waitFor(() => expect(cb.text()).toBe('before '), { timeout: 5000 })
+
+  await stopRedis()
+  ca.type('A-during ')
+  cb.type('B-during ')
+  // Each instance still commits its own clients' edits.
+  await vi.waitFor(() => {
+    expect(ca.ackedOnSocket()).toBe(ca.sentOnSocket())
+    expect(cb.ackedOnSocket()).toBe(cb.sentOnSocket())
+  })
+  await new Promise((r) => setTimeout(r, 300))
+  expect(ca.text()).not.toContain('B-during')
+
+  await startRedis()
+  await vi.waitFor(
+    () => {
+      expect(ca.text()).toContain('B-during')
+      expect(cb.text()).toContain('A-during')
+      expect(ca.text()).toBe(cb.text())
+    },
+    { timeout: 10_000 },
+  )
+  expect((await loadStoredDoc(db.sql, id)).getText('probe').toString()).toBe(ca.text())
+})
