@@ -194,6 +194,35 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       expect: row(LOGIN, { rest: 200, commenter: 403, reader: 404, foreign: 404 }),
     },
   ],
+  'resources.typeahead.ts': [
+    {
+      label: 'GET /resources/typeahead (#)',
+      method: 'GET',
+      path: () => '/resources/typeahead?trigger=hash&q=walk',
+      // The foreign member searches their own workspace.
+      expect: row(LOGIN, { rest: 200, reader: 403 }),
+    },
+    {
+      label: 'GET /resources/typeahead (bad trigger)',
+      method: 'GET',
+      path: () => '/resources/typeahead?trigger=at',
+      expect: row(LOGIN, { rest: 400 }),
+    },
+  ],
+  'resources.narratives.$id.evidence.ts': [
+    {
+      label: 'GET /resources/narratives/:draft/evidence',
+      method: 'GET',
+      path: (c) => `/resources/narratives/${c.draftId}/evidence?capability=${c.capabilityId}&system=${c.systemId}`,
+      expect: row(LOGIN, { rest: 200, reader: 404, foreign: 404 }),
+    },
+    {
+      label: 'GET /resources/narratives/:approved/evidence',
+      method: 'GET',
+      path: (c) => `/resources/narratives/${c.approvedId}/evidence`,
+      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+    },
+  ],
   // /settings only forwards to /settings/members (whose loader answers 302 /login or 403).
   '_app.settings._index.tsx': [
     {

@@ -32,6 +32,9 @@ import { OutlinePlugin } from './plugins/OutlinePlugin.tsx'
 import { CommentsPlugin, createBindingCapture } from './plugins/CommentsPlugin.tsx'
 import type { CommentsStore } from '#app/components/comments/comments-store.ts'
 import { DocumentSkeleton } from './DocumentSkeleton.tsx'
+import { ChipTypeaheadPlugin } from './plugins/ChipTypeaheadPlugin.tsx'
+import { ChipStatusPlugin } from './plugins/ChipStatusPlugin.tsx'
+import type { ChipIdsStore } from './panels/evidence.ts'
 
 export interface EditorProps {
   narrativeId: string
@@ -41,6 +44,8 @@ export interface EditorProps {
   session: EditorSession
   /** Comment threads in the margin (highlights, "Comment" on a selection). */
   comments?: { store: CommentsStore; canComment: boolean }
+  /** Live chips (`#` capability/system, `$` metric): the ids in the text, shared with the side panel. */
+  chipIds?: ChipIdsStore
 }
 
 const LINK_MATCHERS = [autoLinkUrlMatcher, autoLinkEmailMatcher]
@@ -54,7 +59,7 @@ const LINK_MATCHERS = [autoLinkUrlMatcher, autoLinkEmailMatcher]
  * template (a client bootstrap duplicates content when two people open a new narrative at once),
  * and no HistoryPlugin — CollaborationPlugin's Yjs undo manager only undoes your own changes.
  */
-export default function Editor({ narrativeId, user, editable, session, comments }: EditorProps) {
+export default function Editor({ narrativeId, user, editable, session, comments, chipIds }: EditorProps) {
   const [initialConfig] = useState<InitialConfigType>(() => ({
     namespace: `narrative-${narrativeId}`,
     nodes: narrativeNodes,
@@ -140,6 +145,8 @@ export default function Editor({ narrativeId, user, editable, session, comments 
         <ShortcutsPlugin />
         <LinkEditorPlugin anchor={surface} />
         <OutlinePlugin session={session} />
+        {editable ? <ChipTypeaheadPlugin /> : null}
+        {chipIds ? <ChipStatusPlugin narrativeId={narrativeId} store={chipIds} /> : null}
         {comments ? <CommentsPlugin store={comments.store} binding={binding} canComment={comments.canComment} surface={surface} /> : null}
       </LexicalComposer>
     </LexicalCollaboration>

@@ -4,6 +4,7 @@ import * as Tabs from '@radix-ui/react-tabs'
 import {
   Archive,
   ArchiveRestore,
+  BarChart3,
   CloudCheck,
   CloudOff,
   Ellipsis,
@@ -14,6 +15,7 @@ import {
   PanelRightClose,
   PanelRightOpen,
   RefreshCw,
+  ShieldCheck,
   TriangleAlert,
   Wifi,
   WifiOff,
@@ -37,6 +39,9 @@ import type { NarrativePageData } from './types.ts'
 import { CommentThreads } from '#app/components/comments/CommentThreads.tsx'
 import { CommentsStore, useCommentsSnapshot } from '#app/components/comments/comments-store.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
+import { ChipIdsStore } from './panels/evidence.ts'
+import { FeasibilityPanel } from './panels/FeasibilityPanel.tsx'
+import { MetricsPanel } from './panels/MetricsPanel.tsx'
 
 // The stylesheet's links live in ./styles.ts: see the comment there.
 
@@ -62,14 +67,20 @@ export function NarrativePage({ data }: { data: NarrativePageData }) {
     () => new EditorSession({ outline: data.narrative.outline.map((entry) => ({ key: null, level: entry.level, text: entry.text })) }),
   )
   const [comments] = useState(() => new CommentsStore())
+  const [chipIds] = useState(() => new ChipIdsStore())
   return (
     <EditorSessionContext.Provider value={session}>
       <CommentsContext.Provider value={{ data, store: comments }}>
-        <NarrativeLayout data={data} />
+        <ChipsContext.Provider value={chipIds}>
+          <NarrativeLayout data={data} />
+        </ChipsContext.Provider>
       </CommentsContext.Provider>
     </EditorSessionContext.Provider>
   )
 }
+
+/** The ids of the chips in the text: the editor writes them, the Feasibility and Metrics tabs read their status. */
+const ChipsContext = createContext<ChipIdsStore | null>(null)
 
 /** The comments of the page: loader data and the bridge to the editor's CommentsPlugin. */
 const CommentsContext = createContext<{ data: NarrativePageData; store: CommentsStore } | null>(null)
@@ -105,6 +116,7 @@ function NarrativeLayout({ data }: { data: NarrativePageData }) {
   useUnsavedChangesWarning(can.edit)
   useRevalidateOnPermissionChange()
   const comments = useContext(CommentsContext)!
+  const chipIds = useContext(ChipsContext)!
   useCommentsSync(data, comments.store)
 
   return (
@@ -187,6 +199,7 @@ function NarrativeLayout({ data }: { data: NarrativePageData }) {
                   editable={can.edit}
                   session={session}
                   comments={data.comments ? { store: comments.store, canComment: can.comment } : undefined}
+                  chipIds={chipIds}
                 />
               </Suspense>
             ) : (
@@ -437,11 +450,23 @@ function useUnsavedChangesWarning(enabled: boolean) {
   }, [enabled, session])
 }
 
-/** Tabs beside the text; Feasibility, Metrics and Versions join Outline and Comments later. */
+/** Tabs beside the text; Versions joins them later. */
 const PANEL_TABS = [
   { id: 'outline', label: 'Outline', icon: ListTree, Content: OutlinePanel },
   { id: 'comments', label: 'Comments', icon: MessageSquare, Content: CommentsPanel },
+  { id: 'feasibility', label: 'Feasibility', icon: ShieldCheck, Content: FeasibilityTab },
+  { id: 'metrics', label: 'Metrics', icon: BarChart3, Content: MetricsTab },
 ] as const
+
+function FeasibilityTab() {
+  const { data } = useContext(CommentsContext)!
+  return <FeasibilityPanel narrativeId={data.narrative.id} store={useContext(ChipsContext)!} />
+}
+
+function MetricsTab() {
+  const { data } = useContext(CommentsContext)!
+  return <MetricsPanel narrativeId={data.narrative.id} store={useContext(ChipsContext)!} />
+}
 
 function SidePanel() {
   const { store } = useContext(CommentsContext)!

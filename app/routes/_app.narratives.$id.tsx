@@ -12,9 +12,10 @@ import { NarrativePage } from '#app/editor/NarrativePage.tsx'
 // Relative, so the compiler bundles it (a `#app` import stays external and Node cannot load .css).
 import { links as narrativeLinks } from '../editor/styles.ts'
 import { links as commentsLinks } from '../components/comments/styles.ts'
+import { links as chipsLinks } from '../editor/panels/styles.ts'
 import type { NarrativePageData } from '#app/editor/types.ts'
 
-export const links: LinksFunction = () => [...narrativeLinks(), ...commentsLinks()]
+export const links: LinksFunction = () => [...narrativeLinks(), ...commentsLinks(), ...chipsLinks()]
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.narrative.title ?? 'Narrative'} · Accord` }]
 

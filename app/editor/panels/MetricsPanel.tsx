@@ -1,0 +1,96 @@
+import { Link } from '@remix-run/react'
+import { ArrowRight, TriangleAlert } from 'lucide-react'
+import { HealthChip } from '#app/components/metrics/health-chip.tsx'
+import { useNarrativeEvidence, type ChipIdsStore } from './evidence.ts'
+
+/**
+ * The Metrics tab: the narrative's commitments with progress, the metrics its text cites with `$`
+ * (value, target, health), and the "add a leading indicator" flag when all of them are lagging.
+ */
+export function MetricsPanel({ narrativeId, store }: { narrativeId: string; store: ChipIdsStore }) {
+  const { data, isPending, isError } = useNarrativeEvidence(narrativeId, store)
+  const href = `/narratives/${narrativeId}/commitments`
+  if (isPending) return <p className="panel-loading">Loading metrics…</p>
+  if (isError || !data) return <p className="panel-loading">Metrics are not available right now.</p>
+  const { commitments, cited, needsLeadingIndicator } = data.metrics
+  if (commitments.length === 0 && cited.length === 0) {
+    return (
+      <div className="panel-empty">
+        <p>
+          <strong>No commitments yet</strong>
+        </p>
+        <p>Type $ in the text to cite a metric with its current value, or commit to moving one.</p>
+        <Link to={href} className="panel-link">
+          Open the commitments page <ArrowRight size={14} aria-hidden />
+        </Link>
+      </div>
+    )
+  }
+  return (
+    <section aria-label="Metrics" className="evidence-panel">
+      {needsLeadingIndicator ? (
+        <p className="evidence-flag" role="note">
+          <TriangleAlert size={14} aria-hidden /> Every metric here is lagging: add a leading indicator.
+        </p>
+      ) : null}
+      {commitments.length ? (
+        <>
+          <h3 className="evidence-heading">Commitments</h3>
+          <ul className="evidence-list">
+            {commitments.map((c) => (
+              <li key={c.id} className="evidence-item">
+                <div className="evidence-head">
+                  <span className="evidence-name">{c.name}</span>
+                  <HealthChip health={c.health} />
+                </div>
+                <p className="evidence-figures">
+                  {c.baseline} → {c.target} by {c.dueOn} · now {c.current}
+                </p>
+                {c.progress !== null ? (
+                  <div
+                    className="evidence-progress"
+                    role="progressbar"
+                    aria-label={`${c.name} progress`}
+                    aria-valuemin={0}
+                    aria-valuemax={100}
+                    aria-valuenow={Math.round(Math.max(0, Math.min(1, c.progress)) * 100)}
+                  >
+                    <span style={{ width: `${Math.max(0, Math.min(1, c.progress)) * 100}%` }} />
+                  </div>
+                ) : null}
+                <p className="evidence-meta">
+                  <span>{c.indicator === 'leading' ? 'Leading' : 'Lagging'}</span>
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {cited.length ? (
+        <>
+          <h3 className="evidence-heading">Cited in the text</h3>
+          <ul className="evidence-list">
+            {cited.map((m) => (
+              <li key={m.id} className="evidence-item">
+                <div className="evidence-head">
+                  <span className="evidence-name">{m.name}</span>
+                  <HealthChip health={m.health} />
+                </div>
+                <p className="evidence-figures">
+                  {m.value} of {m.target} target{m.period ? ` · ${m.period}` : ''}
+                </p>
+                <p className="evidence-meta">
+                  <span>{m.indicator === 'leading' ? 'Leading' : 'Lagging'}</span>
+                  <span>No commitment yet</span>
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <Link to={href} className="panel-link">
+        Commitments and progress <ArrowRight size={14} aria-hidden />
+      </Link>
+    </section>
+  )
+}

@@ -1,0 +1,5 @@
+import type { LinksFunction } from '@remix-run/node'
+import chipsStylesHref from '../../styles/chips.css'
+
+/** Chips and the Feasibility / Metrics tabs. Import with a RELATIVE path (see ../styles.ts for why). */
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: chipsStylesHref }]
