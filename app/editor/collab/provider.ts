@@ -136,6 +136,18 @@ export function createNarrativeProvider(id: string, yjsDocMap: Map<string, Y.Doc
       session.update({ notice: 'Paused for a moment: too many changes at once. Your text is kept and will be sent shortly.' })
     } else if (event.code === CloseCode.PermissionsChanged) {
       session.update({ permissionsChanged: session.getSnapshot().permissionsChanged + 1 })
+    } else if (event.code === CloseCode.RetryLater) {
+      // The server is busy (a reconnect storm after a restart): come back after a random pause
+      // instead of in lockstep with every other client on the provider's fixed backoff.
+      provider.disconnect()
+      if (retryTimer) clearTimeout(retryTimer)
+      retryTimer = setTimeout(
+        () => {
+          retryTimer = null
+          if (!refused) provider.connect()
+        },
+        500 + Math.random() * 2500,
+      )
     } else if (event.code === CloseCode.MessageTooBig) {
       session.update({ notice: 'The last change was too large to send in one go. Try pasting smaller parts.' })
     }
