@@ -3,7 +3,7 @@ import { LexicalTypeaheadMenuPlugin, MenuOption, type MenuTextMatch } from '@lex
 import { useQuery } from '@tanstack/react-query'
 import { $createTextNode, type TextNode } from 'lexical'
 import { BarChart3, Puzzle, Server } from 'lucide-react'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
 import { $createChipNode, type ChipKind } from '../nodes/ChipNode.ts'
 
@@ -22,6 +22,8 @@ class ChipOption extends MenuOption {
     super(`${item.kind}:${item.id}`)
   }
 }
+
+const NO_OPTIONS: ChipOption[] = []
 
 const ICONS = { capability: Puzzle, system: Server, metric: BarChart3 } as const
 
@@ -73,7 +75,9 @@ export function ChipTypeaheadPlugin() {
     },
     staleTime: 30_000,
   })
-  const options = query === null ? [] : (data ?? []).map((ref) => new ChipOption(ref))
+  // Stable option objects between renders: the menu keeps its highlight and element refs.
+  const all = useMemo(() => (data ?? []).map((item) => new ChipOption(item)), [data])
+  const options = query === null ? NO_OPTIONS : all
 
   const triggerFn = useCallback((text: string) => {
     const match = matchTrigger(text)
@@ -124,8 +128,10 @@ export function ChipTypeaheadPlugin() {
                         aria-selected={selectedIndex === index}
                         className={`chip-typeahead-option${selectedIndex === index ? ' selected' : ''}`}
                         onMouseEnter={() => setHighlightedIndex(index)}
-                        onMouseDown={(event) => event.preventDefault()}
-                        onClick={() => {
+                        // Chosen on press, not on click: the editor keeps its selection, and a menu that
+                        // moves as results arrive cannot swallow the release.
+                        onMouseDown={(event) => {
+                          event.preventDefault()
                           setHighlightedIndex(index)
                           selectOptionAndCleanUp(option)
                         }}
