@@ -194,6 +194,9 @@ export class CollabDocument implements CommitSource {
       } else if (kind === ClusterKind.Awareness) {
         awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, REMOTE)
       } else if (kind === ClusterKind.Hello) {
+        // An instance (re)opened the document, maybe after a crash: whatever its previous
+        // incarnation committed but never published is in the log now.
+        this.scheduleCatchUp()
         const mine = [...this.awarenessOwners.keys()].filter((id) => this.awareness.getStates().has(id))
         if (mine.length > 0) this.channel?.publish(ClusterKind.Awareness, awarenessProtocol.encodeAwarenessUpdate(this.awareness, mine))
       }
@@ -207,7 +210,7 @@ export class CollabDocument implements CommitSource {
    * the same decode-then-apply path as a peer's update, and relays what is new to local peers.
    * Nothing of it is queued for commit here: it is already stored.
    */
-  private applyRemote(updates: Uint8Array[], stateV2: Uint8Array | null = null) {
+  private applyRemote(updates: Uint8Array[], stateV2: Uint8Array | null = null, mayCatchUp = true) {
     if (this.tainted || this.closing) return
     const valid = updates.filter((u) => {
       try {
@@ -234,6 +237,24 @@ export class CollabDocument implements CommitSource {
       return
     }
     for (const data of emitted) this.broadcast(updateMessage(data), null)
+    // Missing dependencies: an instance died between a commit and its publish; the log has them.
+    if (mayCatchUp && this.hasPending()) this.scheduleCatchUp()
+  }
+
+  private catchUpTimer: NodeJS.Timeout | null = null
+  /** One catch-up from the log soon (coalesced). */
+  private scheduleCatchUp() {
+    if (this.catchUpTimer || this.destroyed) return
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = null
+      this.catchUp().catch((e: unknown) => log.warn(`collab: catch-up of narrative ${this.id} failed: ${errorMessage(e)}`))
+    }, 200)
+    this.catchUpTimer.unref()
+  }
+
+  /** Tells the other instances this one holds the document (they catch up and send awareness). */
+  announce() {
+    this.channel?.publish(ClusterKind.Hello, new Uint8Array(0))
   }
 
   /** After a Redis outage: re-reads the stored document and relays whatever this instance missed. */
@@ -243,8 +264,8 @@ export class CollabDocument implements CommitSource {
     this.applyRemote(
       stored.updates.map((u) => u.data),
       stored.state,
+      false,
     )
-    this.channel?.publish(ClusterKind.Hello, new Uint8Array(0))
   }
 
   // ----- peers -----------------------------------------------------------------------------
@@ -622,6 +643,7 @@ export class CollabDocument implements CommitSource {
     this.destroyed = true
     this.committer.forget(this)
     this.channel?.leave()
+    if (this.catchUpTimer) clearTimeout(this.catchUpTimer)
     this.resolveDrained()
     this.cancelUnload()
     if (this.derivedTimer) clearTimeout(this.derivedTimer)

@@ -73,6 +73,7 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     : null
   const stopCatchUp = redis?.onResubscribed(() => {
     for (const doc of docs.values()) {
+      doc.announce()
       doc.catchUp().catch((e: unknown) => log.warn(`collab: catch-up of narrative ${doc.id} failed: ${errorMessage(e)}`))
     }
   })

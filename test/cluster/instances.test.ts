@@ -119,8 +119,6 @@ test('Redis down: each instance keeps serving and storing; on reconnect the upda
     expect(ca.ackedOnSocket()).toBe(ca.sentOnSocket())
     expect(cb.ackedOnSocket()).toBe(cb.sentOnSocket())
   })
-  await new Promise((r) => setTimeout(r, 300))
-  expect(ca.text()).not.toContain('B-during')
 
   await startRedis()
   await vi.waitFor(
