@@ -229,7 +229,7 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       label: 'GET /settings',
       method: 'GET',
       path: () => '/settings',
-      expect: row('302 /settings/members', { rest: '302 /settings/members' }),
+      expect: row(LOGIN, { rest: 403, owner: '302 /settings/members', foreign: '302 /settings/members' }),
     },
   ],
   '_app.settings.members.tsx': [
