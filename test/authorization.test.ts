@@ -133,7 +133,51 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
   'events.ts': [{ label: 'GET /events', method: 'GET', path: () => '/events', stream: true, expect: row(LOGIN, { rest: 200 }) }],
   '_app.home.tsx': [{ label: 'GET /home', method: 'GET', path: () => '/home', expect: row(LOGIN, { rest: 200 }) }],
   '_app.approved.tsx': [{ label: 'GET /approved', method: 'GET', path: () => '/approved', expect: row(LOGIN, { rest: 200 }) }],
-  '_app.roadmap.tsx': [{ label: 'GET /roadmap', method: 'GET', path: () => '/roadmap', expect: row(LOGIN, { rest: 200, reader: 403 }) }],
+  '_app.roadmap.tsx': [
+    { label: 'GET /roadmap', method: 'GET', path: () => '/roadmap', expect: row(LOGIN, { rest: 200, reader: 403 }) },
+    {
+      label: 'POST /roadmap (create an initiative)',
+      method: 'POST',
+      path: () => '/roadmap',
+      form: (c) => ({ intent: 'create', title: `Walked page ${c.persona}`, timeframe: 'next', effort: 'M' }),
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403 }),
+    },
+    {
+      label: 'POST /roadmap (scoring weights)',
+      method: 'POST',
+      path: () => '/roadmap',
+      form: () => ({ intent: 'weights', defaultWeight: '1', failFactor: '0.5', penaliseFailing: 'on' }),
+      expect: row(LOGIN, { rest: 200, editor: 403, commenter: 403, reader: 403 }),
+    },
+  ],
+  '_app.roadmap.$id.tsx': [
+    {
+      label: 'GET /roadmap/:walked',
+      method: 'GET',
+      path: async () => `/roadmap/${await walkInitiative()}`,
+      expect: row(LOGIN, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'GET /roadmap/:random',
+      method: 'GET',
+      path: () => `/roadmap/${crypto.randomUUID()}`,
+      expect: row(LOGIN, { rest: 404, reader: 403 }),
+    },
+    {
+      label: 'POST /roadmap/:walked (stance)',
+      method: 'POST',
+      path: async () => `/roadmap/${await walkInitiative()}`,
+      form: () => ({ intent: 'stance', stance: 'concern', reason: 'Needs the pilot numbers first' }),
+      expect: row(LOGIN, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'POST /roadmap/:walked (edit)',
+      method: 'POST',
+      path: async () => `/roadmap/${await walkInitiative()}`,
+      form: () => ({ intent: 'update', status: 'planned' }),
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
+  ],
   '_app.narratives._index.tsx': [
     { label: 'GET /narratives', method: 'GET', path: () => '/narratives', expect: row(LOGIN, { rest: 200, reader: 403 }) },
     {
@@ -534,7 +578,12 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
   // --- Metrics (dashboards are for every member, readers included; owners and editors write) -------
   '_app.metrics._index.tsx': [{ label: 'GET /metrics', method: 'GET', path: () => '/metrics', expect: row(LOGIN, { rest: 200 }) }],
   '_app.metrics.$key.tsx': [
-    { label: 'GET /metrics/:walked', method: 'GET', path: (c) => `/metrics/${c.metricKey}`, expect: row(LOGIN, { rest: 200, foreign: 404 }) },
+    {
+      label: 'GET /metrics/:walked',
+      method: 'GET',
+      path: (c) => `/metrics/${c.metricKey}`,
+      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+    },
     { label: 'GET /metrics/:unknown', method: 'GET', path: () => '/metrics/no_such_metric', expect: row(LOGIN, { rest: 404 }) },
     {
       label: 'POST /metrics/:walked (grid)',
@@ -545,7 +594,12 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     },
   ],
   '_app.metrics.new.tsx': [
-    { label: 'GET /metrics/new', method: 'GET', path: () => '/metrics/new', expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403 }) },
+    {
+      label: 'GET /metrics/new',
+      method: 'GET',
+      path: () => '/metrics/new',
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403 }),
+    },
     {
       label: 'POST /metrics/new (empty form)',
       method: 'POST',
@@ -555,7 +609,12 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     },
   ],
   '_app.metrics.import.tsx': [
-    { label: 'GET /metrics/import', method: 'GET', path: () => '/metrics/import', expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403 }) },
+    {
+      label: 'GET /metrics/import',
+      method: 'GET',
+      path: () => '/metrics/import',
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403 }),
+    },
     {
       label: 'POST /metrics/import (preview)',
       method: 'POST',
@@ -564,9 +623,16 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403, foreign: 400 }),
     },
   ],
-  '_app.metrics.funnel.tsx': [{ label: 'GET /metrics/funnel', method: 'GET', path: () => '/metrics/funnel', expect: row(LOGIN, { rest: 200 }) }],
+  '_app.metrics.funnel.tsx': [
+    { label: 'GET /metrics/funnel', method: 'GET', path: () => '/metrics/funnel', expect: row(LOGIN, { rest: 200 }) },
+  ],
   '_app.metrics.settings.tsx': [
-    { label: 'GET /metrics/settings', method: 'GET', path: () => '/metrics/settings', expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }) },
+    {
+      label: 'GET /metrics/settings',
+      method: 'GET',
+      path: () => '/metrics/settings',
+      expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }),
+    },
     {
       label: 'POST /metrics/settings (empty form)',
       method: 'POST',
