@@ -6,6 +6,7 @@ import type { MemberFunction, Role } from '#app/domain/policies.ts'
 import { seedDemoNarratives } from './demo/narratives.ts'
 import { seedDemoStack } from './demo/stack.ts'
 import { seedDemoMetrics } from './demo/metrics.ts'
+import { seedDemoRoadmap } from './demo/roadmap.ts'
 
 export const DEMO_PEOPLE: { email: string; name: string; role: Role; function: MemberFunction }[] = [
   { email: 'mops@acme.test', name: 'Maya Okafor', role: 'owner', function: 'marketing_ops' },
@@ -17,7 +18,7 @@ export const DEMO_PEOPLE: { email: string; name: string; role: Role; function: M
 
 /** Demo content that each feature adds to the workspace (narratives, stack, metrics…), in order. */
 export type DemoExtender = (sql: Sql, ctx: { workspaceId: string; people: Record<string, string> }) => Promise<void>
-const extenders: DemoExtender[] = [seedDemoNarratives, seedDemoStack, seedDemoMetrics]
+const extenders: DemoExtender[] = [seedDemoNarratives, seedDemoStack, seedDemoMetrics, seedDemoRoadmap]
 
 /** Seeds the "Acme" demo workspace, all in one transaction. */
 export async function seedDemo(sql: Sql, opts: { password: string }) {
