@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
-import { AtSign, CheckCheck, Inbox, MessageSquare, ThumbsUp } from 'lucide-react'
+import { AtSign, CheckCheck, Inbox, MessageSquare, ThumbsUp, TriangleAlert } from 'lucide-react'
 import { z } from 'zod'
 import { EmptyState, PageHeader } from '#app/components/empty-state.tsx'
 import { listNotificationsFor, markNotificationsRead } from '#app/services/notifications.server.ts'
@@ -36,6 +36,7 @@ const KIND = {
   mention: { icon: AtSign, verb: 'mentioned you' },
   reply: { icon: MessageSquare, verb: 'replied in a thread you are in' },
   stance: { icon: ThumbsUp, verb: 'gave input on your initiative' },
+  feasibility: { icon: TriangleAlert, verb: 'changed the tech stack, and requirements now fail' },
 } as const
 
 export default function InboxPage() {
@@ -59,7 +60,10 @@ export default function InboxPage() {
       />
       {notifications.length === 0 ? (
         <EmptyState icon={Inbox} title="Nothing for you yet">
-          <p>When someone mentions you with @, replies in a thread you are in, or gives input on your initiative, it shows up here.</p>
+          <p>
+            When someone mentions you with @, replies in a thread you are in, gives input on your initiative, or an inventory change makes
+            one of your narratives' requirements fail, it shows up here.
+          </p>
         </EmptyState>
       ) : (
         <ul className="card inbox-list" aria-label={`Notifications, ${unread} unread`}>

@@ -25,6 +25,8 @@ export function todayIso(now = new Date()): string {
 export interface FeasibilityChange {
   narrativeId: string
   failing: number
+  /** Requirements that were not failing before this evaluation and fail now. */
+  newlyFailing: number
 }
 
 /**
@@ -37,16 +39,22 @@ export async function reevaluateWorkspace(db: Db, workspaceId: string, today = t
   const updates: Parameters<typeof requirements.storeEvaluations>[1] = []
   const failing = new Map<string, number>()
   const changed = new Set<string>()
+  const newlyFailing = new Map<string, number>()
   for (const row of rows) {
     const r = evaluateOne(ix, requirements.toEngineRequirement(row), today)
     const fingerprint = resultFingerprint(r)
     if (r.status === 'fail') failing.set(row.narrativeId, (failing.get(row.narrativeId) ?? 0) + 1)
     if (fingerprint === row.fingerprint && sameSet(r.dependsOn, row.dependsOn)) continue
+    if (r.status === 'fail' && row.status !== 'fail') newlyFailing.set(row.narrativeId, (newlyFailing.get(row.narrativeId) ?? 0) + 1)
     updates.push({ id: row.id, status: r.status, reasons: r.reasons, fingerprint, dependsOn: r.dependsOn })
     changed.add(row.narrativeId)
   }
   await requirements.storeEvaluations(db, updates)
-  return [...changed].map((narrativeId) => ({ narrativeId, failing: failing.get(narrativeId) ?? 0 }))
+  return [...changed].map((narrativeId) => ({
+    narrativeId,
+    failing: failing.get(narrativeId) ?? 0,
+    newlyFailing: newlyFailing.get(narrativeId) ?? 0,
+  }))
 }
 
 function sameSet(a: readonly string[], b: readonly string[]) {

@@ -1,3 +1,4 @@
+import { listNotificationsFor } from './notifications.server.ts'
 import { describe, expect, it } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
 import { buildNarrative, buildWorkspace } from '#test/factories.ts'
@@ -192,6 +193,21 @@ describe('feasibility follows the inventory', () => {
     // The stored evaluation followed too (what the system page's "depends on this" reads).
     const [row] = await sql`select status from requirements where id = ${reqId}`
     expect(row!.status).toBe('fail')
+  })
+
+  it("tells the narrative's owner, once, when an inventory change makes its requirements fail", async () => {
+    const { w, actor, marketo, narrative } = await setup()
+    expect(await listNotificationsFor(w.editor.actor)).toEqual([])
+    const phasing = system({ name: 'Marketo', category: 'marketing_automation', lifecycle: 'phasing_out', endDate: '2027-03-31' })
+    await updateSystem(actor, marketo, phasing)
+    const inbox = await listNotificationsFor(w.editor.actor)
+    expect(inbox).toHaveLength(1)
+    expect(inbox[0]).toMatchObject({ kind: 'feasibility', read: false, target: { kind: 'narrative', id: narrative.id } })
+    expect(inbox[0]!.excerpt).toBe('1 requirement now fails in “FY27 ABM expansion” after a tech-stack change.')
+    // A change that breaks nothing new tells nobody; the one who made the change is never told.
+    await updateSystem(actor, marketo, { ...phasing, notes: 'Contract ends in March' })
+    expect(await listNotificationsFor(w.editor.actor)).toHaveLength(1)
+    expect(await listNotificationsFor(actor)).toEqual([])
   })
 
   it('the system page lists what depends on it; deleting asks first, then the requirement fails with "deleted"', async () => {

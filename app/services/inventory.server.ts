@@ -29,7 +29,9 @@ import {
 import { bus } from '#server/events/bus.ts'
 import type { z } from 'zod'
 import { worsenedBy } from '#app/domain/feasibility.ts'
-import { publishFeasibility, reevaluateWorkspace, todayIso } from './feasibility.server.ts'
+import { publishFeasibility, reevaluateWorkspace, todayIso, type FeasibilityChange } from './feasibility.server.ts'
+import { notify } from './notifications.server.ts'
+import { listNarrativeOwners } from '#db/queries/narratives.ts'
 
 function assertRead(actor: Actor) {
   if (!canSeeWorkingMaterial(actor)) throw forbidden('Readers see approved narratives only; the tech stack is working material')
@@ -60,12 +62,13 @@ async function writeInventory<T>(
   fn: (tx: TransactionSql) => Promise<T>,
 ): Promise<T> {
   assertEdit(actor)
-  let out: { value: T; changes: Awaited<ReturnType<typeof reevaluateWorkspace>> }
+  let out: { value: T; changes: Awaited<ReturnType<typeof reevaluateWorkspace>>; notified: () => void }
   try {
     out = await getSql().begin(async (tx) => {
       await inv.lockInventory(tx, actor.workspaceId)
       const value = await fn(tx)
-      return { value, changes: await reevaluateWorkspace(tx, actor.workspaceId) }
+      const changes = await reevaluateWorkspace(tx, actor.workspaceId)
+      return { value, changes, notified: await notifyOwnersOfFailures(tx, actor, changes) }
     })
   } catch (e) {
     const pg = e as { code?: string; constraint_name?: string }
@@ -81,7 +84,32 @@ async function writeInventory<T>(
     systemIds: typeof systemIds === 'function' ? systemIds(out.value) : systemIds,
   })
   publishFeasibility(actor.workspaceId, out.changes)
+  out.notified()
   return out.value
+}
+
+/**
+ * Tells the owners of narratives whose requirements newly fail after this inventory change, in
+ * the change's transaction ("2 requirements now fail in 'FY27 ABM expansion'").
+ */
+async function notifyOwnersOfFailures(tx: TransactionSql, actor: Actor, changes: FeasibilityChange[]) {
+  const failing = changes.filter((c) => c.newlyFailing > 0)
+  const owners = await listNarrativeOwners(tx, { workspaceId: actor.workspaceId, ids: failing.map((c) => c.narrativeId) })
+  const count = new Map(failing.map((c) => [c.narrativeId, c.newlyFailing]))
+  return notify(
+    tx,
+    owners.map((n) => {
+      const k = count.get(n.id) ?? 0
+      return {
+        workspaceId: actor.workspaceId,
+        userId: n.ownerId,
+        kind: 'feasibility' as const,
+        actorId: actor.userId,
+        narrativeId: n.id,
+        excerpt: `${k} requirement${k === 1 ? '' : 's'} now fail${k === 1 ? 's' : ''} in “${n.title}” after a tech-stack change.`,
+      }
+    }),
+  )
 }
 
 // ---------- Systems ----------

@@ -87,7 +87,7 @@ export async function syncNarrativeLinks(sql: Sql, narrativeId: string, refs: re
       const changes = await reevaluateWorkspace(tx, workspaceId)
       if (!changes.some((c) => c.narrativeId === narrativeId)) {
         const rows = await listRequirements(tx, { workspaceId, narrativeId })
-        changes.push({ narrativeId, failing: rows.filter((r) => r.status === 'fail').length })
+        changes.push({ narrativeId, failing: rows.filter((r) => r.status === 'fail').length, newlyFailing: 0 })
       }
       events.push(() => publishFeasibility(workspaceId, changes))
     }

@@ -25,10 +25,7 @@ const columns = (db: Db) => db`
   o.name as "ownerName", n.created_at as "createdAt", n.updated_at as "updatedAt",
   e.name as "lastEditedByName", n.excerpt, n.text, n.outline, n.word_count as "wordCount"`
 
-export async function insertNarrative(
-  db: Db,
-  args: { workspaceId: string; title: string; template: Template; ownerId: string },
-) {
+export async function insertNarrative(db: Db, args: { workspaceId: string; title: string; template: Template; ownerId: string }) {
   const [row] = await db<[{ id: string }]>`
     insert into narratives (workspace_id, title, template, owner_id, last_edited_by)
     values (${args.workspaceId}, ${args.title}, ${args.template}, ${args.ownerId}, ${args.ownerId})
@@ -81,10 +78,7 @@ export async function updateNarrativeTitle(db: Db, args: { id: string; workspace
   return rows.length > 0
 }
 
-export async function updateNarrativeStatus(
-  db: Db,
-  args: { id: string; workspaceId: string; status: NarrativeStatus },
-) {
+export async function updateNarrativeStatus(db: Db, args: { id: string; workspaceId: string; status: NarrativeStatus }) {
   const rows = await db`update narratives set status = ${args.status}, updated_at = now()
     where id = ${args.id} and workspace_id = ${args.workspaceId} returning id`
   return rows.length > 0
@@ -104,4 +98,12 @@ export async function updateNarrativeDerived(
 export async function touchNarrative(db: Db, args: { id: string; userId: string | null }) {
   await db`update narratives set updated_at = now(), last_edited_by = coalesce(${args.userId}, last_edited_by)
     where id = ${args.id}`
+}
+
+/** Title and owner of each narrative of the workspace among `ids` (archived ones left out). */
+export async function listNarrativeOwners(db: Db, args: { workspaceId: string; ids: string[] }) {
+  if (args.ids.length === 0) return []
+  return db<{ id: string; title: string; ownerId: string }[]>`
+    select id, title, owner_id as "ownerId" from narratives
+    where workspace_id = ${args.workspaceId} and id = any(${args.ids}::uuid[]) and status <> 'archived'`
 }

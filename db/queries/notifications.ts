@@ -1,6 +1,6 @@
 import type { Db } from '../client.ts'
 
-export type NotificationKind = 'mention' | 'reply' | 'stance'
+export type NotificationKind = 'mention' | 'reply' | 'stance' | 'feasibility'
 
 export interface NotificationInsert {
   workspaceId: string
