@@ -94,10 +94,7 @@ export function createApp(opts: AppOptions) {
 
   app.get('/healthz', async (_req, res) => {
     try {
-      await Promise.race([
-        opts.sql`select 1`,
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000)),
-      ])
+      await Promise.race([opts.sql`select 1`, new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000))])
       res.json({ ok: true })
     } catch {
       res.status(503).json({ ok: false, error: 'database unavailable' })

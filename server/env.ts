@@ -18,7 +18,10 @@ const EnvSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('accord-demo'),
   /** Public origin (e.g. https://accord.example.com) when behind a proxy; defaults to the Host header. */
-  APP_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  APP_URL: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Seed the demo workspace on an empty database (default: on for the embedded database only). */
   SEED_DEMO: z
     .enum(['true', 'false', '1', '0'])

@@ -20,4 +20,3 @@ export default async function setup() {
     await admin.end()
   }
 }
-

@@ -23,8 +23,14 @@ export const TEMPLATE_DEFINITIONS: Record<TemplateKey, TemplateDefinition> = {
       { heading: 'Summary', hint: 'The plan in three sentences: what we will do, why now, and what it will move.' },
       { heading: 'Background', hint: 'Where we are today: the market, our numbers, what we tried and learned.' },
       { heading: 'Business justification', hint: 'Why this is worth the money and the people: expected impact on revenue and pipeline.' },
-      { heading: 'Goals and metrics', hint: 'The shared metrics this plan commits to move, with baselines, targets and dates. Include a leading indicator.' },
-      { heading: 'Requirements and feasibility', hint: 'What the plan needs from the tech stack: capabilities, systems, data flows and data quality.' },
+      {
+        heading: 'Goals and metrics',
+        hint: 'The shared metrics this plan commits to move, with baselines, targets and dates. Include a leading indicator.',
+      },
+      {
+        heading: 'Requirements and feasibility',
+        hint: 'What the plan needs from the tech stack: capabilities, systems, data flows and data quality.',
+      },
       { heading: 'Risks', hint: 'What could stop this, how likely it is, and what we will do about it.' },
       { heading: 'Opportunities', hint: 'What else this unlocks if it works.' },
       { heading: 'Asks', hint: 'The decisions, budget and people we need, and from whom.' },
@@ -35,9 +41,15 @@ export const TEMPLATE_DEFINITIONS: Record<TemplateKey, TemplateDefinition> = {
     name: 'PR/FAQ',
     description: 'Work backwards from the launch: the press release, then the questions customers and colleagues will ask.',
     sections: [
-      { heading: 'Press release', hint: 'Announce the outcome as if it had shipped: headline, who it is for, the problem, the solution, a customer quote.' },
+      {
+        heading: 'Press release',
+        hint: 'Announce the outcome as if it had shipped: headline, who it is for, the problem, the solution, a customer quote.',
+      },
       { heading: 'Customer FAQ', hint: 'The questions a customer would ask, answered plainly.' },
-      { heading: 'Internal FAQ', hint: 'The questions sales, finance and leadership will ask: cost, risks, dependencies, how we will measure it.' },
+      {
+        heading: 'Internal FAQ',
+        hint: 'The questions sales, finance and leadership will ask: cost, risks, dependencies, how we will measure it.',
+      },
     ],
   },
   qbr: {

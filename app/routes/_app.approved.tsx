@@ -15,7 +15,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireActor(request)
   const rows = await listNarrativesFor(actor, { status: 'approved' })
   return json({
-    narratives: rows.map((n) => ({ id: n.id, title: n.title, excerpt: n.excerpt, ownerName: n.ownerName, updatedAt: n.updatedAt.toISOString() })),
+    narratives: rows.map((n) => ({
+      id: n.id,
+      title: n.title,
+      excerpt: n.excerpt,
+      ownerName: n.ownerName,
+      updatedAt: n.updatedAt.toISOString(),
+    })),
   })
 }
 
@@ -23,7 +29,10 @@ export default function ApprovedPage() {
   const { narratives } = useLoaderData<typeof loader>()
   return (
     <div className="page">
-      <PageHeader title="Approved" description="The plans the company runs on: signed off by the CMO and Marketing Ops, with their evidence." />
+      <PageHeader
+        title="Approved"
+        description="The plans the company runs on: signed off by the CMO and Marketing Ops, with their evidence."
+      />
       {narratives.length === 0 ? (
         <EmptyState icon={CheckCircle2} title="Nothing approved yet">
           <p>

@@ -89,7 +89,13 @@ function NewNarrativeDialog({ openInitially }: { openInitially: boolean }) {
                 const t = TEMPLATE_DEFINITIONS[key]
                 return (
                   <label key={key} className="template-choice">
-                    <input type="radio" name="template" value={key} defaultChecked={(result?.values.template ?? 'strategy') === key || (!result && i === 0)} aria-label={t.name} />
+                    <input
+                      type="radio"
+                      name="template"
+                      value={key}
+                      defaultChecked={(result?.values.template ?? 'strategy') === key || (!result && i === 0)}
+                      aria-label={t.name}
+                    />
                     <span>
                       <strong>{t.name}</strong>
                       <span className="muted">{t.description}</span>
@@ -128,7 +134,9 @@ export default function NarrativesPage() {
       <PageHeader
         title="Narratives"
         description="Strategy narratives, PR/FAQs and business reviews, written together and read before the meeting."
-        actions={can.create && (narratives.length > 0 || filtered) ? <NewNarrativeDialog openInitially={params.get('new') === '1'} /> : null}
+        actions={
+          can.create && (narratives.length > 0 || filtered) ? <NewNarrativeDialog openInitially={params.get('new') === '1'} /> : null
+        }
       />
       {narratives.length === 0 && !filtered ? (
         <EmptyState
@@ -137,8 +145,8 @@ export default function NarrativesPage() {
           action={can.create ? <NewNarrativeDialog openInitially={false} /> : null}
         >
           <p>
-            A narrative is the plan in prose: the summary, the business case, the goals it commits to and what it needs from the
-            stack. The CMO and Marketing Ops write it together, live; sales, finance and leadership read it before the meeting.
+            A narrative is the plan in prose: the summary, the business case, the goals it commits to and what it needs from the stack. The
+            CMO and Marketing Ops write it together, live; sales, finance and leadership read it before the meeting.
           </p>
           {!can.create ? <p className="hint">Editors and owners start narratives; you will see them here.</p> : null}
         </EmptyState>

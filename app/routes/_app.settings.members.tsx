@@ -28,7 +28,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     me: actor.userId,
     members: members.map((m) => ({ ...m, joinedAt: m.joinedAt.toISOString() })),
-    invites: invites.map((i) => ({ id: i.id, role: i.role, function: i.function, invitedBy: i.invitedBy, expiresAt: i.expiresAt.toISOString() })),
+    invites: invites.map((i) => ({
+      id: i.id,
+      role: i.role,
+      function: i.function,
+      invitedBy: i.invitedBy,
+      expiresAt: i.expiresAt.toISOString(),
+    })),
   })
 }
 
@@ -132,8 +138,20 @@ export default function MembersPage() {
         <div className="card-body">
           <Form method="post" className="inline-form" noValidate>
             <input type="hidden" name="intent" value="invite" />
-            <SelectField name="role" label="Role" result={result} defaultValue="editor" options={ROLES.map((r) => ({ value: r, label: `${ROLE_LABELS[r]} — ${ROLE_HINTS[r]}` }))} />
-            <SelectField name="function" label="Function" result={result} defaultValue="marketing" options={FUNCTIONS.map((f) => ({ value: f, label: FUNCTION_LABELS[f] }))} />
+            <SelectField
+              name="role"
+              label="Role"
+              result={result}
+              defaultValue="editor"
+              options={ROLES.map((r) => ({ value: r, label: `${ROLE_LABELS[r]} — ${ROLE_HINTS[r]}` }))}
+            />
+            <SelectField
+              name="function"
+              label="Function"
+              result={result}
+              defaultValue="marketing"
+              options={FUNCTIONS.map((f) => ({ value: f, label: FUNCTION_LABELS[f] }))}
+            />
             <button className="button" type="submit">
               <Link2 size={16} aria-hidden /> Create invite link
             </button>
@@ -145,7 +163,14 @@ export default function MembersPage() {
                 Send this link to your colleague
               </label>
               <div className="row">
-                <input id="invite-link" data-testid="invite-link" className="code invite-input" readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
+                <input
+                  id="invite-link"
+                  data-testid="invite-link"
+                  className="code invite-input"
+                  readOnly
+                  value={link}
+                  onFocus={(e) => e.currentTarget.select()}
+                />
                 <button
                   type="button"
                   className="button secondary"
@@ -166,7 +191,8 @@ export default function MembersPage() {
           <div>
             <h2>Members</h2>
             <p>
-              {members.length} {members.length === 1 ? 'person' : 'people'}. Changing a role takes effect at once; removing someone ends their sessions.
+              {members.length} {members.length === 1 ? 'person' : 'people'}. Changing a role takes effect at once; removing someone ends
+              their sessions.
             </p>
           </div>
         </div>

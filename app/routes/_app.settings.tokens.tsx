@@ -70,7 +70,14 @@ export default function TokensPage() {
               <label className="label" htmlFor="new-token">
                 Copy it now — it is shown only once
               </label>
-              <input id="new-token" data-testid="new-token" className="code invite-input" readOnly value={created} onFocus={(e) => e.currentTarget.select()} />
+              <input
+                id="new-token"
+                data-testid="new-token"
+                className="code invite-input"
+                readOnly
+                value={created}
+                onFocus={(e) => e.currentTarget.select()}
+              />
             </div>
           ) : null}
         </div>

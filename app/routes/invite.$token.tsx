@@ -76,7 +76,15 @@ export default function InvitePage() {
           <>
             <Field name="name" label="Name" autoComplete="name" required result={result} autoFocus />
             <Field name="email" label="Email" type="email" autoComplete="email" required result={result} />
-            <Field name="password" label="Password" type="password" autoComplete="new-password" required result={result} hint="At least 8 characters." />
+            <Field
+              name="password"
+              label="Password"
+              type="password"
+              autoComplete="new-password"
+              required
+              result={result}
+              hint="At least 8 characters."
+            />
             <button className="button block" type="submit">
               Join {invite.workspaceName}
             </button>
@@ -85,8 +93,8 @@ export default function InvitePage() {
       </Form>
       {!invite.signedInAs ? (
         <p className="auth-footer">
-          Already have an account?{' '}
-          <Link to={`/login?redirectTo=${encodeURIComponent(invite.path)}`}>Sign in first</Link> and you will come back here.
+          Already have an account? <Link to={`/login?redirectTo=${encodeURIComponent(invite.path)}`}>Sign in first</Link> and you will come
+          back here.
         </p>
       ) : null}
     </AuthLayout>

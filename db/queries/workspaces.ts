@@ -28,10 +28,7 @@ export async function insertWorkspace(db: Db, name: string) {
 }
 
 /** Adds a member, or changes the role and function of an existing one. */
-export async function upsertMembership(
-  db: Db,
-  args: { workspaceId: string; userId: string; role: Role; function: MemberFunction },
-) {
+export async function upsertMembership(db: Db, args: { workspaceId: string; userId: string; role: Role; function: MemberFunction }) {
   await db`
     insert into memberships (workspace_id, user_id, role, function)
     values (${args.workspaceId}, ${args.userId}, ${args.role}, ${args.function})

@@ -82,12 +82,16 @@ Pipeline from target accounts was 58% of the total, up from 37%. Revenue closed 
 - Agree attribution rules with finance before the Q2 review.
 `
 
-
 /** Two realistic narratives: the CMO's FY27 strategy with MOps' additions, and last quarter's QBR. */
 export const seedDemoNarratives: DemoExtender = async (sql, { workspaceId, people }) => {
   const cmo = people['cmo@acme.test']!
   const mops = people['mops@acme.test']!
-  const strategy = await insertNarrative(sql, { workspaceId, title: 'FY27 account-based pipeline strategy', template: 'strategy', ownerId: cmo })
+  const strategy = await insertNarrative(sql, {
+    workspaceId,
+    title: 'FY27 account-based pipeline strategy',
+    template: 'strategy',
+    ownerId: cmo,
+  })
   await seedNarrativeContent(sql, strategy.id, buildMarkdownUpdate(FY27_STRATEGY), { authorId: cmo })
   await touchNarrative(sql, { id: strategy.id, userId: mops })
   const qbr = await insertNarrative(sql, { workspaceId, title: 'FY27 Q1 marketing business review', template: 'qbr', ownerId: mops })
