@@ -144,7 +144,7 @@ describe('timeframes', () => {
     expect(horizonOf('later', '2027-Q3')).toBe('later')
   })
 
-  it('shows four quarters from the current one, plus any in use', () => {
-    expect(boardQuarters('2027-Q3', ['2027-Q1', 'now'])).toEqual(['2027-Q1', '2027-Q3', '2027-Q4', '2028-Q1', '2028-Q2'])
+  it('shows the current quarter and the two after it, plus any in use', () => {
+    expect(boardQuarters('2027-Q3', ['2027-Q1', 'now', '2028-Q4'])).toEqual(['2027-Q1', '2027-Q3', '2027-Q4', '2028-Q1', '2028-Q4'])
   })
 })

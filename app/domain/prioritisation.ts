@@ -237,9 +237,9 @@ export function horizonOf(timeframe: string, currentQuarter: string): Horizon {
   return timeframe === shiftQuarter(currentQuarter, 1) ? 'next' : 'later'
 }
 
-/** The quarter columns of the board: from the current quarter four ahead, plus any used. */
+/** The quarter columns of the board: the current quarter and the two after it, plus any in use. */
 export function boardQuarters(currentQuarter: string, used: readonly string[]): string[] {
-  const set = new Set([0, 1, 2, 3].map((n) => shiftQuarter(currentQuarter, n)))
+  const set = new Set([0, 1, 2].map((n) => shiftQuarter(currentQuarter, n)))
   for (const t of used) if (isQuarter(t)) set.add(t)
   return [...set].sort()
 }

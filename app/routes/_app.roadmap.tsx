@@ -133,7 +133,14 @@ export default function RoadmapPage() {
   const byHorizon = useCallback((i: Initiative) => i.horizon, [])
   const onMove = useCallback(
     (id: string, timeframe: string, index: number) => {
-      const title = initiatives.find((i) => i.id === id)?.title ?? 'Initiative'
+      const moved = initiatives.find((i) => i.id === id)
+      const title = moved?.title ?? 'Initiative'
+      // On the now/next/later board a quarter's card keeps its quarter when it stays in its horizon:
+      // reordering there would otherwise replace "FY27 Q3" with "Now".
+      if (moved && isQuarter(moved.timeframe) && moved.horizon === timeframe) {
+        setAnnouncement(`${title} stays in ${moved.timeframeLabel}: order within a horizon follows the quarter boards.`)
+        return
+      }
       setAnnouncement(`${title} moved to ${timeframeLabel(timeframe)}. Saving…`)
       mover.submit({ intent: 'move', id, timeframe, index: String(index) }, { method: 'post', action: '/roadmap' })
     },

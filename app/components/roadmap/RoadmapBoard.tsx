@@ -302,13 +302,15 @@ function CardBody({ initiative: i, lifted }: { initiative: Initiative; lifted?: 
         <span className="effort-tag" title={i.effortWeeks ? `${i.effortWeeks} person-weeks` : `Effort ${i.effort}`}>
           {i.effort}
         </span>
+      </div>
+      <div className="card-foot">
+        <InputSummary input={i.input} compact />
         {i.owner ? (
           <span className="card-owner" title={`Owner: ${i.owner.name}`}>
             <Avatar id={i.owner.id} name={i.owner.name} />
           </span>
         ) : null}
       </div>
-      <InputSummary input={i.input} compact />
     </div>
   )
 }

@@ -3,9 +3,11 @@ import { useState } from 'react'
 import { formatScore } from '#app/domain/prioritisation.ts'
 import type { Initiative } from './parts.tsx'
 
-const W = 720
-const H = 400
+const W = 960
+const H = 440
 const M = { top: 20, right: 24, bottom: 52, left: 64 }
+/** How many of the highest-ranked initiatives get a label beside their dot. */
+const LABELLED = 6
 
 /**
  * Value (confidence-weighted impact on the shared goals) against effort (points): an SVG scatter
@@ -16,12 +18,13 @@ export function ValueEffortChart({ initiatives }: { initiatives: Initiative[] })
   const location = useLocation()
   const maxEffort = Math.max(8, ...initiatives.map((i) => i.breakdown.effort.points))
   const values = initiatives.map((i) => i.breakdown.impact)
-  const maxValue = Math.max(1, ...values)
-  const minValue = Math.min(0, ...values)
+  const step = niceStep((Math.max(1, ...values) - Math.min(0, ...values)) / 4)
+  // The value axis ends on a tick above the highest point, so no dot sits on the frame.
+  const maxValue = Math.ceil((Math.max(1, ...values) * 1.05) / step) * step
+  const minValue = Math.floor(Math.min(0, ...values) / step) * step
   const x = (effort: number) => M.left + (effort / maxEffort) * (W - M.left - M.right)
   const y = (value: number) => M.top + ((maxValue - value) / (maxValue - minValue)) * (H - M.top - M.bottom)
   const xTicks = [0, 1, 2, 4, 8].filter((t) => t <= maxEffort).concat(maxEffort > 8 ? [maxEffort] : [])
-  const step = niceStep((maxValue - minValue) / 4)
   const yTicks: number[] = []
   for (let v = Math.ceil(minValue / step) * step; v <= maxValue + 1e-9; v += step) yTicks.push(Math.round(v * 100) / 100)
   const midX = x(maxEffort / 2)
@@ -30,7 +33,9 @@ export function ValueEffortChart({ initiatives }: { initiatives: Initiative[] })
     <div className="card chart-card">
       <div className="chart-toolbar">
         <p className="muted small">
-          Top left is quick value: high expected impact on the shared goals for little effort. Dot size shows the priority score.
+          Top left is quick value: high expected impact on the shared goals for little effort. Size shows the priority score; the top{' '}
+          {LABELLED} are named. <span className="legend-fail">◆ feasibility fails</span>{' '}
+          <span className="legend-ok">● feasible or unknown</span>
         </p>
         <div className="seg-group" role="group" aria-label="Show as">
           <button type="button" className="seg" aria-pressed={!asTable} onClick={() => setAsTable(false)}>
@@ -117,23 +122,44 @@ export function ValueEffortChart({ initiatives }: { initiatives: Initiative[] })
           </text>
           {initiatives.map((i) => {
             const r = 5 + Math.min(10, Math.max(0, i.breakdown.score) / 2)
+            const cx = x(i.breakdown.effort.points)
+            const cy = y(i.breakdown.impact)
+            const fails = i.feasibility.status === 'fail'
             return (
               <Link
                 key={i.id}
                 to={`/roadmap/${i.id}${location.search}`}
                 aria-label={`${i.title}: value ${formatScore(i.breakdown.impact)}, effort ${i.breakdown.effort.points}`}
               >
-                <circle
-                  cx={x(i.breakdown.effort.points)}
-                  cy={y(i.breakdown.impact)}
-                  r={r}
-                  className={`dot${i.feasibility.status === 'fail' ? ' dot-fail' : ''}`}
-                >
-                  <title>{`${i.title} · score ${formatScore(i.breakdown.score)}`}</title>
-                </circle>
+                {fails ? (
+                  <rect x={cx - r} y={cy - r} width={r * 2} height={r * 2} transform={`rotate(45 ${cx} ${cy})`} className="dot dot-fail">
+                    <title>{`${i.title} · score ${formatScore(i.breakdown.score)} · feasibility fails`}</title>
+                  </rect>
+                ) : (
+                  <circle cx={cx} cy={cy} r={r} className="dot">
+                    <title>{`${i.title} · score ${formatScore(i.breakdown.score)}`}</title>
+                  </circle>
+                )}
               </Link>
             )
           })}
+          {/* Labels after every dot, so no dot covers a name. */}
+          {initiatives
+            .filter((i) => i.rank <= LABELLED)
+            .map((i) => {
+              const r = 5 + Math.min(10, Math.max(0, i.breakdown.score) / 2)
+              return (
+                <text
+                  key={`label-${i.id}`}
+                  x={x(i.breakdown.effort.points) + r + 6}
+                  y={y(i.breakdown.impact) + 4}
+                  className="dot-label"
+                  aria-hidden
+                >
+                  {i.rank}. {i.title.length > 28 ? `${i.title.slice(0, 27)}…` : i.title}
+                </text>
+              )
+            })}
         </svg>
       )}
     </div>
