@@ -76,6 +76,8 @@ test('an editor plans an initiative, a commenter gives input, and a keyboard mov
 test('screenshots of the demo roadmap (board, now/next/later, ranked, chart, drawer)', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
   const page = await context.newPage()
+  const errors: string[] = []
+  page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined))
   await signInThroughForm(page, { email: 'mops@acme.test', password: 'accord-demo' })
   await expect(page).toHaveURL(/\/home$/)
   await page.goto('/roadmap')
@@ -94,5 +96,10 @@ test('screenshots of the demo roadmap (board, now/next/later, ranked, chart, dra
   await page.getByRole('link', { name: 'ABM programme for tier-1 accounts', exact: true }).click()
   await expect(page.getByRole('dialog', { name: 'ABM programme for tier-1 accounts' })).toBeVisible()
   await page.screenshot({ path: `${SHOTS}/roadmap-drawer.png` })
+  const drawer = page.getByRole('dialog', { name: 'ABM programme for tier-1 accounts' })
+  await drawer.getByRole('heading', { name: 'Discussion' }).scrollIntoViewIfNeeded()
+  await expect(drawer.getByText(/can the first wave include the 30 renewals/)).toBeVisible()
+  await page.screenshot({ path: `${SHOTS}/roadmap-drawer-discussion.png` })
+  expect(errors, 'console errors on the roadmap').toEqual([])
   await context.close()
 })
