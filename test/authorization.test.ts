@@ -166,7 +166,8 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     {
       label: 'POST /roadmap/:walked (stance)',
       method: 'POST',
-      path: async () => `/roadmap/${await walkInitiative()}`,
+      // Its own initiative: the API probe below expects each persona's first stance (201).
+      path: async () => `/roadmap/${await walkInitiative('page')}`,
       form: () => ({ intent: 'stance', stance: 'concern', reason: 'Needs the pilot numbers first' }),
       expect: row(LOGIN, { rest: 200, reader: 403, foreign: 404 }),
     },
@@ -925,13 +926,20 @@ let ws: WorkspaceFixture
 let foreigner: Person
 const tokens = new Map<Persona, string>()
 let ctxBase: Omit<Ctx, 'persona' | 'person'>
-let walked: Promise<string> | null = null
-/** One initiative of the walked workspace (made on first use). */
-const walkInitiative = () =>
-  (walked ??= createInitiative(
-    ws.owner.actor,
-    InitiativeInputSchema.parse({ title: 'Walk initiative', timeframe: '2027-Q1', effort: 'M' }),
-  ).then((i) => i.id))
+const walked = new Map<string, Promise<string>>()
+/** An initiative of the walked workspace (one per name, made on first use). */
+const walkInitiative = (name = 'api') => {
+  if (!walked.has(name)) {
+    walked.set(
+      name,
+      createInitiative(
+        ws.owner.actor,
+        InitiativeInputSchema.parse({ title: `Walk initiative (${name})`, timeframe: '2027-Q1', effort: 'M' }),
+      ).then((i) => i.id),
+    )
+  }
+  return walked.get(name)!
+}
 
 beforeAll(async () => {
   app = await startApp({ sql: db.sql })
