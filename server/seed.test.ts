@@ -5,6 +5,12 @@ import { adminSql, TEMPLATE_DB, urlFor } from '#test/pg.ts'
 import { buildOwner } from '#test/factories.ts'
 import { signIn } from '#app/services/accounts.server.ts'
 import { DEMO_PEOPLE, seedDemoIfEmpty } from './seed.ts'
+import * as Y from 'yjs'
+import { $resolveAnchor } from '#app/components/comments/anchors.ts'
+import { listThreads } from '#db/queries/comments.ts'
+import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
+import { listNarratives } from '#db/queries/narratives.ts'
+import { readDocWithBinding } from '#server/collab/lexical.ts'
 
 const db = await useTestDatabase()
 
@@ -33,6 +39,23 @@ describe('demo seed', () => {
     const before = await counts()
     expect(await seedDemoIfEmpty(db.sql, { password: 'demo-password-2' })).toBeNull()
     expect(await counts()).toEqual(before)
+  })
+
+  it("anchors the demo's margin comments to their sentences, as the browser would resolve them", async () => {
+    const [workspace] = await db.sql<{ id: string }[]>`select id from workspaces where name = 'Acme'`
+    const [narrative] = await listNarratives(db.sql, { workspaceId: workspace!.id, q: 'FY27 account-based pipeline strategy' })
+    const threads = await listThreads(db.sql, { workspaceId: workspace!.id, narrativeId: narrative!.id })
+    expect(threads.length).toBe(3)
+    const log = await getNarrativeLog(db.sql, narrative!.id)
+    const doc = new Y.Doc()
+    if (log.state) Y.applyUpdateV2(doc, log.state)
+    for (const u of log.updates) Y.applyUpdate(doc, u.data)
+    const update = Y.encodeStateAsUpdate(doc)
+    for (const t of threads) {
+      const resolved = readDocWithBinding(update, (binding) => $resolveAnchor(binding, t.anchorStart!, t.anchorEnd!, t.quote!))
+      expect(resolved?.text).toBe(t.quote)
+    }
+    expect(threads.filter((t) => t.resolvedAt).length).toBe(1)
   })
 
   it('never seeds into a database that already has (non-demo) users', async () => {

@@ -4,6 +4,7 @@ import { upsertMembership } from '#db/queries/workspaces.ts'
 import { createUser, createWorkspace } from '#app/services/accounts.server.ts'
 import type { MemberFunction, Role } from '#app/domain/policies.ts'
 import { seedDemoNarratives } from './demo/narratives.ts'
+import { seedDemoComments } from './demo/comments.ts'
 import { seedDemoStack } from './demo/stack.ts'
 import { seedDemoMetrics } from './demo/metrics.ts'
 import { seedDemoRoadmap } from './demo/roadmap.ts'
@@ -18,7 +19,7 @@ export const DEMO_PEOPLE: { email: string; name: string; role: Role; function: M
 
 /** Demo content that each feature adds to the workspace (narratives, stack, metrics…), in order. */
 export type DemoExtender = (sql: Sql, ctx: { workspaceId: string; people: Record<string, string> }) => Promise<void>
-const extenders: DemoExtender[] = [seedDemoNarratives, seedDemoStack, seedDemoMetrics, seedDemoRoadmap]
+const extenders: DemoExtender[] = [seedDemoNarratives, seedDemoComments, seedDemoStack, seedDemoMetrics, seedDemoRoadmap]
 
 /** Seeds the "Acme" demo workspace, all in one transaction. */
 export async function seedDemo(sql: Sql, opts: { password: string }) {

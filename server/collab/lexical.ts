@@ -89,13 +89,18 @@ export function buildUpdateWith($build: () => void): Uint8Array {
  * applies the state, so the Yjs → Lexical sync builds the editor state. Returns what `$read` returns.
  */
 export function readDocWith<T>(update: Uint8Array, $read: () => T): T {
+  return readDocWithBinding(update, () => $read())
+}
+
+/** Like readDocWith, also handing `$read` the binding (for Yjs positions of Lexical nodes). */
+export function readDocWithBinding<T>(update: Uint8Array, $read: (binding: Binding) => T): T {
   const doc = new Y.Doc()
   const bound = bindEditor(doc)
   try {
     Y.applyUpdate(doc, update)
     // The Yjs → Lexical sync schedules an editor update; flush it before reading.
     bound.editor.update(() => {}, { discrete: true })
-    return bound.editor.getEditorState().read($read)
+    return bound.editor.getEditorState().read(() => $read(bound.binding))
   } finally {
     bound.dispose()
     doc.destroy()
