@@ -56,6 +56,9 @@ describe('demo seed', () => {
       expect(resolved?.text).toBe(t.quote)
     }
     expect(threads.filter((t) => t.resolvedAt).length).toBe(1)
+    // Replies read in the order they were written, though the seed writes them in one transaction.
+    const budget = threads.find((t) => t.quote?.startsWith('Moving $180K'))!
+    expect(budget.comments.map((c) => c.body.slice(0, 12))).toEqual(['@Claire Morg', 'Q2 onwards. ', 'Then I can s'])
   })
 
   it('never seeds into a database that already has (non-demo) users', async () => {
