@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import * as Y from 'yjs'
 import { createHeadlessEditor } from '@lexical/headless'
 import { createYjsBinding, syncYjsChangesToLexical, type Provider } from '@lexical/yjs'
-import { $getRoot, $isElementNode, $isTextNode, type LexicalNode } from 'lexical'
+import { $getRoot, $isElementNode, $isTextNode, type ElementNode, type LexicalNode } from 'lexical'
+import { $isTableCellNode, $isTableNode } from '@lexical/table'
 import { $isHeadingNode } from '@lexical/rich-text'
 import { useTestDatabase } from '#test/db.ts'
 import {
@@ -16,6 +17,7 @@ import {
 import { narrativeNodes } from '#app/editor/nodes.ts'
 import { TEMPLATE_DEFINITIONS } from '#app/domain/templates.ts'
 import { buildMarkdownUpdate, buildTemplateUpdate, deriveContent, seedNarrativeContent } from './content.ts'
+import { readDocWith } from './lexical.ts'
 
 const db = await useTestDatabase()
 const sql = db.sql
@@ -121,4 +123,34 @@ test('derived content skips headings and template hints for the excerpt', () => 
   expect(derived.excerpt).toBe('')
   expect(derived.outline).toHaveLength(8)
   expect(derived.text.split('\n\n')).toHaveLength(16)
+})
+
+test('markdown tables become Lexical tables with a header row, not lines of pipes', () => {
+  const update = buildMarkdownUpdate(
+    '## Results\n\n| Metric | Target | Actual |\n| --- | ---: | ---: |\n| Pipeline | $4.0M | $4.1M |\n| Win rate | 24% | 21% |\n\nAfter the table.',
+  )
+  const shape = readDocWith(update, () =>
+    $getRoot()
+      .getChildren()
+      .map((n) =>
+        $isTableNode(n)
+          ? n
+              .getChildren()
+              .map((row) =>
+                (row as ElementNode)
+                  .getChildren()
+                  .map((cell) => `${$isTableCellNode(cell) && cell.hasHeader() ? 'th' : 'td'}:${cell.getTextContent()}`),
+              )
+          : n.getType(),
+      ),
+  )
+  expect(shape).toEqual([
+    'heading',
+    [
+      ['th:Metric', 'th:Target', 'th:Actual'],
+      ['td:Pipeline', 'td:$4.0M', 'td:$4.1M'],
+      ['td:Win rate', 'td:24%', 'td:21%'],
+    ],
+    'paragraph',
+  ])
 })

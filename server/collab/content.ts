@@ -6,14 +6,16 @@ import type { Db } from '#db/client.ts'
 import { appendSeedUpdate } from '#db/queries/narrative-docs.ts'
 import { updateNarrativeDerived } from '#db/queries/narratives.ts'
 import { narrativeNodes } from '#app/editor/nodes.ts'
+import { TABLE } from '#app/editor/markdown.ts'
 import { $isChipNode, type ChipRef } from '#app/editor/nodes/ChipNode.ts'
 import { TEMPLATE_DEFINITIONS, type TemplateDefinition, type TemplateKey } from '#app/domain/templates.ts'
 import { buildUpdateWith, readDocWith } from './lexical.ts'
 
 /** Markdown transformers whose nodes are in THE node list (code blocks are not). */
-const MARKDOWN_TRANSFORMERS: Transformer[] = TRANSFORMERS.filter(
-  (t) => !('dependencies' in t) || t.dependencies.every((dep) => narrativeNodes.includes(dep)),
-)
+const MARKDOWN_TRANSFORMERS: Transformer[] = [
+  TABLE,
+  ...TRANSFORMERS.filter((t) => !('dependencies' in t) || t.dependencies.every((dep) => narrativeNodes.includes(dep))),
+]
 
 /**
  * The Yjs update (V1) of a new narrative from `template`: one H2 per section followed by a
