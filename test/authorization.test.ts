@@ -645,6 +645,14 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
   '_app.reviews.tsx': [
     { label: 'GET /reviews', method: 'GET', path: () => '/reviews?cadence=quarter', expect: row(LOGIN, { rest: 200 }) },
     { label: 'GET /reviews (bad cadence)', method: 'GET', path: () => '/reviews?cadence=year', expect: row(LOGIN, { rest: 400 }) },
+    {
+      label: 'POST /reviews (start the review narrative)',
+      method: 'POST',
+      path: () => '/reviews',
+      form: () => ({ cadence: 'quarter' }),
+      // The foreign member starts one in their own workspace: nothing of the walked one is touched.
+      expect: row(LOGIN, { rest: '302 /narratives/', commenter: 403, reader: 403 }),
+    },
   ],
   '_app.narratives.$id_.commitments.tsx': [
     {

@@ -1,5 +1,5 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { json } from '@remix-run/node'
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { json, redirect } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { ArrowDownRight, ArrowUpRight, CalendarRange, ChevronLeft, ChevronRight, FilePlus2, Printer } from 'lucide-react'
 import { EmptyState } from '#app/components/empty-state.tsx'
@@ -8,13 +8,24 @@ import { formatAttainment, formatValue, HEALTH_LABELS, type Health, type Unit } 
 import { canCreateNarrative } from '#app/domain/policies.ts'
 import { CADENCES, ReviewQuerySchema } from '#app/schemas/metrics.ts'
 import { getReviewFor } from '#app/services/metrics.server.ts'
+import { startReviewNarrative } from '#app/services/review-narrative.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { orThrowResponse, parseOrThrow } from '#app/utils/http.server.ts'
+import { orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 import metricsStyles from '#app/styles/metrics.css'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: metricsStyles }]
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.periodLabel ?? ''} review · Accord` }]
+
+/** POST /reviews { cadence, period }: a review narrative pre-filled with the period's figures. */
+export async function action({ request }: ActionFunctionArgs) {
+  const { actor } = await requireActor(request)
+  return orThrowResponse(async () => {
+    const q = parseOrThrow(ReviewQuerySchema, await readForm(request))
+    const narrative = await startReviewNarrative(actor, { cadence: q.cadence, period: q.period })
+    return redirect(`/narratives/${narrative.id}`)
+  })
+}
 
 const CADENCE_LABELS = { week: 'Weekly', month: 'Monthly', quarter: 'Quarterly' } as const
 
@@ -181,7 +192,6 @@ export default function ReviewPage() {
   useWorkspaceEvents((e) => e.type === 'metrics.changed' || e.type === 'commitments.changed')
   const all = [...d.lagging, ...d.leading]
   const stars = all.filter((r) => r.northStar)
-  const qbrTitle = `${d.periodLabel} ${d.cadence === 'quarter' ? 'marketing business review' : 'marketing review'}`
   return (
     <div className="page review-page">
       <div className="page-header">
@@ -200,9 +210,9 @@ export default function ReviewPage() {
             <Printer size={16} aria-hidden /> Print or save as PDF
           </button>
           {d.can.startQbr ? (
-            <Form method="post" action="/narratives?index">
-              <input type="hidden" name="title" value={qbrTitle} />
-              <input type="hidden" name="template" value="qbr" />
+            <Form method="post">
+              <input type="hidden" name="cadence" value={d.cadence} />
+              <input type="hidden" name="period" value={d.period} />
               <button type="submit" className="button">
                 <FilePlus2 size={16} aria-hidden /> Start the review narrative
               </button>
