@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { CheckCircle2 } from 'lucide-react'
 import { EmptyState, PageHeader } from '#app/components/empty-state.tsx'
-import { StatusChip } from '#app/components/status-chip.tsx'
+import { NarrativeRow } from '#app/components/narrative-row.tsx'
 import { listNarrativesFor } from '#app/services/narratives.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { timeAgo } from '#app/utils/format.ts'
@@ -43,20 +43,7 @@ export default function ApprovedPage() {
       ) : (
         <ul className="narrative-list" aria-label="Approved narratives">
           {narratives.map((n) => (
-            <li key={n.id} className="card narrative-row">
-              <div className="narrative-main">
-                <Link to={`/narratives/${n.id}`} className="narrative-title">
-                  {n.title}
-                </Link>
-                {n.excerpt ? <p className="narrative-excerpt">{n.excerpt}</p> : null}
-                <p className="narrative-meta">
-                  {n.ownerName} · {timeAgo(n.updatedAt)}
-                </p>
-              </div>
-              <div className="narrative-side">
-                <StatusChip status="approved" />
-              </div>
-            </li>
+            <NarrativeRow key={n.id} narrative={{ ...n, status: 'approved' }} meta={`${n.ownerName} · ${timeAgo(n.updatedAt)}`} />
           ))}
         </ul>
       )}

@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from '@remix-run/react'
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from '@remix-run/react'
 import * as Dialog from '@radix-ui/react-dialog'
 import { FileText, Plus, Search } from 'lucide-react'
 import { useEffect, useState } from 'react'
 import { Avatar } from '#app/components/avatar.tsx'
 import { EmptyState, PageHeader } from '#app/components/empty-state.tsx'
 import { Field, FormMessage, isFormResult } from '#app/components/form.tsx'
-import { StatusChip, STATUS_LABELS } from '#app/components/status-chip.tsx'
+import { STATUS_LABELS } from '#app/components/status-chip.tsx'
+import { NarrativeRow } from '#app/components/narrative-row.tsx'
 import { canCreateNarrative } from '#app/domain/policies.ts'
 import { TEMPLATE_DEFINITIONS, TEMPLATES } from '#app/domain/templates.ts'
 import { CreateNarrativeSchema, NARRATIVE_STATUSES, NarrativeListQuerySchema } from '#app/schemas/narratives.ts'
@@ -186,28 +187,19 @@ export default function NarrativesPage() {
           ) : (
             <ul className="narrative-list" aria-label="Narratives">
               {narratives.map((n) => (
-                <li key={n.id} className="card narrative-row">
-                  <div className="narrative-main">
-                    <Link to={`/narratives/${n.id}`} className="narrative-title">
-                      {n.title}
-                    </Link>
-                    {n.excerpt ? <p className="narrative-excerpt">{n.excerpt}</p> : null}
-                    <p className="narrative-meta">
-                      {n.ownerName} · edited {timeAgo(n.updatedAt)}
-                      {n.lastEditedByName && n.lastEditedByName !== n.ownerName ? ` by ${n.lastEditedByName}` : ''}
-                    </p>
-                  </div>
-                  <div className="narrative-side">
-                    <StatusChip status={n.status} />
-                    {n.present.length ? (
-                      <span className="presence" aria-label={`In it now: ${n.present.map((p) => p.name).join(', ')}`}>
-                        {n.present.slice(0, 4).map((p) => (
-                          <Avatar key={p.userId} id={p.userId} name={p.name} />
-                        ))}
-                      </span>
-                    ) : null}
-                  </div>
-                </li>
+                <NarrativeRow
+                  key={n.id}
+                  narrative={n}
+                  meta={`${n.ownerName} · edited ${timeAgo(n.updatedAt)}${n.lastEditedByName && n.lastEditedByName !== n.ownerName ? ` by ${n.lastEditedByName}` : ''}`}
+                >
+                  {n.present.length ? (
+                    <span className="presence" aria-label={`In it now: ${n.present.map((p) => p.name).join(', ')}`}>
+                      {n.present.slice(0, 4).map((p) => (
+                        <Avatar key={p.userId} id={p.userId} name={p.name} />
+                      ))}
+                    </span>
+                  ) : null}
+                </NarrativeRow>
               ))}
             </ul>
           )}

@@ -1,30 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { json } from '@remix-run/node'
-import { ValueBatchSchema } from '#app/schemas/metrics.ts'
-import { assertCanEditMetrics, listStoredValuesFor, putValues, withBatchErrors } from '#app/services/metrics.server.ts'
-import { requireApiActor } from '#app/utils/auth.server.ts'
-import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { loadStoredValues, putStoredValues } from '#app/services/metric-values-api.server.ts'
 
-/** GET /api/v1/metrics/KEY/targets → { data: [{ period, granularity, value }] } as stored. */
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return api(async () => {
-    const { actor } = await requireApiActor(request)
-    return json({ data: await listStoredValuesFor(actor, params.key ?? '', 'target') })
-  })
-}
-
-/**
- * PUT /api/v1/metrics/KEY/targets [{ period, value }] → { inserted, updated, unchanged }. Idempotent
- * per period; one bad row is a 400 listing every bad row, and none of the rows is saved.
- */
-export async function action({ request, params }: ActionFunctionArgs) {
-  if (request.method !== 'PUT') return methodNotAllowed()
-  return api(() =>
-    withBatchErrors(async () => {
-      const { actor } = await requireApiActor(request)
-      assertCanEditMetrics(actor)
-      const rows = parseOrThrow(ValueBatchSchema, await readJson(request, 2 * 1024 * 1024))
-      return json(await putValues(actor, params.key ?? '', 'target', rows, 'api'))
-    }),
-  )
-}
+/** GET and PUT /api/v1/metrics/KEY/targets (see metric-values-api.server.ts). */
+export const loader = (args: LoaderFunctionArgs) => loadStoredValues(args, 'target')
+export const action = (args: ActionFunctionArgs) => putStoredValues(args, 'target')

@@ -36,14 +36,14 @@ function createNarrativeEditor(): LexicalEditor {
   })
 }
 
-interface BoundEditor {
+export interface BoundEditor {
   editor: LexicalEditor
   binding: Binding
   dispose: () => void
 }
 
 /** A headless editor bound to `doc` exactly as CollaborationPlugin binds the browser's editor. */
-function bindEditor(doc: Y.Doc): BoundEditor {
+export function bindEditor(doc: Y.Doc): BoundEditor {
   const editor = createNarrativeEditor()
   const binding = createYjsBinding({ editor, id: 'narrative', doc, docMap: new Map([['narrative', doc]]), rootName: ROOT_NAME })
   const onYjs = (events: Y.YEvent<Y.XmlText>[], transaction: Y.Transaction) => {

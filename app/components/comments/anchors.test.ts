@@ -1,7 +1,6 @@
 // Anchoring under concurrent edits, with real Y.Docs bound to headless Lexical editors exactly as
 // CollaborationPlugin binds the browser's editor. Two peers edit while a third reads the anchor.
-import { createHeadlessEditor } from '@lexical/headless'
-import { createYjsBinding, syncLexicalUpdateToYjs, syncYjsChangesToLexical, type Binding, type Provider } from '@lexical/yjs'
+import type { Binding } from '@lexical/yjs'
 import {
   $createParagraphNode,
   $createRangeSelection,
@@ -14,23 +13,8 @@ import {
 } from 'lexical'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { narrativeNodes } from '#app/editor/nodes.ts'
+import { bindEditor } from '#server/collab/lexical.ts'
 import { $encodeSelection, $resolveAnchor, fromBase64, isRelativePosition, toBase64, type EncodedAnchor } from './anchors.ts'
-
-const provider: Provider = {
-  awareness: {
-    getLocalState: () => null,
-    getStates: () => new Map(),
-    on: () => {},
-    off: () => {},
-    setLocalState: () => {},
-    setLocalStateField: () => {},
-  },
-  connect: () => {},
-  disconnect: () => {},
-  on: () => {},
-  off: () => {},
-}
 
 interface Peer {
   doc: Y.Doc
@@ -42,22 +26,10 @@ afterEach(() => {
   for (const peer of peers.splice(0)) peer.doc.destroy()
 })
 
+/** A headless editor bound to its own doc exactly as the browser's CollaborationPlugin binds. */
 function peer(): Peer {
   const doc = new Y.Doc()
-  const editor = createHeadlessEditor({
-    namespace: 't',
-    nodes: [...narrativeNodes],
-    onError: (e) => {
-      throw e
-    },
-  })
-  const binding = createYjsBinding({ editor, id: 'narrative', doc, docMap: new Map([['narrative', doc]]), rootName: 'root' })
-  binding.root.getSharedType().observeDeep(((events: Y.YEvent<Y.XmlText>[], tx: Y.Transaction) => {
-    if (tx.origin !== binding) syncYjsChangesToLexical(binding, provider, events as never, false)
-  }) as never)
-  editor.registerUpdateListener(({ prevEditorState, editorState, dirtyElements, dirtyLeaves, normalizedNodes, tags }) =>
-    syncLexicalUpdateToYjs(binding, provider, prevEditorState, editorState, dirtyElements, dirtyLeaves, normalizedNodes, tags),
-  )
+  const { editor, binding } = bindEditor(doc)
   const p = { doc, editor, binding }
   peers.push(p)
   return p

@@ -1,0 +1,31 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import type { ValueKind } from '#app/domain/metrics.ts'
+import { ValueBatchSchema } from '#app/schemas/metrics.ts'
+import { requireApiActor } from '#app/utils/auth.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { assertCanEditMetrics, listStoredValuesFor, putValues, withBatchErrors } from './metrics.server.ts'
+
+/** GET /api/v1/metrics/KEY/{actuals|targets} → { data: [{ period, granularity, value }] } as stored. */
+export function loadStoredValues({ request, params }: LoaderFunctionArgs, kind: ValueKind) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    return json({ data: await listStoredValuesFor(actor, params.key ?? '', kind) })
+  })
+}
+
+/**
+ * PUT /api/v1/metrics/KEY/{actuals|targets} [{ period, value }] → { inserted, updated, unchanged }.
+ * Idempotent per period; one bad row is a 400 listing every bad row, and none of the rows is saved.
+ */
+export function putStoredValues({ request, params }: ActionFunctionArgs, kind: ValueKind) {
+  if (request.method !== 'PUT') return methodNotAllowed()
+  return api(() =>
+    withBatchErrors(async () => {
+      const { actor } = await requireApiActor(request)
+      assertCanEditMetrics(actor)
+      const rows = parseOrThrow(ValueBatchSchema, await readJson(request, 2 * 1024 * 1024))
+      return json(await putValues(actor, params.key ?? '', kind, rows, 'api'))
+    }),
+  )
+}
