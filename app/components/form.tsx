@@ -19,10 +19,17 @@ export function Field({
   result,
   hint,
   defaultValue,
+  idPrefix = 'field',
   ...input
-}: { name: string; label: string; result?: FormResult | null; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+}: {
+  name: string
+  label: string
+  result?: FormResult | null
+  hint?: ReactNode
+  idPrefix?: string
+} & InputHTMLAttributes<HTMLInputElement>) {
   const errors = result?.errors[name]
-  const id = `field-${name}`
+  const id = `${idPrefix}-${name}`
   const describedBy = [errors ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined
   return (
     <div className="field">
@@ -55,15 +62,18 @@ export function SelectField({
   options,
   result,
   defaultValue,
+  idPrefix = 'field',
 }: {
   name: string
   label: string
   options: readonly { value: string; label: string }[]
   result?: FormResult | null
   defaultValue?: string
+  /** Distinguishes the ids of several forms with the same fields on one page. */
+  idPrefix?: string
 }) {
   const errors = result?.errors[name]
-  const id = `field-${name}`
+  const id = `${idPrefix}-${name}`
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>

@@ -13,6 +13,7 @@ import {
   periodRange,
   periodsBetween,
   periodShortLabel,
+  shiftPeriod,
   type FiscalCalendar,
   type Granularity,
   type Period,
@@ -439,6 +440,63 @@ export function commitmentProgress(
   const expected = Math.max(elapsed, 0.0001)
   const ratio = progress / expected
   return { progress, elapsed, health: healthOf(Math.max(0, ratio + (1 - elapsed) * 0.1), t) }
+}
+
+/** The terms a `$` chip commits a narrative to (see docs/decisions/008-commitments-from-chips.md). */
+export interface ChipCommitmentTerms {
+  baseline: number
+  target: number
+  granularity: Granularity
+  /** The last day of the period the target belongs to (inclusive). */
+  dueDay: number
+  /** "FY27" or "FY28 Q1": whose target it is. */
+  targetPeriod: string
+}
+
+/**
+ * What citing a metric with a chip commits to, measured per month: from the latest monthly actual
+ * (the baseline) to the monthly target at the end of the current fiscal year, or else at the end
+ * of the first quarter ahead that has a target, by that day. Null when there is no actual yet, no
+ * target ahead, or the target equals the baseline (nothing to move): the chip then only cites.
+ */
+export function chipCommitmentTerms(input: {
+  actuals: ValueIndex
+  targets: ValueIndex
+  aggregation: Aggregation
+  direction: Direction
+  thresholds: HealthThresholds
+  calendar: FiscalCalendar
+  day: number
+}): ChipCommitmentTerms | null {
+  const cal = input.calendar
+  const month = periodOf(input.day, 'month', cal)
+  const series = (from: Period, to: Period) =>
+    buildSeries({
+      actuals: input.actuals,
+      targets: input.targets,
+      aggregation: input.aggregation,
+      direction: input.direction,
+      thresholds: input.thresholds,
+      calendar: cal,
+      granularity: 'month',
+      from,
+      to,
+    })
+  const latest = latestPoint(series(shiftPeriod(month, -12, cal), month))
+  if (!latest || latest.actual === null) return null
+  const baseline = latest.actual
+  const lastMonthOf = (p: Period) => periodOf(periodRange(p, cal).end - 1, 'month', cal)
+  const year = periodOf(input.day, 'year', cal)
+  const quarter = periodOf(input.day, 'quarter', cal)
+  const candidates: Period[] = [year, ...Array.from({ length: 8 }, (_, i) => shiftPeriod(quarter, i + 1, cal))]
+  for (const p of candidates) {
+    const end = lastMonthOf(p)
+    const [point] = series(end, end)
+    if (point?.target === null || point?.target === undefined) continue
+    if (point.target === baseline) return null
+    return { baseline, target: point.target, granularity: 'month', dueDay: periodRange(p, cal).end - 1, targetPeriod: periodLabel(p) }
+  }
+  return null
 }
 
 /** A narrative whose commitments cite only lagging metrics needs a leading indicator. */

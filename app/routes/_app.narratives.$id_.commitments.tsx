@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useEffect, useState } from 'react'
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react'
 import { AlertTriangle, ArrowLeft, Target, Trash2 } from 'lucide-react'
 import { EmptyState } from '#app/components/empty-state.tsx'
 import { Field, FormMessage, isFormResult, SelectField } from '#app/components/form.tsx'
@@ -8,9 +9,9 @@ import { HealthChip } from '#app/components/metrics/health-chip.tsx'
 import { notFound } from '#app/domain/errors.ts'
 import { formatValue, INDICATOR_LABELS } from '#app/domain/metrics.ts'
 import { GRANULARITIES, GRANULARITY_LABELS } from '#app/domain/periods.ts'
-import { CommitmentInputSchema } from '#app/schemas/metrics.ts'
+import { CommitmentInputSchema, CommitmentUpdateSchema } from '#app/schemas/metrics.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
-import { addCommitment, listCommitmentsFor, listMetricsFor, removeCommitment } from '#app/services/metrics.server.ts'
+import { addCommitment, listCommitmentsFor, listMetricsFor, removeCommitment, updateCommitment } from '#app/services/metrics.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
@@ -50,6 +51,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         startsOn: c.startsOn,
         dueOn: c.dueOn,
         note: c.note,
+        source: c.source,
+        inText: c.inText,
+        edited: c.editedAt !== null,
         current: c.current,
         currentPeriod: c.currentPeriod,
         progress: c.progress,
@@ -71,6 +75,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await removeCommitment(actor, id, values.commitmentId ?? '')
       return json({ ok: true as const, removed: true })
     }
+    if (values.intent === 'update') {
+      const input = parseOrThrow(CommitmentUpdateSchema, values)
+      await updateCommitment(actor, id, input)
+      return json({ ok: true as const, updated: input.commitmentId })
+    }
     await addCommitment(actor, id, parseOrThrow(CommitmentInputSchema, values))
     return json({ ok: true as const, added: true })
   })
@@ -83,7 +92,16 @@ export default function CommitmentsPage() {
   const d = useLoaderData<typeof loader>()
   const data = useActionData<typeof action>()
   const result = isFormResult(data) ? data : null
-  const busy = useNavigation().state === 'submitting'
+  const navigation = useNavigation()
+  const busy = navigation.state === 'submitting'
+  // Which commitment's edit form the last submission came from (its errors show there).
+  const submitted = navigation.formData?.get('commitmentId')
+  const [editing, setEditing] = useState<string | null>(null)
+  // The side panel's "Edit" links here with the commitment's anchor: its form opens.
+  const hash = useLocation().hash
+  useEffect(() => {
+    if (typeof submitted === 'string' && navigation.formData?.get('intent') === 'update') setEditing(submitted)
+  }, [submitted, navigation.formData])
   useWorkspaceEvents((e) => (e.type === 'commitments.changed' && e.narrativeId === d.narrative.id) || e.type === 'metrics.changed')
   return (
     <div className="page metrics-page">
@@ -119,7 +137,7 @@ export default function CommitmentsPage() {
             const f = (v: number | null) => formatValue(v, c.metric.unit, { currency: c.metric.currency, compact: true })
             const pct = c.progress === null ? 0 : Math.max(0, Math.min(1, c.progress))
             return (
-              <li key={c.id} className="card commitment">
+              <li key={c.id} id={`commitment-${c.id}`} className="card commitment">
                 <div className="commitment-main">
                   <div className="commitment-head">
                     <Link to={`/metrics/${c.metric.key}`} className="metric-name">
@@ -127,6 +145,17 @@ export default function CommitmentsPage() {
                     </Link>
                     <span className={`tag ${c.metric.indicator}`}>{INDICATOR_LABELS[c.metric.indicator]}</span>
                     <HealthChip health={c.health} />
+                    {c.source === 'text' ? (
+                      c.inText ? (
+                        <span className="tag" title="Derived from a $ chip in the narrative's text">
+                          From the text{c.edited ? ' · edited' : ''}
+                        </span>
+                      ) : (
+                        <span className="tag warn" title="Its chip was removed from the text; kept because a person edited it">
+                          No longer in the text
+                        </span>
+                      )
+                    ) : null}
                   </div>
                   <p className="commitment-line">
                     From <strong>{f(c.baseline)}</strong> to <strong>{f(c.target)}</strong> by <strong>{dateFmt(c.dueOn)}</strong>
@@ -151,6 +180,70 @@ export default function CommitmentsPage() {
                     {c.metricVersion !== c.metric.version ? ` (now v${c.metric.version})` : ''}
                   </p>
                   {c.note ? <p className="commitment-note">{c.note}</p> : null}
+                  {d.can.edit ? (
+                    <details className="commitment-edit" open={(editing === c.id && !!result) || hash === `#commitment-${c.id}`}>
+                      <summary>Edit the terms</summary>
+                      <Form method="post" noValidate>
+                        <input type="hidden" name="intent" value="update" />
+                        <input type="hidden" name="commitmentId" value={c.id} />
+                        {editing === c.id ? <FormMessage result={result} /> : null}
+                        <div className="form-grid three">
+                          <Field
+                            idPrefix={`edit-${c.id}`}
+                            name="baseline"
+                            label="Baseline"
+                            inputMode="decimal"
+                            required
+                            result={editing === c.id ? result : null}
+                            defaultValue={String(c.baseline)}
+                          />
+                          <Field
+                            idPrefix={`edit-${c.id}`}
+                            name="target"
+                            label="Target"
+                            inputMode="decimal"
+                            required
+                            result={editing === c.id ? result : null}
+                            defaultValue={String(c.target)}
+                          />
+                          <Field
+                            idPrefix={`edit-${c.id}`}
+                            name="dueOn"
+                            label="By"
+                            type="date"
+                            required
+                            result={editing === c.id ? result : null}
+                            defaultValue={c.dueOn}
+                          />
+                          <SelectField
+                            idPrefix={`edit-${c.id}`}
+                            name="granularity"
+                            label="Measured per"
+                            result={editing === c.id ? result : null}
+                            defaultValue={c.granularity}
+                            options={GRANULARITIES.map((g) => ({ value: g, label: GRANULARITY_LABELS[g] }))}
+                          />
+                          <Field
+                            idPrefix={`edit-${c.id}`}
+                            name="note"
+                            label="Note"
+                            result={editing === c.id ? result : null}
+                            defaultValue={c.note}
+                          />
+                        </div>
+                        <div className="dialog-actions">
+                          <button
+                            type="submit"
+                            className="button small"
+                            disabled={busy}
+                            aria-label={`Save the ${c.metric.name} commitment`}
+                          >
+                            Save
+                          </button>
+                        </div>
+                      </Form>
+                    </details>
+                  ) : null}
                 </div>
                 {d.can.edit ? (
                   <Form method="post">

@@ -146,6 +146,12 @@ export const CommitmentInputSchema = z.object({
 })
 export type CommitmentInput = z.infer<typeof CommitmentInputSchema>
 
+/** Changing a commitment's terms (its metric stays). */
+export const CommitmentUpdateSchema = CommitmentInputSchema.omit({ metricKey: true }).extend({
+  commitmentId: z.uuid({ error: 'Which commitment?' }),
+})
+export type CommitmentUpdate = z.infer<typeof CommitmentUpdateSchema>
+
 export const CADENCES = ['week', 'month', 'quarter'] as const
 export const ReviewQuerySchema = z.object({
   cadence: z.enum(CADENCES, { error: 'cadence must be week, month or quarter' }).default('month'),

@@ -9,6 +9,7 @@ import { AppError, conflict, forbidden, invalid, notFound, tooLarge, type FieldE
 import {
   buildSeries,
   changeOf,
+  chipCommitmentTerms,
   commitmentProgress,
   CsvSyntaxError,
   formatValue,
@@ -50,7 +51,7 @@ import {
   canSeeWorkingMaterial,
   type Actor,
 } from '#app/domain/policies.ts'
-import type { CommitmentInput, MetricInput, MetricSettingsInput, MetricUpdate } from '#app/schemas/metrics.ts'
+import type { CommitmentInput, CommitmentUpdate, MetricInput, MetricSettingsInput, MetricUpdate } from '#app/schemas/metrics.ts'
 import { bus } from '#server/events/bus.ts'
 import { getNarrativeFor } from './narratives.server.ts'
 
@@ -868,6 +869,9 @@ export function commitmentJson(c: CommitmentView) {
     startsOn: c.startsOn,
     dueOn: c.dueOn,
     note: c.note,
+    source: c.source,
+    inText: c.inText,
+    edited: c.editedAt !== null,
     current: c.current,
     currentPeriod: c.currentPeriod,
     progress: c.progress,
@@ -908,12 +912,113 @@ export async function addCommitment(actor: Actor, narrativeId: string, input: Co
   return row
 }
 
+/**
+ * Changes a commitment's baseline, target, due date, granularity or note. A commitment derived
+ * from a chip is then the person's: it stays when its chip leaves the text.
+ */
+export async function updateCommitment(actor: Actor, narrativeId: string, input: CommitmentUpdate) {
+  const narrative = await getNarrativeFor(actor, narrativeId)
+  if (!canEditCommitments(actor, narrative)) throw forbidden('Only owners and editors can change commitments of a narrative they can edit')
+  const sql = getSql()
+  const scope = { id: input.commitmentId, narrativeId: narrative.id, workspaceId: actor.workspaceId }
+  const current = await q.getCommitment(sql, scope)
+  if (!current) throw notFound('Commitment')
+  const metric = (await q.listMetrics(sql, actor.workspaceId)).find((m) => m.id === current.metricId)
+  if (!metric) throw notFound('Metric')
+  for (const [field, v] of [
+    ['baseline', input.baseline],
+    ['target', input.target],
+  ] as const) {
+    const problem = valueProblem(v, metric.unit)
+    if (problem) throw invalid('Some fields need attention', { [field]: [problem] })
+  }
+  if (input.baseline === input.target) throw invalid('Some fields need attention', { target: ['The target must differ from the baseline'] })
+  if (input.dueOn <= current.startsOn)
+    throw invalid('Some fields need attention', { dueOn: [`The due date must be after the commitment's start (${current.startsOn})`] })
+  const ok = await q.updateCommitment(sql, {
+    ...scope,
+    baseline: input.baseline,
+    target: input.target,
+    granularity: input.granularity,
+    dueOn: input.dueOn,
+    note: input.note,
+    userId: actor.userId,
+  })
+  if (!ok) throw notFound('Commitment')
+  bus.publish({ type: 'commitments.changed', workspaceId: actor.workspaceId, narrativeId: narrative.id })
+}
+
 export async function removeCommitment(actor: Actor, narrativeId: string, commitmentId: string) {
   const narrative = await getNarrativeFor(actor, narrativeId)
   if (!canEditCommitments(actor, narrative)) throw forbidden('Only owners and editors can change commitments of a narrative they can edit')
   const removed = await q.deleteCommitment(getSql(), { id: commitmentId, narrativeId: narrative.id, workspaceId: actor.workspaceId })
   if (!removed) throw notFound('Commitment')
   bus.publish({ type: 'commitments.changed', workspaceId: actor.workspaceId, narrativeId: narrative.id })
+}
+
+/** What keeping a narrative's derived commitments in step with its chips changed. */
+export interface CommitmentSync {
+  commitmentsAdded: number
+  commitmentsRemoved: number
+  /** Edited derived commitments marked as no longer (or again) in the text. */
+  commitmentsMarked: number
+}
+
+/**
+ * Keeps a narrative's chip-derived commitments in step with the metrics its text cites (called in
+ * the derivation's transaction): a cited metric without any commitment gets one (terms from
+ * chipCommitmentTerms); a derived one whose last chip went is removed, unless a person edited it —
+ * then it stays, marked as no longer in the text (and is back in the text when a chip returns).
+ * Commitments entered by hand are never touched.
+ */
+export async function syncTextCommitments(
+  tx: Db,
+  args: { workspaceId: string; narrativeId: string; metrics: readonly q.MetricRow[]; citedIds: ReadonlySet<string>; day?: number },
+): Promise<CommitmentSync> {
+  const existing = await q.listCommitmentStubs(tx, args)
+  const committed = new Set(existing.map((c) => c.metricId))
+  const missing = [...args.citedIds].filter((id) => !committed.has(id))
+  let commitmentsAdded = 0
+  if (missing.length) {
+    const ctx = contextOf(await q.getMetricSettings(tx, args.workspaceId))
+    const values = await q.listValueColumns(tx, { workspaceId: args.workspaceId, metricIds: missing })
+    const idx = indexes(values, ctx.calendar)
+    const day = args.day ?? today()
+    for (const id of missing) {
+      const metric = args.metrics.find((m) => m.id === id)
+      if (!metric) continue
+      const terms = chipCommitmentTerms({
+        ...idx(id),
+        aggregation: metric.aggregation,
+        direction: metric.direction,
+        thresholds: ctx.thresholds,
+        calendar: ctx.calendar,
+        day,
+      })
+      if (!terms || terms.dueDay <= day) continue
+      const row = await q.insertTextCommitment(tx, {
+        workspaceId: args.workspaceId,
+        narrativeId: args.narrativeId,
+        metricId: id,
+        metricVersion: metric.version,
+        baseline: terms.baseline,
+        target: terms.target,
+        granularity: terms.granularity,
+        startsOn: formatDate(day),
+        dueOn: formatDate(terms.dueDay),
+      })
+      if (row) commitmentsAdded++
+    }
+  }
+  const derived = existing.filter((c) => c.source === 'text')
+  const gone = derived.filter((c) => !args.citedIds.has(c.metricId))
+  const commitmentsRemoved = await q.deleteCommitmentsByIds(tx, { ...args, ids: gone.filter((c) => !c.edited).map((c) => c.id) })
+  const leftText = gone.filter((c) => c.edited && c.inText).map((c) => c.id)
+  const backInText = derived.filter((c) => args.citedIds.has(c.metricId) && !c.inText).map((c) => c.id)
+  const commitmentsMarked =
+    (await q.setCommitmentsInText(tx, { ...args, ids: leftText, inText: false })) +
+    (await q.setCommitmentsInText(tx, { ...args, ids: backInText, inText: true }))
+  return { commitmentsAdded, commitmentsRemoved, commitmentsMarked }
 }
 
 // ---------- Reviews ----------

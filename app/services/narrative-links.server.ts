@@ -16,14 +16,14 @@ import { canSeeWorkingMaterial, type Actor } from '#app/domain/policies.ts'
 import type { ChipKind, ChipRef } from '#app/editor/nodes/ChipNode.ts'
 import { bus } from '#server/events/bus.ts'
 import { getNarrativeFeasibility, publishFeasibility, reevaluateWorkspace, todayIso } from './feasibility.server.ts'
-import { getDashboardFor, listCommitmentsFor } from './metrics.server.ts'
+import { getDashboardFor, listCommitmentsFor, syncTextCommitments, type CommitmentSync } from './metrics.server.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 // ---------- Derivation (called by the collaboration server after each derive) ----------
 
 /** What one derivation changed. */
-export interface LinkSync {
+export interface LinkSync extends CommitmentSync {
   linksAdded: number
   linksRemoved: number
   requirementsAdded: number
@@ -35,14 +35,24 @@ export interface LinkSync {
  * references to things of another workspace (a pasted chip) or that no longer exist are ignored;
  * a capability chip states a capability requirement unless the narrative already states one for it
  * (by hand or from another chip); derived requirements whose chip is gone are removed. Requirements
- * entered on the feasibility page (`source = 'manual'`) are never touched.
+ * entered on the feasibility page (`source = 'manual'`) are never touched. Metric chips do the same
+ * for commitments (syncTextCommitments).
  */
 export async function syncNarrativeLinks(sql: Sql, narrativeId: string, refs: readonly ChipRef[]): Promise<LinkSync> {
   const events: (() => void)[] = []
   const result = await sql.begin(async (tx) => {
     // The row lock serialises two derivations of one narrative (e.g. on two instances).
     const narrative = await links.lockNarrativeForLinks(tx, narrativeId)
-    if (!narrative) return { linksAdded: 0, linksRemoved: 0, requirementsAdded: 0, requirementsRemoved: 0 }
+    if (!narrative)
+      return {
+        linksAdded: 0,
+        linksRemoved: 0,
+        requirementsAdded: 0,
+        requirementsRemoved: 0,
+        commitmentsAdded: 0,
+        commitmentsRemoved: 0,
+        commitmentsMarked: 0,
+      }
     const { workspaceId } = narrative
     const [capabilities, systems, metrics] = await Promise.all([
       listCapabilities(tx, workspaceId),
@@ -91,8 +101,12 @@ export async function syncNarrativeLinks(sql: Sql, narrativeId: string, refs: re
       }
       events.push(() => publishFeasibility(workspaceId, changes))
     }
-    if (added || removed) events.push(() => bus.publish({ type: 'commitments.changed', workspaceId, narrativeId }))
-    return { linksAdded: added, linksRemoved: removed, requirementsAdded, requirementsRemoved }
+    // A metric chip commits the narrative to moving that metric (unless it already does).
+    const cited = new Set(valid.filter((r) => r.kind === 'metric').map((r) => r.refId.toLowerCase()))
+    const commitments = await syncTextCommitments(tx, { workspaceId, narrativeId, metrics, citedIds: cited })
+    const commitmentsChanged = commitments.commitmentsAdded + commitments.commitmentsRemoved + commitments.commitmentsMarked > 0
+    if (added || removed || commitmentsChanged) events.push(() => bus.publish({ type: 'commitments.changed', workspaceId, narrativeId }))
+    return { linksAdded: added, linksRemoved: removed, requirementsAdded, requirementsRemoved, ...commitments }
   })
   // After the commit: listeners that re-read must see the new rows.
   for (const publish of events) publish()
@@ -306,6 +320,8 @@ export async function getNarrativeEvidence(actor: Actor, narrativeId: string, ch
           dueOn: c.dueOn,
           progress: c.progress,
           health: c.health,
+          source: c.source,
+          inText: c.inText,
         }
       }),
       cited,

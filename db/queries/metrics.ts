@@ -337,13 +337,19 @@ export interface CommitmentRow {
   note: string
   createdByName: string | null
   createdAt: Date
+  /** 'text': derived from a `$` chip of the narrative; 'manual': entered on the commitments page. */
+  source: 'manual' | 'text'
+  /** When a person last changed it (derived ones that were edited outlive their chip). */
+  editedAt: Date | null
+  /** False when a derived commitment's chip left the text but the commitment stayed (it was edited). */
+  inText: boolean
 }
 
 const commitmentColumns = (db: Db) => db`
   c.id, c.narrative_id as "narrativeId", n.title as "narrativeTitle", n.status as "narrativeStatus",
   c.metric_id as "metricId", m.key as "metricKey", c.metric_version as "metricVersion", c.baseline, c.target,
   c.granularity, to_char(c.starts_on, 'YYYY-MM-DD') as "startsOn", to_char(c.due_on, 'YYYY-MM-DD') as "dueOn",
-  c.note, u.name as "createdByName", c.created_at as "createdAt"`
+  c.note, u.name as "createdByName", c.created_at as "createdAt", c.source, c.edited_at as "editedAt", c.in_text as "inText"`
 
 /** Commitments of the workspace: of one narrative, or due in a window, soonest first. */
 export async function listCommitments(
@@ -392,4 +398,85 @@ export async function deleteCommitment(db: Db, args: { id: string; narrativeId: 
   const rows =
     await db`delete from commitments where id = ${args.id} and narrative_id = ${args.narrativeId} and workspace_id = ${args.workspaceId} returning id`
   return rows.length > 0
+}
+
+/** A narrative's commitments, briefly, for the derivation from its chips (inside its transaction). */
+export async function listCommitmentStubs(db: Db, args: { workspaceId: string; narrativeId: string }) {
+  return db<{ id: string; metricId: string; source: 'manual' | 'text'; edited: boolean; inText: boolean }[]>`
+    select id, metric_id as "metricId", source, edited_at is not null as edited, in_text as "inText"
+    from commitments where workspace_id = ${args.workspaceId} and narrative_id = ${args.narrativeId}`
+}
+
+/** A commitment derived from a chip; at most one per (narrative, metric): returns null when it exists. */
+export async function insertTextCommitment(
+  db: Db,
+  args: {
+    workspaceId: string
+    narrativeId: string
+    metricId: string
+    metricVersion: number
+    baseline: number
+    target: number
+    granularity: Granularity
+    startsOn: string
+    dueOn: string
+  },
+) {
+  const [row] = await db<{ id: string }[]>`
+    insert into commitments (workspace_id, narrative_id, metric_id, metric_version, baseline, target, granularity, starts_on, due_on, source)
+    values (${args.workspaceId}, ${args.narrativeId}, ${args.metricId}, ${args.metricVersion}, ${args.baseline}, ${args.target},
+      ${args.granularity}, ${args.startsOn}::date, ${args.dueOn}::date, 'text')
+    on conflict (narrative_id, metric_id) where source = 'text' do nothing
+    returning id`
+  return row ?? null
+}
+
+export async function deleteCommitmentsByIds(db: Db, args: { workspaceId: string; narrativeId: string; ids: readonly string[] }) {
+  if (args.ids.length === 0) return 0
+  const rows = await db`
+    delete from commitments where workspace_id = ${args.workspaceId} and narrative_id = ${args.narrativeId}
+      and id = any(${args.ids as string[]}::uuid[]) returning id`
+  return rows.length
+}
+
+export async function setCommitmentsInText(
+  db: Db,
+  args: { workspaceId: string; narrativeId: string; ids: readonly string[]; inText: boolean },
+) {
+  if (args.ids.length === 0) return 0
+  const rows = await db`
+    update commitments set in_text = ${args.inText}
+    where workspace_id = ${args.workspaceId} and narrative_id = ${args.narrativeId} and id = any(${args.ids as string[]}::uuid[])
+    returning id`
+  return rows.length
+}
+
+/** A person changes a commitment's terms; a derived one remembers it was edited (and then outlives its chip). */
+export async function updateCommitment(
+  db: Db,
+  args: {
+    id: string
+    workspaceId: string
+    narrativeId: string
+    baseline: number
+    target: number
+    granularity: Granularity
+    dueOn: string
+    note: string
+    userId: string
+  },
+) {
+  const rows = await db<{ id: string }[]>`
+    update commitments set baseline = ${args.baseline}, target = ${args.target}, granularity = ${args.granularity},
+      due_on = ${args.dueOn}::date, note = ${args.note}, edited_at = now(), edited_by = ${args.userId}
+    where id = ${args.id} and narrative_id = ${args.narrativeId} and workspace_id = ${args.workspaceId}
+    returning id`
+  return rows.length > 0
+}
+
+export async function getCommitment(db: Db, args: { id: string; workspaceId: string; narrativeId: string }) {
+  const [row] = await db<{ id: string; metricId: string; startsOn: string }[]>`
+    select id, metric_id as "metricId", to_char(starts_on, 'YYYY-MM-DD') as "startsOn" from commitments
+    where id = ${args.id} and narrative_id = ${args.narrativeId} and workspace_id = ${args.workspaceId}`
+  return row ?? null
 }

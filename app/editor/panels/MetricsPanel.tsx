@@ -60,6 +60,10 @@ export function MetricsPanel({ narrativeId, store }: { narrativeId: string; stor
                 ) : null}
                 <p className="evidence-meta">
                   <span>{c.indicator === 'leading' ? 'Leading' : 'Lagging'}</span>
+                  {c.source === 'text' ? <span>{c.inText ? 'From the text' : 'No longer in the text'}</span> : null}
+                  <Link to={`${href}#commitment-${c.id}`} aria-label={`Edit the ${c.name} commitment`}>
+                    Edit
+                  </Link>
                 </p>
               </li>
             ))}
