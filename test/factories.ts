@@ -43,13 +43,14 @@ async function person(args: {
   role: Role
   workspaceId: string
   sessionToken: string
+  function?: MemberFunction
 }): Promise<Person> {
   return {
     ...args.user,
     password: PASSWORD,
     role: args.role,
     workspaceId: args.workspaceId,
-    actor: { userId: args.user.id, workspaceId: args.workspaceId, role: args.role },
+    actor: { userId: args.user.id, workspaceId: args.workspaceId, role: args.role, function: args.function ?? 'other' },
     sessionToken: args.sessionToken,
     cookie: await sessionCookie(args.sessionToken),
   }
@@ -77,7 +78,7 @@ export async function buildMember(owner: Person, role: Role, fn: MemberFunction 
     email: `${role}-${id}@example.test`,
     password: PASSWORD,
   })
-  return person({ user, role, workspaceId: owner.workspaceId, sessionToken: session.token })
+  return person({ user, role, workspaceId: owner.workspaceId, sessionToken: session.token, function: fn })
 }
 
 export interface WorkspaceFixture {

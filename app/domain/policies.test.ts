@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as policies from './policies.ts'
-import { ROLES, navigationFor, type Actor, type NarrativeStatus, type Role } from './policies.ts'
+import { FUNCTIONS, ROLES, navigationFor, type Actor, type MemberFunction, type NarrativeStatus, type Role } from './policies.ts'
 
 const actor = (role: Role): Actor => ({ userId: 'u', workspaceId: 'w', role })
 const STATUSES: NarrativeStatus[] = ['draft', 'in_review', 'approved', 'archived']
@@ -36,13 +36,22 @@ const BY_STATUS: Record<string, (role: Role, status: NarrativeStatus) => boolean
   canEditCommitments: (role, status) => writer(role) && status !== 'archived',
 }
 
+/**
+ * Abilities on a metric that follow the membership's function too: (actor, { ownerFunction }) => boolean.
+ * Finance (a commenter in the demo) records the actuals of finance-owned metrics; readers never write.
+ */
+const BY_FUNCTION: Record<string, (role: Role, fn: MemberFunction, owner: MemberFunction | null) => boolean> = {
+  canRecordActuals: (role, fn, owner) => writer(role) || (role !== 'reader' && owner !== null && fn === owner),
+}
+const OWNERS: (MemberFunction | null)[] = ['finance', 'sales', null]
+
 type Policy = (a: Actor, n?: { status: NarrativeStatus }) => boolean
 const policy = (name: string) => (policies as unknown as Record<string, Policy>)[name]!
 
 describe('policies', () => {
   it('every exported can* policy has a row in the tables above (add one when you add a policy)', () => {
     const exported = Object.keys(policies).filter((k) => /^can[A-Z]/.test(k))
-    const covered = [...Object.keys(BY_ROLE), ...Object.keys(BY_STATUS)]
+    const covered = [...Object.keys(BY_ROLE), ...Object.keys(BY_STATUS), ...Object.keys(BY_FUNCTION)]
     expect(
       exported.filter((k) => !covered.includes(k)),
       'policies without expectations in app/domain/policies.test.ts',
@@ -64,6 +73,20 @@ describe('policies', () => {
         expect(policy(name)(actor(role), { status })).toBe(BY_STATUS[name]!(role, status))
       },
     )
+
+    it.each(
+      Object.keys(BY_FUNCTION).flatMap((name) =>
+        FUNCTIONS.flatMap((fn) => OWNERS.map((owner) => ({ name, fn, owner: owner ?? 'nobody' }))),
+      ),
+    )('$name: a $fn member on a metric owned by $owner', ({ name, fn, owner }) => {
+      const ownerFunction = owner === 'nobody' ? null : (owner as MemberFunction)
+      const check = (policies as unknown as Record<string, (a: Actor, m: { ownerFunction: MemberFunction | null }) => boolean>)[name]!
+      expect(check({ ...actor(role), function: fn }, { ownerFunction })).toBe(BY_FUNCTION[name]!(role, fn, ownerFunction))
+    })
+
+    it('an actor without a function (the collaboration server) records actuals only as a writer', () => {
+      expect(policies.canRecordActuals(actor(role), { ownerFunction: 'finance' })).toBe(writer(role))
+    })
 
     it('navigation matches the policies the pages check', () => {
       const working = BY_ROLE.canSeeWorkingMaterial![role]

@@ -29,6 +29,11 @@ export interface Actor {
   userId: string
   workspaceId: string
   role: Role
+  /**
+   * The membership's function (finance, sales…): some rights follow it, e.g. finance records the
+   * actuals of the metrics finance owns. Absent where no such right is checked (the collaboration server).
+   */
+  function?: MemberFunction
 }
 
 export type NarrativeStatus = 'draft' | 'in_review' | 'approved' | 'archived'
@@ -127,4 +132,14 @@ export function canGiveStance(actor: Actor): boolean {
 /** The roadmap's scoring weights are a workspace setting: owners. */
 export function canEditRoadmapWeights(actor: Actor): boolean {
   return actor.role === 'owner'
+}
+
+/**
+ * Actuals of one metric (grid, CSV rows, API): owners and editors, and any member whose function
+ * owns the metric (finance enters revenue as a commenter) — never readers. Targets stay with
+ * owners and editors (canEditMetrics).
+ */
+export function canRecordActuals(actor: Actor, metric: { ownerFunction: MemberFunction | null }): boolean {
+  if (actor.role === 'reader') return false
+  return canEditMetrics(actor) || (metric.ownerFunction !== null && actor.function === metric.ownerFunction)
 }

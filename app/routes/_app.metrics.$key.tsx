@@ -38,6 +38,7 @@ import { FUNCTION_LABELS } from '#app/domain/policies.ts'
 import { MetricUpdateSchema } from '#app/schemas/metrics.ts'
 import {
   assertCanEditMetrics,
+  assertCanWriteValues,
   BatchError,
   getMetricContext,
   getMetricDetailFor,
@@ -167,7 +168,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         })),
       },
       goals: all.filter((g) => g.key !== m.key).map((g) => ({ key: g.key, name: g.name })),
-      can: metricAbilities(actor),
+      can: metricAbilities(actor, m),
     })
   })
 }
@@ -198,7 +199,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     })
   }
   // intent=values: the changed cells of the grid, targets and actuals together.
-  await orThrowResponse(async () => assertCanEditMetrics(actor))
+  // Actual cells: also the metric's owner function; target cells are checked per batch (owners and editors).
+  await orThrowResponse(async () => assertCanWriteValues(actor, key, 'actual'))
   const sets = { target: [] as { period: string; value: string }[], actual: [] as { period: string; value: string }[] }
   for (const [name, raw] of Object.entries(values)) {
     const m = /^(target|actual):(.+)$/.exec(name)
@@ -391,7 +393,13 @@ export default function MetricPage() {
           <div className="card-header">
             <div>
               <h2 id="grid-title">Targets and actuals</h2>
-              <p>{d.can.edit ? 'Type values for the fiscal year, then save once.' : 'What has been recorded for the fiscal year.'}</p>
+              <p>
+                {d.can.edit
+                  ? 'Type values for the fiscal year, then save once.'
+                  : d.can.recordActuals
+                    ? 'Record the actuals your function owns; targets are set by editors.'
+                    : 'What has been recorded for the fiscal year.'}
+              </p>
             </div>
             <Form method="get" className="row grid-pickers" preventScrollReset>
               <input type="hidden" name="g" value={d.granularity} />
@@ -440,8 +448,9 @@ export default function MetricPage() {
                 Saved.
               </div>
             ) : null}
-            {d.can.edit ? (
+            {d.can.recordActuals ? (
               <ValuesGrid
+                targetsEditable={d.can.edit}
                 // New values (saved here or pushed by someone else) remount the grid, so a stale cell is never sent back.
                 key={`${d.grid.fy}-${d.grid.granularity}-${d.grid.rows.map((r) => `${r.target ?? ''}/${r.actual ?? ''}`).join(',')}-${d.grid.yearTarget ?? ''}`}
                 rows={d.grid.rows}

@@ -15,7 +15,7 @@ import {
   type Health,
 } from '#app/domain/metrics.ts'
 import { FUNCTION_LABELS } from '#app/domain/policies.ts'
-import { getDashboardFor, metricAbilities } from '#app/services/metrics.server.ts'
+import { canImportValues, getDashboardFor, metricAbilities } from '#app/services/metrics.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { orThrowResponse } from '#app/utils/http.server.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
@@ -44,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         latest,
         change,
       })),
-      can: metricAbilities(actor),
+      can: { ...metricAbilities(actor), importValues: await canImportValues(actor) },
     })
   })
 }
@@ -118,7 +118,7 @@ export default function MetricsPage() {
       <Link to="/metrics/funnel" className="button secondary">
         <Filter size={16} aria-hidden /> Funnel
       </Link>
-      {can.edit ? (
+      {can.importValues ? (
         <Link to="/metrics/import" className="button secondary">
           <Upload size={16} aria-hidden /> Import CSV
         </Link>

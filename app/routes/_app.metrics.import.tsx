@@ -3,16 +3,14 @@ import { json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { AlertTriangle, ArrowLeft, CheckCircle2, FileUp } from 'lucide-react'
 import { useRef, useState } from 'react'
-import { forbidden } from '#app/domain/errors.ts'
 import { GRANULARITIES, GRANULARITY_LABELS } from '#app/domain/periods.ts'
 import { ImportQuerySchema } from '#app/schemas/metrics.ts'
 import {
-  assertCanEditMetrics,
+  assertCanImport,
   BatchError,
   IMPORT_MAX_BYTES,
   importCsv,
   listMetricsFor,
-  metricAbilities,
   previewImport,
   type ImportPreview,
   type RowError,
@@ -27,7 +25,7 @@ export const meta: MetaFunction = () => [{ title: 'Import metrics · Accord' }]
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireActor(request)
   return orThrowResponse(async () => {
-    if (!metricAbilities(actor).edit) throw forbidden('Only owners and editors import targets and actuals')
+    await assertCanImport(actor)
     return json({ keys: (await listMetricsFor(actor)).map((m) => ({ key: m.key, name: m.name })) })
   })
 }
@@ -47,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
   const values = await readForm(request, IMPORT_MAX_BYTES + 64 * 1024)
   return formAction(values, async () => {
-    assertCanEditMetrics(actor)
+    await assertCanImport(actor)
     const opts = parseOrThrow(ImportQuerySchema, { granularity: values.granularity, kind: values.kind })
     const csv = values.csv ?? ''
     const commit = values.intent === 'commit'

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { ImportQuerySchema } from '#app/schemas/metrics.ts'
-import { assertCanEditMetrics, importCsv, readTextBody, withBatchErrors } from '#app/services/metrics.server.ts'
+import { assertCanImport, importCsv, readTextBody, withBatchErrors } from '#app/services/metrics.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, problem } from '#app/utils/http.server.ts'
 
@@ -15,7 +15,7 @@ export async function action({ request }: ActionFunctionArgs) {
   return api(() =>
     withBatchErrors(async () => {
       const { actor } = await requireApiActor(request)
-      assertCanEditMetrics(actor)
+      await assertCanImport(actor)
       const opts = parseOrThrow(ImportQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
       const type = request.headers.get('Content-Type') ?? ''
       if (type && !/^(text\/(csv|plain)|application\/octet-stream)\b/i.test(type)) return problem(415, 'Send the CSV as text/csv')

@@ -4,7 +4,7 @@ import type { ValueKind } from '#app/domain/metrics.ts'
 import { ValueBatchSchema } from '#app/schemas/metrics.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
-import { assertCanEditMetrics, listStoredValuesFor, putValues, withBatchErrors } from './metrics.server.ts'
+import { assertCanWriteValues, listStoredValuesFor, putValues, withBatchErrors } from './metrics.server.ts'
 
 /** GET /api/v1/metrics/KEY/{actuals|targets} → { data: [{ period, granularity, value }] } as stored. */
 export function loadStoredValues({ request, params }: LoaderFunctionArgs, kind: ValueKind) {
@@ -23,7 +23,7 @@ export function putStoredValues({ request, params }: ActionFunctionArgs, kind: V
   return api(() =>
     withBatchErrors(async () => {
       const { actor } = await requireApiActor(request)
-      assertCanEditMetrics(actor)
+      await assertCanWriteValues(actor, params.key ?? '', kind)
       const rows = parseOrThrow(ValueBatchSchema, await readJson(request, 2 * 1024 * 1024))
       return json(await putValues(actor, params.key ?? '', kind, rows, 'api'))
     }),

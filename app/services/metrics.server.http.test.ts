@@ -1,7 +1,7 @@
 /** The metrics API through its route modules, with real Requests, Bearer tokens and PostgreSQL. */
 import { describe, expect, it } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
-import { buildApiToken, buildNarrative, buildWorkspace } from '#test/factories.ts'
+import { buildApiToken, buildMember, buildNarrative, buildWorkspace } from '#test/factories.ts'
 import { callRoute } from '#test/routes.ts'
 import * as index from '#app/routes/api.v1.metrics._index.ts'
 import * as one from '#app/routes/api.v1.metrics.$key.ts'
@@ -202,5 +202,71 @@ describe('/api/v1/metrics', () => {
     const foreign = { Authorization: `Bearer ${await buildApiToken(other.owner)}` }
     expect((await callRoute(commitments.loader, '/x', { headers: foreign, params: { id: n.id } })).status).toBe(404)
     expect((await callRoute(commitments.loader, '/x', { headers: auth, params: { id: 'nope' } })).status).toBe(404)
+  })
+})
+
+describe('who records actuals', () => {
+  it("finance records the actuals of finance-owned metrics (API and CSV) as a commenter; not targets, not others' metrics; readers never", async () => {
+    const { ws, auth } = await setup()
+    // Revenue is finance's; the MQL→SQL conversion from setup() belongs to no function.
+    const created = await callRoute(index.action, '/api/v1/metrics', {
+      headers: auth,
+      json: {
+        key: 'revenue',
+        name: 'Revenue',
+        unit: 'currency',
+        currency: 'USD',
+        direction: 'higher',
+        indicator: 'lagging',
+        aggregation: 'sum',
+        ownerFunction: 'finance',
+      },
+    })
+    expect(created.status).toBe(201)
+    const finance = await buildMember(ws.owner, 'commenter', 'finance')
+    const financeAuth = { Authorization: `Bearer ${await buildApiToken(finance)}` }
+    const salesAuth = { Authorization: `Bearer ${await buildApiToken(ws.commenter)}` }
+    const readerAuth = { Authorization: `Bearer ${await buildApiToken(await buildMember(ws.owner, 'reader', 'finance'))}` }
+    const put = (route: typeof actuals | typeof targets, key: string, headers: Record<string, string>, rows: unknown) =>
+      callRoute(route.action, `/api/v1/metrics/${key}/x`, { method: 'PUT', headers, params: { key }, json: rows })
+
+    expect((await put(actuals, 'revenue', financeAuth, [{ period: '2026-11', value: 1_200_000 }])).status).toBe(200)
+    expect(await stored(ws.workspace.id)).toBe(1)
+    // Targets stay with owners and editors; other functions' metrics stay with them too.
+    expect((await put(targets, 'revenue', financeAuth, [{ period: '2026-11', value: 1 }])).status).toBe(403)
+    expect((await put(actuals, 'mql_to_sql', financeAuth, [{ period: '2026-11', value: 12 }])).status).toBe(403)
+    expect((await put(actuals, 'revenue', salesAuth, [{ period: '2026-11', value: 1 }])).status).toBe(403)
+    expect((await put(actuals, 'revenue', readerAuth, [{ period: '2026-11', value: 1 }])).status).toBe(403)
+    // An unknown metric is a 404 before the body is read.
+    expect((await put(actuals, 'nope', financeAuth, 'not json at all')).status).toBe(404)
+    expect(await stored(ws.workspace.id)).toBe(1)
+
+    const importAs = (headers: Record<string, string>, csv: string) =>
+      importer.action({
+        request: new Request('http://localhost/api/v1/metrics/import', {
+          method: 'POST',
+          headers: { ...headers, 'Content-Type': 'text/csv' },
+          body: csv,
+        }),
+        params: {},
+        context: {},
+      })
+    // A row finance may not write makes the whole file a 400 that saves nothing.
+    const mixed = await importAs(
+      financeAuth,
+      'metric,period,value,kind\nrevenue,2026-10,1100000,actual\nmql_to_sql,2026-10,14,actual\nrevenue,2026,9000000,target\n',
+    )
+    expect(mixed.status).toBe(400)
+    const body = (await mixed.json()) as { rows: { line: number; column: string; reason: string }[] }
+    expect(body.rows.map((r) => `${r.line}:${r.column}:${r.reason}`)).toEqual([
+      '3:metric:only owners and editors record actuals of mql_to_sql',
+      '4:kind:only owners and editors set targets',
+    ])
+    expect(await stored(ws.workspace.id)).toBe(1)
+    const ok = await importAs(financeAuth, 'metric,period,value\nrevenue,2026-10,1100000\n')
+    expect(ok.status).toBe(201)
+    expect(await stored(ws.workspace.id)).toBe(2)
+    // Sales owns no metric here: no import at all.
+    expect((await importAs(salesAuth, 'metric,period,value\nrevenue,2026-10,1\n')).status).toBe(403)
   })
 })

@@ -48,6 +48,8 @@ import {
   canEditMetrics,
   canEditMetricSettings,
   canReadMetrics,
+  canRecordActuals,
+  FUNCTION_LABELS,
   canSeeWorkingMaterial,
   type Actor,
 } from '#app/domain/policies.ts'
@@ -115,14 +117,56 @@ export function assertCanEditMetrics(actor: Actor) {
   assertEdit(actor)
 }
 
+function assertValues(actor: Actor, metric: q.MetricRow, kind: ValueKind) {
+  if (kind === 'target') assertEdit(actor)
+  else if (!canRecordActuals(actor, metric))
+    throw forbidden(
+      metric.ownerFunction
+        ? `Only owners, editors and ${FUNCTION_LABELS[metric.ownerFunction]} record actuals of ${metric.name}`
+        : `Only owners and editors record actuals of ${metric.name}`,
+    )
+}
+
+/**
+ * Throws 404 for an unknown metric, 403 unless the actor may write its targets (owners, editors)
+ * or its actuals (also its owner function): routes call it before reading a body.
+ */
+export async function assertCanWriteValues(actor: Actor, key: string, kind: ValueKind) {
+  assertValues(actor, await getMetricFor(actor, key), kind)
+}
+
+/** May the actor import values at all: owners and editors, or members of a function that owns a metric. */
+async function canImport(actor: Actor, metrics?: readonly q.MetricRow[]) {
+  if (canEditMetrics(actor)) return true
+  if (actor.role === 'reader' || !actor.function) return false
+  return (metrics ?? (await q.listMetrics(getSql(), actor.workspaceId))).some((m) => canRecordActuals(actor, m))
+}
+
+/** Throws 403 unless the actor may import some values (checked again row by row). */
+export async function assertCanImport(actor: Actor) {
+  if (!(await canImport(actor)))
+    throw forbidden('Only owners and editors import targets and actuals, and members of a function that owns a metric its actuals')
+}
+
 /** Throws 403 unless the actor may change the fiscal calendar and thresholds. */
 export function assertCanEditMetricSettings(actor: Actor) {
   if (!canEditMetricSettings(actor)) throw forbidden('Only workspace owners can change the fiscal calendar and thresholds')
 }
 
 /** What the actor may do with metrics, for the UI (which never re-derives policy). */
-export function metricAbilities(actor: Actor) {
-  return { edit: canEditMetrics(actor), settings: canEditMetricSettings(actor), workingMaterial: canSeeWorkingMaterial(actor) }
+export function metricAbilities(actor: Actor, metric?: { ownerFunction: q.MetricRow['ownerFunction'] }) {
+  return {
+    edit: canEditMetrics(actor),
+    settings: canEditMetricSettings(actor),
+    workingMaterial: canSeeWorkingMaterial(actor),
+    /** Of `metric` when given: the grid's actual cells. */
+    recordActuals: metric ? canRecordActuals(actor, metric) : canEditMetrics(actor),
+  }
+}
+
+/** Whether the actor may open the import page (an owner function with metrics of its own too). */
+export async function canImportValues(actor: Actor) {
+  return canImport(actor)
 }
 
 /** The workspace's fiscal calendar, thresholds and currency. */
@@ -387,9 +431,9 @@ export async function putValueSets(
   sets: readonly { kind: ValueKind; rows: readonly unknown[] }[],
   source: 'form' | 'api' = 'api',
 ) {
-  assertEdit(actor)
   const sql = getSql()
   const [metric, ctx] = await Promise.all([getMetricFor(actor, key, sql), getMetricContext(actor, sql)])
+  for (const set of sets) assertValues(actor, metric, set.kind)
   const checks = sets.map((set) => checkRows(metric, set.kind, set.rows))
   const errors = checks.flatMap((c) => c.errors)
   const total = sets.reduce((n, set) => n + set.rows.length, 0)
@@ -463,7 +507,9 @@ export async function previewImport(
   opts: { granularity: Granularity; kind: ValueKind },
   db: Db = getSql(),
 ): Promise<ImportPreview & { checked: CheckedRow[] }> {
-  assertEdit(actor)
+  const [metrics, settings] = await Promise.all([q.listMetrics(db, actor.workspaceId), q.getMetricSettings(db, actor.workspaceId)])
+  if (!(await canImport(actor, metrics)))
+    throw forbidden('Only owners and editors import targets and actuals, and members of a function that owns a metric its actuals')
   if (text.length > IMPORT_MAX_BYTES) throw tooLarge('The file is larger than 5 MiB')
   let records
   try {
@@ -509,7 +555,6 @@ export async function previewImport(
     ])
   if (data.length > IMPORT_MAX_ROWS) throw tooLarge(`At most ${IMPORT_MAX_ROWS.toLocaleString('en-US')} rows per import`)
 
-  const [metrics, settings] = await Promise.all([q.listMetrics(db, actor.workspaceId), q.getMetricSettings(db, actor.workspaceId)])
   const ctx = contextOf(settings)
   const byKey = new Map(metrics.map((m) => [m.key, m]))
   const errors: RowError[] = []
@@ -535,6 +580,21 @@ export async function previewImport(
     const kindText = cell('kind').toLowerCase()
     const kind: ValueKind | null = kindText === '' ? opts.kind : kindText === 'actual' || kindText === 'target' ? kindText : null
     if (!kind) err('kind', kindText, 'kind must be actual or target')
+    // Rights per row: targets are owners' and editors'; actuals also their metric's owner function's.
+    let allowed = true
+    if (kind === 'target' && !canEditMetrics(actor)) {
+      err('kind', 'target', 'only owners and editors set targets')
+      allowed = false
+    } else if (kind === 'actual' && metric && !canRecordActuals(actor, metric)) {
+      err(
+        'metric',
+        metricKey,
+        metric.ownerFunction
+          ? `only owners, editors and ${FUNCTION_LABELS[metric.ownerFunction]} record actuals of ${metricKey}`
+          : `only owners and editors record actuals of ${metricKey}`,
+      )
+      allowed = false
+    }
 
     let period: Period | null = null
     const periodText = cell('period')
@@ -564,7 +624,7 @@ export async function previewImport(
       if (first !== undefined)
         err(periodText ? 'period' : 'date', periodText || dateText, `duplicate: line ${first} already sets ${metric.key} ${kind} for ${pk}`)
       else seen.set(dupKey, line)
-      if (value !== null && !valueProblem(value, metric.unit) && first === undefined)
+      if (allowed && value !== null && !valueProblem(value, metric.unit) && first === undefined)
         checked.push({ metric, kind, period, key: pk, value, line })
     }
   })

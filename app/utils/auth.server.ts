@@ -75,7 +75,12 @@ export async function requireActor(request: Request) {
   const memberships = await workspaces.listMemberships(getSql(), current.user.id)
   const membership = memberships.find((m) => m.workspaceId === current.workspaceId) ?? memberships[0]
   if (!membership) throw redirect('/workspaces/new')
-  const actor: Actor = { userId: current.user.id, workspaceId: membership.workspaceId, role: membership.role }
+  const actor: Actor = {
+    userId: current.user.id,
+    workspaceId: membership.workspaceId,
+    role: membership.role,
+    function: membership.function,
+  }
   return { ...current, actor, membership, memberships }
 }
 
@@ -87,7 +92,7 @@ export async function requireApiActor(request: Request) {
   const row = await tokens.getTokenActor(getSql(), sha256(match[1]))
   if (!row) throw unauthenticated('The API token is unknown or revoked')
   await tokens.touchApiToken(getSql(), row.tokenId)
-  const actor: Actor = { userId: row.userId, workspaceId: row.workspaceId, role: row.role }
+  const actor: Actor = { userId: row.userId, workspaceId: row.workspaceId, role: row.role, function: row.function }
   return {
     actor,
     user: { id: row.userId, name: row.name, email: row.email },

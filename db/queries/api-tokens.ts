@@ -1,5 +1,5 @@
 import type { Db } from '../client.ts'
-import type { Role } from '#app/domain/policies.ts'
+import type { MemberFunction, Role } from '#app/domain/policies.ts'
 
 export interface ApiTokenRow {
   id: string
@@ -24,10 +24,21 @@ export async function insertApiToken(
 /** The actor behind a live token whose user is still a member of the token's workspace. */
 export async function getTokenActor(db: Db, tokenHash: string) {
   const [row] = await db<
-    [{ tokenId: string; userId: string; workspaceId: string; workspaceName: string; role: Role; name: string; email: string }?]
+    [
+      {
+        tokenId: string
+        userId: string
+        workspaceId: string
+        workspaceName: string
+        role: Role
+        function: MemberFunction
+        name: string
+        email: string
+      }?,
+    ]
   >`
     select t.id as "tokenId", t.user_id as "userId", t.workspace_id as "workspaceId", w.name as "workspaceName",
-      m.role, u.name, u.email
+      m.role, m.function, u.name, u.email
     from api_tokens t
     join memberships m on m.workspace_id = t.workspace_id and m.user_id = t.user_id
     join workspaces w on w.id = t.workspace_id

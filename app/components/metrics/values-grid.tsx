@@ -30,6 +30,7 @@ export function ValuesGrid({
   errors,
   busy,
   granularity,
+  targetsEditable = true,
 }: {
   rows: readonly GridRow[]
   unit: Unit
@@ -41,6 +42,8 @@ export function ValuesGrid({
   errors: Record<string, string>
   busy: boolean
   granularity: string
+  /** False for a member who records the metric's actuals but not its targets (its owner function). */
+  targetsEditable?: boolean
 }) {
   const form = useRef<HTMLFormElement>(null)
   const spread = () => {
@@ -69,7 +72,7 @@ export function ValuesGrid({
           {errors._form}
         </div>
       ) : null}
-      {granularity !== 'year' ? (
+      {granularity !== 'year' && targetsEditable ? (
         <div className="year-target">
           <label htmlFor={`cell-target-${yearKey}`}>
             {yearLabel} target{unitHint}
@@ -108,6 +111,16 @@ export function ValuesGrid({
                 <th scope="row">{r.label}</th>
                 {(['target', 'actual'] as const).map((kind) => {
                   const name = `${kind}:${r.period}`
+                  if (kind === 'target' && !targetsEditable)
+                    return (
+                      <td key={kind} className="num">
+                        {r.target !== null ? (
+                          formatValue(r.target, unit, { currency })
+                        ) : (
+                          <span className="muted">{formatValue(r.derivedTarget, unit, { currency })}</span>
+                        )}
+                      </td>
+                    )
                   return (
                     <td key={kind} className="num">
                       <input
@@ -135,7 +148,7 @@ export function ValuesGrid({
       </div>
       <div className="row grid-actions">
         <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Saving…' : 'Save targets and actuals'}
+          {busy ? 'Saving…' : targetsEditable ? 'Save targets and actuals' : 'Save actuals'}
         </button>
         <span className="hint">
           Grey targets come from the quarter or year. Values as plain numbers
