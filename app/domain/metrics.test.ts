@@ -3,6 +3,7 @@ import {
   aggregate,
   attainment,
   buildSeries,
+  chipCommitmentTerms,
   commitmentProgress,
   CsvSyntaxError,
   DEFAULT_THRESHOLDS,
@@ -18,6 +19,7 @@ import {
   spreadTarget,
   thresholdsProblem,
   valueProblem,
+  ValueIndex,
   type StoredValue,
 } from './metrics.ts'
 import { parseDate, periodFromKey, type FiscalCalendar } from './periods.ts'
@@ -360,5 +362,50 @@ describe('attainment as text', () => {
     expect(formatAttainment(0.95)).toBe('95%')
     expect(formatAttainment(1.0449)).toBe('104.4%')
     expect(formatAttainment(null)).toBe('—')
+  })
+})
+
+describe('chipCommitmentTerms (what a $ chip commits to)', () => {
+  const terms = (actuals: StoredValue[], targets: StoredValue[], day: string, cal = JAN, opts: { direction?: 'higher' | 'lower' } = {}) =>
+    chipCommitmentTerms({
+      actuals: new ValueIndex(actuals, cal),
+      targets: new ValueIndex(targets, cal),
+      aggregation: 'last',
+      direction: opts.direction ?? 'higher',
+      thresholds: T,
+      calendar: cal,
+      day: parseDate(day)!,
+    })
+
+  it('from the latest monthly actual to the fiscal-year target, by the last day of the fiscal year', () => {
+    const t = terms(months(2026, [3.8e6, 3.9e6, 4.0e6]), [{ period: '2026', granularity: 'year', value: 4.6e6 }], '2026-04-15')
+    expect(t).toEqual({ baseline: 4.0e6, target: 4.6e6, granularity: 'month', dueDay: parseDate('2026-12-31'), targetPeriod: 'FY26' })
+  })
+
+  it('a fiscal year starting in February ends on the last day of January', () => {
+    const t = terms(
+      [{ period: '2026-11', granularity: 'month', value: 10 }],
+      [{ period: '2027', granularity: 'year', value: 12 }],
+      '2026-12-03',
+      FEB,
+    )
+    expect(t).toMatchObject({ baseline: 10, target: 12, dueDay: parseDate('2027-01-31'), targetPeriod: 'FY27' })
+  })
+
+  it('without a target this fiscal year, the first quarter ahead with one', () => {
+    const t = terms(
+      [{ period: '2026-11', granularity: 'month', value: 10 }],
+      [{ period: '2027-Q2', granularity: 'quarter', value: 15 }],
+      '2026-12-03',
+    )
+    expect(t).toMatchObject({ baseline: 10, target: 15, dueDay: parseDate('2027-06-30'), targetPeriod: 'FY27 Q2' })
+  })
+
+  it('nothing to commit to: no actual, no target ahead, or the target already met (direction-aware)', () => {
+    const year = [{ period: '2026', granularity: 'year' as const, value: 100 }]
+    expect(terms([], year, '2026-06-01')).toBeNull()
+    expect(terms(months(2026, [90]), [], '2026-06-01')).toBeNull()
+    expect(terms(months(2026, [120]), year, '2026-06-01')).toBeNull()
+    expect(terms(months(2026, [120]), year, '2026-06-01', JAN, { direction: 'lower' })).toMatchObject({ baseline: 120, target: 100 })
   })
 })

@@ -457,7 +457,7 @@ export interface ChipCommitmentTerms {
  * What citing a metric with a chip commits to, measured per month: from the latest monthly actual
  * (the baseline) to the monthly target at the end of the current fiscal year, or else at the end
  * of the first quarter ahead that has a target, by that day. Null when there is no actual yet, no
- * target ahead, or the target equals the baseline (nothing to move): the chip then only cites.
+ * target ahead, or the metric already meets it (nothing to move): the chip then only cites.
  */
 export function chipCommitmentTerms(input: {
   actuals: ValueIndex
@@ -493,7 +493,8 @@ export function chipCommitmentTerms(input: {
     const end = lastMonthOf(p)
     const [point] = series(end, end)
     if (point?.target === null || point?.target === undefined) continue
-    if (point.target === baseline) return null
+    // Already at or past the target: nothing to move, the chip only cites.
+    if (!isImprovement(point.target - baseline, input.direction)) return null
     return { baseline, target: point.target, granularity: 'month', dueDay: periodRange(p, cal).end - 1, targetPeriod: periodLabel(p) }
   }
   return null
