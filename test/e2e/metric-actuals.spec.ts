@@ -1,0 +1,99 @@
+import type { Page } from '@playwright/test'
+import { expect, signInThroughForm, test } from './fixtures.ts'
+
+/**
+ * Issue 5's story on the demo workspace: finance (a commenter whose function owns revenue) enters
+ * an actual in the grid, and the CMO's open narrative updates its revenue chip without a reload.
+ * The chip also committed the narrative to revenue (a commitment derived from the text).
+ */
+
+const SHOTS = 'test/.artifacts'
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const DEMO_PASSWORD = 'accord-demo'
+
+function failOnConsoleErrors(page: Page) {
+  const errors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  page.on('pageerror', (error) => errors.push(error.message))
+  return () => expect(errors, 'console errors').toEqual([])
+}
+
+async function signedIn(browser: import('@playwright/test').Browser, email: string) {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await signInThroughForm(page, { email, password: DEMO_PASSWORD })
+  await expect(page).toHaveURL(/\/home$/)
+  return { context, page }
+}
+
+test("finance enters an actual for revenue and the CMO's open narrative updates its revenue chip without a reload", async ({ browser }) => {
+  const cmo = await signedIn(browser, 'cmo@acme.test')
+  const noErrors = failOnConsoleErrors(cmo.page)
+  // The demo's narratives list has a search box too: fill the dialog's Title.
+  await cmo.page.goto('/narratives')
+  await cmo.page.getByRole('button', { name: 'New narrative' }).first().click()
+  await cmo.page.getByRole('textbox', { name: 'Title' }).fill(`Revenue plan ${Date.now()}`)
+  await cmo.page.getByRole('radio', { name: 'Strategy narrative' }).check()
+  await cmo.page.getByRole('button', { name: 'Create narrative' }).click()
+  await expect(cmo.page).toHaveURL(/\/narratives\/[0-9a-f-]{36}$/)
+  const id = cmo.page.url().split('/').pop()!
+  await expect(cmo.page.locator('.editor-surface[data-synced]')).toBeVisible()
+  const editor = cmo.page.getByLabel('Narrative text')
+  await editor.click()
+  await cmo.page.keyboard.press('Control+End')
+  await cmo.page.keyboard.press('Enter')
+  await cmo.page.keyboard.type('We grow $reven')
+  await cmo.page
+    .getByRole('listbox', { name: 'Metrics' })
+    .getByRole('option', { name: /^Revenue/ })
+    .click()
+  await cmo.page.keyboard.type(' with the account-based motion.')
+  const chip = editor.locator('.ref-chip-metric', { hasText: 'Revenue' })
+  await expect(chip).toHaveAttribute('data-live', /^\$\d+(\.\d)?M \/ \$\d+(\.\d)?M · /)
+  const before = await chip.getAttribute('data-live')
+
+  // The server derived a commitment from the chip: the Metrics tab lists it as from the text.
+  await cmo.page.getByRole('tab', { name: 'Metrics' }).click()
+  const commitment = cmo.page.locator('.evidence-item', { hasText: 'Revenue' })
+  await expect(commitment).toContainText('From the text', { timeout: 15_000 })
+  await cmo.page.evaluate(() => ((window as unknown as { __stillHere: boolean }).__stillHere = true))
+
+  // Finance opens revenue: targets are read-only for them, actuals are theirs to enter.
+  const finance = await signedIn(browser, 'finance@acme.test')
+  const financeErrors = failOnConsoleErrors(finance.page)
+  await finance.page.goto('/metrics/revenue?grid=month')
+  const now = new Date()
+  const month = `${MONTHS[now.getUTCMonth()]} ${now.getUTCFullYear()}`
+  await expect(finance.page.getByLabel(`Target ${month}`)).toHaveCount(0)
+  await finance.page.getByLabel(`Actual ${month}`).fill('2,400,000')
+  await finance.page.getByRole('button', { name: 'Save actuals' }).click()
+  await expect(finance.page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible()
+  await finance.page.screenshot({ path: `${SHOTS}/metric-actuals-finance.png`, fullPage: true })
+
+  // The CMO's chip shows the new value and its health, in the same page.
+  await expect(chip).toHaveAttribute('data-live', /^\$2\.4M \/ \$\d+(\.\d)?M · On track$/)
+  expect(await chip.getAttribute('data-live')).not.toBe(before)
+  await expect(commitment).toContainText('now $2.4M')
+  expect(await cmo.page.evaluate(() => (window as unknown as { __stillHere?: boolean }).__stillHere)).toBe(true)
+  await cmo.page.screenshot({ path: `${SHOTS}/metric-actuals-cmo.png` })
+  await cmo.page.goto(`/narratives/${id}/commitments`)
+  await expect(cmo.page.getByRole('listitem').filter({ hasText: 'Revenue' })).toContainText('From the text')
+  await cmo.page.screenshot({ path: `${SHOTS}/metric-actuals-commitments.png`, fullPage: true })
+  noErrors()
+  financeErrors()
+  await finance.context.close()
+  await cmo.context.close()
+})
+
+test('a reader sees the grid read-only; sales (not the owner function) too', async ({ browser }) => {
+  for (const email of ['ceo@acme.test', 'sales@acme.test']) {
+    const who = await signedIn(browser, email)
+    await who.page.goto('/metrics/revenue?grid=month')
+    await expect(who.page.getByRole('heading', { name: 'Targets and actuals' })).toBeVisible()
+    await expect(who.page.getByRole('button', { name: /Save/ })).toHaveCount(0)
+    await expect(who.page.getByRole('textbox')).toHaveCount(0)
+    await who.context.close()
+  }
+})
