@@ -10,6 +10,8 @@ import { $resolveAnchor } from '#app/components/comments/anchors.ts'
 import { listThreads } from '#db/queries/comments.ts'
 import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
 import { listNarratives } from '#db/queries/narratives.ts'
+import { listCommitments, listMetrics } from '#db/queries/metrics.ts'
+import { deriveContent } from '#server/collab/content.ts'
 import { readDocWithBinding } from '#server/collab/lexical.ts'
 
 const db = await useTestDatabase()
@@ -59,6 +61,36 @@ describe('demo seed', () => {
     // Replies read in the order they were written, though the seed writes them in one transaction.
     const budget = threads.find((t) => t.quote?.startsWith('Moving $180K'))!
     expect(budget.comments.map((c) => c.body.slice(0, 12))).toEqual(['@Claire Morg', 'Q2 onwards. ', 'Then I can s'])
+  })
+
+  it('the strategy narrative commits to its goals through $ chips; the funnel has leads accepted and rejected', async () => {
+    const [workspace] = await db.sql<{ id: string }[]>`select id from workspaces where name = 'Acme'`
+    const [narrative] = await listNarratives(db.sql, { workspaceId: workspace!.id, q: 'FY27 account-based pipeline strategy' })
+    const log = await getNarrativeLog(db.sql, narrative!.id)
+    const doc = new Y.Doc()
+    if (log.state) Y.applyUpdateV2(doc, log.state)
+    for (const u of log.updates) Y.applyUpdate(doc, u.data)
+    expect(deriveContent(Y.encodeStateAsUpdate(doc)).refs.map((r) => r.refKey)).toEqual([
+      'pipeline',
+      'mql_to_sql',
+      'target_account_engagement',
+    ])
+    const commitments = await listCommitments(db.sql, { workspaceId: workspace!.id, narrativeId: narrative!.id })
+    expect(commitments.map((c) => [c.metricKey, c.source, c.dueOn])).toEqual([
+      ['pipeline', 'text', '2027-03-31'],
+      ['mql_to_sql', 'text', '2027-03-31'],
+      ['target_account_engagement', 'text', '2027-03-31'],
+    ])
+    expect(commitments.map((c) => c.target)).toEqual([4.6e6, 19, 60])
+    expect(commitments.every((c) => c.baseline < c.target)).toBe(true)
+    const metrics = await listMetrics(db.sql, workspace!.id)
+    expect(metrics.length).toBe(17)
+    expect(
+      metrics
+        .filter((m) => m.funnelStep !== null)
+        .sort((a, b) => a.funnelStep! - b.funnelStep!)
+        .map((m) => m.key),
+    ).toEqual(['mqls', 'leads_accepted', 'sqls', 'opportunities', 'deals_won'])
   })
 
   it('never seeds into a database that already has (non-demo) users', async () => {

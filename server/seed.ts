@@ -6,7 +6,7 @@ import type { MemberFunction, Role } from '#app/domain/policies.ts'
 import { seedDemoNarratives } from './demo/narratives.ts'
 import { seedDemoComments } from './demo/comments.ts'
 import { seedDemoStack } from './demo/stack.ts'
-import { seedDemoMetrics } from './demo/metrics.ts'
+import { seedDemoChipCommitments, seedDemoMetrics } from './demo/metrics.ts'
 import { seedDemoRoadmap } from './demo/roadmap.ts'
 
 export const DEMO_PEOPLE: { email: string; name: string; role: Role; function: MemberFunction }[] = [
@@ -20,6 +20,8 @@ export const DEMO_PEOPLE: { email: string; name: string; role: Role; function: M
 /** Demo content that each feature adds to the workspace (narratives, stack, metrics…), in order. */
 export type DemoExtender = (sql: Sql, ctx: { workspaceId: string; people: Record<string, string> }) => Promise<void>
 const extenders: DemoExtender[] = [seedDemoNarratives, seedDemoComments, seedDemoStack, seedDemoMetrics, seedDemoRoadmap]
+// Last: the strategy narrative's `$` chips commit it to its goals once narratives and metrics exist.
+extenders.push(seedDemoChipCommitments)
 
 /** Seeds the "Acme" demo workspace, all in one transaction. */
 export async function seedDemo(sql: Sql, opts: { password: string }) {

@@ -26,6 +26,7 @@ import { parseDate, periodFromKey, type FiscalCalendar } from './periods.ts'
 
 const JAN: FiscalCalendar = { startMonth: 1 }
 const FEB: FiscalCalendar = { startMonth: 2 }
+const APR: FiscalCalendar = { startMonth: 4 }
 const T = DEFAULT_THRESHOLDS
 const months = (year: number, values: number[]): StoredValue[] =>
   values.map((value, i) => ({ period: `${year}-${String(i + 1).padStart(2, '0')}`, granularity: 'month', value }))
@@ -399,6 +400,26 @@ describe('chipCommitmentTerms (what a $ chip commits to)', () => {
       '2026-12-03',
     )
     expect(t).toMatchObject({ baseline: 10, target: 15, dueDay: parseDate('2027-06-30'), targetPeriod: 'FY27 Q2' })
+  })
+
+  it('a flow (a sum) is measured per quarter: the last whole quarter against the last quarter of the fiscal year', () => {
+    const t = chipCommitmentTerms({
+      actuals: new ValueIndex([...months(2026, [1.3e6, 1.4e6, 1.3e6, 1.4e6, 1.4e6, 1.3e6, 1.5e6, 1.5e6, 1.3e6])], APR),
+      targets: new ValueIndex(
+        [
+          { period: '2027-Q3', granularity: 'quarter', value: 4.4e6 },
+          { period: '2027-Q4', granularity: 'quarter', value: 4.6e6 },
+        ],
+        APR,
+      ),
+      aggregation: 'sum',
+      direction: 'higher',
+      thresholds: T,
+      calendar: APR,
+      day: parseDate('2026-12-03')!,
+    })
+    // FY27 Q2 (Jul–Sep 2026) is the last whole quarter: 1.3 + 1.5 + 1.5 = 4.3M, towards FY27 Q4's 4.6M by 31 March 2027.
+    expect(t).toEqual({ baseline: 4.3e6, target: 4.6e6, granularity: 'quarter', dueDay: parseDate('2027-03-31'), targetPeriod: 'FY27' })
   })
 
   it('nothing to commit to: no actual, no target ahead, or the target already met (direction-aware)', () => {

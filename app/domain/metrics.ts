@@ -454,10 +454,12 @@ export interface ChipCommitmentTerms {
 }
 
 /**
- * What citing a metric with a chip commits to, measured per month: from the latest monthly actual
- * (the baseline) to the monthly target at the end of the current fiscal year, or else at the end
- * of the first quarter ahead that has a target, by that day. Null when there is no actual yet, no
- * target ahead, or the metric already meets it (nothing to move): the chip then only cites.
+ * What citing a metric with a chip commits to: from the latest actual (the baseline) to the target
+ * at the end of the current fiscal year, or else at the end of the first quarter ahead that has a
+ * target, by that day. Levels (average, last value) are measured per month; flows (sums) per
+ * quarter, so "pipeline from $4.0M to $4.6M a quarter" compares like with like. Null when there is
+ * no actual yet, no target ahead, or the metric already meets it (nothing to move): the chip then
+ * only cites.
  */
 export function chipCommitmentTerms(input: {
   actuals: ValueIndex
@@ -469,7 +471,8 @@ export function chipCommitmentTerms(input: {
   day: number
 }): ChipCommitmentTerms | null {
   const cal = input.calendar
-  const month = periodOf(input.day, 'month', cal)
+  const granularity: Granularity = input.aggregation === 'sum' ? 'quarter' : 'month'
+  const now = periodOf(input.day, granularity, cal)
   const series = (from: Period, to: Period) =>
     buildSeries({
       actuals: input.actuals,
@@ -478,24 +481,24 @@ export function chipCommitmentTerms(input: {
       direction: input.direction,
       thresholds: input.thresholds,
       calendar: cal,
-      granularity: 'month',
+      granularity,
       from,
       to,
     })
-  const latest = latestPoint(series(shiftPeriod(month, -12, cal), month))
+  const latest = latestPoint(series(shiftPeriod(now, granularity === 'month' ? -12 : -4, cal), now))
   if (!latest || latest.actual === null) return null
   const baseline = latest.actual
-  const lastMonthOf = (p: Period) => periodOf(periodRange(p, cal).end - 1, 'month', cal)
+  const lastOf = (p: Period) => periodOf(periodRange(p, cal).end - 1, granularity, cal)
   const year = periodOf(input.day, 'year', cal)
   const quarter = periodOf(input.day, 'quarter', cal)
   const candidates: Period[] = [year, ...Array.from({ length: 8 }, (_, i) => shiftPeriod(quarter, i + 1, cal))]
   for (const p of candidates) {
-    const end = lastMonthOf(p)
+    const end = lastOf(p)
     const [point] = series(end, end)
     if (point?.target === null || point?.target === undefined) continue
     // Already at or past the target: nothing to move, the chip only cites.
     if (!isImprovement(point.target - baseline, input.direction)) return null
-    return { baseline, target: point.target, granularity: 'month', dueDay: periodRange(p, cal).end - 1, targetPeriod: periodLabel(p) }
+    return { baseline, target: point.target, granularity, dueDay: periodRange(p, cal).end - 1, targetPeriod: periodLabel(p) }
   }
   return null
 }

@@ -1,5 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
+import { Fragment } from 'react'
 import { Link, useLoaderData } from '@remix-run/react'
 import { ArrowLeft, ChevronLeft, ChevronRight, Filter } from 'lucide-react'
 import { EmptyState } from '#app/components/empty-state.tsx'
@@ -29,6 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       previous: f.previous,
       next: f.next,
       steps: f.steps,
+      leads: f.leads,
       acceptance: f.acceptance
         ? {
             name: f.acceptance.metric.name,
@@ -144,18 +146,62 @@ export default function FunnelPage() {
                 </thead>
                 <tbody>
                   {d.steps.map((s) => (
-                    <tr key={s.key}>
-                      <th scope="row">{s.name}</th>
-                      <td className="num">{formatValue(s.value, 'count')}</td>
-                      <td className="num">{formatValue(s.target, 'count')}</td>
-                      <td className="num">{s.conversion === null ? '—' : `${(s.conversion * 100).toFixed(1)}%`}</td>
-                    </tr>
+                    <Fragment key={s.key}>
+                      <tr>
+                        <th scope="row">{s.name}</th>
+                        <td className="num">{formatValue(s.value, 'count')}</td>
+                        <td className="num">{formatValue(s.target, 'count')}</td>
+                        <td className="num">{s.conversion === null ? '—' : `${(s.conversion * 100).toFixed(1)}%`}</td>
+                      </tr>
+                      {s.key === d.leads?.acceptedKey && d.leads.rejected !== null ? (
+                        <tr className="sub-row">
+                          <th scope="row">Leads rejected by sales</th>
+                          <td className="num">{formatValue(d.leads.rejected, 'count')}</td>
+                          <td className="num">—</td>
+                          <td className="num">{d.leads.rate === null ? '—' : `${((1 - d.leads.rate) * 100).toFixed(1)}% of decided`}</td>
+                        </tr>
+                      ) : null}
+                    </Fragment>
                   ))}
                 </tbody>
               </table>
             }
           />
-          {d.acceptance ? (
+          {d.leads && (d.leads.accepted !== null || d.leads.rejected !== null) ? (
+            <section className="card card-body acceptance" aria-labelledby="leads-title">
+              <div>
+                <h2 id="leads-title">Leads accepted and rejected</h2>
+                <p className="muted">
+                  Every MQL marketing delivers is accepted or rejected by a sales rep, with a reason, in the CRM.
+                  {d.acceptance ? (
+                    <>
+                      {' '}
+                      See <Link to={`/metrics/${d.acceptance.key}`}>{d.acceptance.name}</Link> over time.
+                    </>
+                  ) : null}
+                </p>
+              </div>
+              <dl className="lead-decisions">
+                <div>
+                  <dt>{d.leads.acceptedKey ? <Link to={`/metrics/${d.leads.acceptedKey}`}>Accepted</Link> : 'Accepted'}</dt>
+                  <dd className="kpi-value">{formatValue(d.leads.accepted, 'count')}</dd>
+                </div>
+                <div>
+                  <dt>{d.leads.rejectedKey ? <Link to={`/metrics/${d.leads.rejectedKey}`}>Rejected</Link> : 'Rejected'}</dt>
+                  <dd className="kpi-value">{formatValue(d.leads.rejected, 'count')}</dd>
+                </div>
+                <div>
+                  <dt>Acceptance</dt>
+                  <dd className="kpi-value">{d.leads.rate === null ? '—' : formatValue(d.leads.rate * 100, 'percent')}</dd>
+                  {d.acceptance ? (
+                    <dd>
+                      <HealthChip health={d.acceptance.health} />
+                    </dd>
+                  ) : null}
+                </div>
+              </dl>
+            </section>
+          ) : d.acceptance ? (
             <section className="card card-body acceptance">
               <div>
                 <h2>

@@ -8,6 +8,7 @@ import {
   BatchError,
   createMetric,
   getDashboardFor,
+  getFunnelFor,
   getMetricDetailFor,
   getReviewFor,
   getSeriesFor,
@@ -366,5 +367,29 @@ describe('commitments and reviews', () => {
     expect(r.leading.map((x) => [x.metric.key, x.point.actual, x.point.health, x.improved])).toEqual([['mqls', 150, 'on_track', true]])
     expect(r.lagging.map((x) => x.metric.key)).toEqual(['revenue'])
     expect(r.movers.map((x) => x.metric.key)).toEqual(['mqls'])
+  })
+})
+
+describe('funnel', () => {
+  it('reads MQL → accepted → SQL with conversion rates, and leads accepted and rejected as counts', async () => {
+    const ws = await buildWorkspace()
+    await metric(ws, { key: 'mqls', funnelStep: '1' })
+    await metric(ws, { key: 'leads_accepted', funnelStep: '2' })
+    await metric(ws, { key: 'leads_rejected', direction: 'lower' })
+    await metric(ws, { key: 'sqls', funnelStep: '3' })
+    for (const [key, value] of [
+      ['mqls', 1000],
+      ['leads_accepted', 520],
+      ['leads_rejected', 480],
+      ['sqls', 155],
+    ] as const)
+      await putValues(ws.editor.actor, key, 'actual', [{ period: '2026-10', value }])
+    const f = await getFunnelFor(ws.reader.actor, { granularity: 'month', period: '2026-10' })
+    expect(f.steps.map((s) => [s.key, s.value, s.conversion === null ? null : Math.round(s.conversion * 1000) / 10])).toEqual([
+      ['mqls', 1000, null],
+      ['leads_accepted', 520, 52],
+      ['sqls', 155, 29.8],
+    ])
+    expect(f.leads).toEqual({ accepted: 520, rejected: 480, acceptedKey: 'leads_accepted', rejectedKey: 'leads_rejected', rate: 0.52 })
   })
 })

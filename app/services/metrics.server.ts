@@ -811,7 +811,10 @@ export async function getFunnelFor(actor: Actor, opts: { granularity: Granularit
       ? parsed.period
       : shiftPeriod(periodOf(today(), opts.granularity, ctx.calendar), -1, ctx.calendar)
   const acceptance = metrics.find((m) => m.key === 'lead_acceptance_rate') ?? null
-  const ids = [...steps, ...(acceptance ? [acceptance] : [])].map((s) => s.id)
+  // Leads accepted and rejected by sales, as counts (accepted is usually a funnel step itself).
+  const accepted = metrics.find((m) => m.key === 'leads_accepted') ?? null
+  const rejected = metrics.find((m) => m.key === 'leads_rejected') ?? null
+  const ids = [...new Set([...steps, acceptance, accepted, rejected].filter((m): m is q.MetricRow => m !== null).map((s) => s.id))]
   const values = ids.length ? await q.listValueColumns(sql, { workspaceId: actor.workspaceId, metricIds: ids }) : []
   const idx = indexes(values, ctx.calendar)
   const point = (m: q.MetricRow) =>
@@ -839,6 +842,25 @@ export async function getFunnelFor(actor: Actor, opts: { granularity: Granularit
       unit: withPoints[i]!.metric.unit,
     })),
     acceptance: acceptance ? { metric: acceptance, point: point(acceptance) } : null,
+    leads: leadDecisions(accepted ? point(accepted).actual : null, rejected ? point(rejected).actual : null, accepted, rejected),
+  }
+}
+
+/** Leads accepted and rejected by sales in the period, with the share accepted (null without both counts). */
+function leadDecisions(
+  accepted: number | null,
+  rejected: number | null,
+  acceptedMetric: q.MetricRow | null,
+  rejectedMetric: q.MetricRow | null,
+) {
+  if (!acceptedMetric && !rejectedMetric) return null
+  const decided = accepted !== null && rejected !== null ? accepted + rejected : null
+  return {
+    accepted,
+    rejected,
+    acceptedKey: acceptedMetric?.key ?? null,
+    rejectedKey: rejectedMetric?.key ?? null,
+    rate: decided ? accepted! / decided : null,
   }
 }
 

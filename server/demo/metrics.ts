@@ -1,11 +1,19 @@
 /**
- * The demo workspace's shared metrics: fifteen metrics with two years of plausible monthly
+ * The demo workspace's shared metrics: seventeen metrics with two years of plausible monthly
  * actuals (and half a year of weekly ones for the fast-moving leading indicators), quarterly
  * targets in Acme's fiscal calendar (FY starts in April: FY27 = Apr 2026 – Mar 2027), and the
- * commitments of the FY27 strategy narrative. The numbers agree with the demo narratives
+ * FY27 strategy narrative's commitments, made by `$` chips in its text (seedDemoChipCommitments). The numbers agree with the demo narratives
  * (pipeline $4.1M against $4.0M in FY27 Q1, MQL→SQL 15.5%, 52% of leads accepted, win rate 21%).
  */
+import * as Y from 'yjs'
+import { $getRoot } from 'lexical'
 import * as q from '#db/queries/metrics.ts'
+import { appendNarrativeUpdateGroups, getNarrativeLog } from '#db/queries/narrative-docs.ts'
+import { updateNarrativeDerived } from '#db/queries/narratives.ts'
+import { $createChipNode } from '#app/editor/nodes/ChipNode.ts'
+import { syncNarrativeLinks } from '#app/services/narrative-links.server.ts'
+import { deriveContent } from '#server/collab/content.ts'
+import { bindEditor } from '#server/collab/lexical.ts'
 import type { Aggregation, Direction, IndicatorKind, Unit } from '#app/domain/metrics.ts'
 import {
   anchorDay,
@@ -77,6 +85,30 @@ const METRICS: DemoMetric[] = [
     funnelStep: 1,
   },
   {
+    key: 'leads_accepted',
+    name: 'Leads accepted',
+    definition: 'MQLs delivered to sales in the period that a rep accepted (status "Accepted" in Salesforce) within the two-day SLA.',
+    unit: 'count',
+    indicator: 'leading',
+    aggregation: 'sum',
+    owner: 'sales',
+    source: 'Salesforce',
+    goal: 'pipeline',
+    funnelStep: 2,
+  },
+  {
+    key: 'leads_rejected',
+    name: 'Leads rejected',
+    definition: 'MQLs delivered to sales in the period that a rep rejected, with a reason (wrong fit, no budget, duplicate, student…).',
+    unit: 'count',
+    direction: 'lower',
+    indicator: 'leading',
+    aggregation: 'sum',
+    owner: 'sales',
+    source: 'Salesforce',
+    goal: 'pipeline',
+  },
+  {
     key: 'sqls',
     name: 'SQLs',
     definition: 'MQLs accepted by sales in the period (status "Sales accepted" in Salesforce).',
@@ -86,7 +118,7 @@ const METRICS: DemoMetric[] = [
     owner: 'sales',
     source: 'Salesforce',
     goal: 'revenue',
-    funnelStep: 2,
+    funnelStep: 3,
   },
   {
     key: 'mql_to_sql',
@@ -109,7 +141,7 @@ const METRICS: DemoMetric[] = [
     owner: 'sales',
     source: 'Salesforce',
     goal: 'pipeline',
-    funnelStep: 3,
+    funnelStep: 4,
   },
   {
     key: 'deals_won',
@@ -121,7 +153,7 @@ const METRICS: DemoMetric[] = [
     owner: 'sales',
     source: 'Salesforce',
     goal: 'revenue',
-    funnelStep: 4,
+    funnelStep: 5,
   },
   {
     key: 'win_rate',
@@ -320,6 +352,8 @@ function targets(): Row[] {
       { metric: 'web_traffic', period: p, value: fy27 ? 135_000 : 125_000 },
       { metric: 'target_account_engagement', period: p, value: fy27 ? [35, 42, 50, 60][q - 1]! : 25 + i * 2 },
       { metric: 'lead_acceptance_rate', period: p, value: fy27 ? [50, 55, 58, 60][q - 1]! : 45 },
+      { metric: 'leads_accepted', period: p, value: round((3300 * (fy27 ? [50, 55, 58, 60][q - 1]! : 45)) / 100) },
+      { metric: 'leads_rejected', period: p, value: 3300 - round((3300 * (fy27 ? [50, 55, 58, 60][q - 1]! : 45)) / 100) },
       { metric: 'revenue', period: p, value: fy27 ? [4.5e6, 4.7e6, 5.0e6, 5.3e6][q - 1]! : 4.1e6 + i * 0.1e6 },
     )
   })
@@ -403,30 +437,64 @@ export const seedDemoMetrics: DemoExtender = async (sql, { workspaceId, people }
       const mq = monthly.find((r) => r.metric === 'mqls' && r.period === m)!.value
       const conv = monthly.find((r) => r.metric === 'mql_to_sql' && r.period === m)!.value
       monthly.find((r) => r.metric === 'sqls' && r.period === m)!.value = round((mq * conv) / 100)
+      // Every MQL delivered to sales is accepted or rejected: the acceptance rate splits them.
+      const rate = monthly.find((r) => r.metric === 'lead_acceptance_rate' && r.period === m)!.value
+      const accepted = round((mq * rate) / 100)
+      monthly.push({ metric: 'leads_accepted', period: m, value: accepted }, { metric: 'leads_rejected', period: m, value: mq - accepted })
     }
     await q.upsertValues(tx, { workspaceId, kind: 'actual', source: 'seed', userId: mops, rows: writes([...monthly, ...weekly], ids) })
     await q.upsertValues(tx, { workspaceId, kind: 'target', source: 'seed', userId: mops, rows: writes(targets(), ids) })
-
-    const [strategy] = await tx<{ id: string }[]>`
-      select id from narratives where workspace_id = ${workspaceId} and title = 'FY27 account-based pipeline strategy'`
-    if (strategy) {
-      const commit = (metric: string, baseline: number, target: number, granularity: Granularity, note: string) =>
-        q.insertCommitment(tx, {
-          workspaceId,
-          narrativeId: strategy.id,
-          metricId: ids.get(metric)!,
-          metricVersion: metric === 'pipeline' ? 2 : 1,
-          baseline,
-          target,
-          granularity,
-          startsOn: '2026-04-01',
-          dueOn: '2027-03-31',
-          note,
-          userId: cmo,
-        })
-      await commit('pipeline', 4.0e6, 4.6e6, 'quarter', 'Per quarter, by the end of FY27.')
-      await commit('mql_to_sql', 14, 19, 'month', 'The lead-scoring change and account-based routing carry most of it.')
-      await commit('target_account_engagement', 22, 60, 'month', '600 target accounts, two or more engaged contacts each.')
-    }
   })
+}
+
+/**
+ * The strategy narrative commits to its goals the way a person would: each goal's metric name in
+ * "Goals and metrics" becomes a `$` chip (one Yjs update on top of the seeded document, so the
+ * comments anchored elsewhere keep their places), and the server's derivation turns the chips
+ * into commitments (from the latest actual to the FY27 target, by 31 March 2027).
+ */
+export const seedDemoChipCommitments: DemoExtender = async (sql, { workspaceId, people }) => {
+  const [strategy] = await sql<{ id: string }[]>`
+    select id from narratives where workspace_id = ${workspaceId} and title = 'FY27 account-based pipeline strategy'`
+  if (!strategy) return
+  const metrics = await q.listMetrics(sql, workspaceId)
+  const goals: Record<string, string> = {
+    Pipeline: 'pipeline',
+    'MQL→SQL conversion': 'mql_to_sql',
+    'Target-account engagement': 'target_account_engagement',
+  }
+  const log = await getNarrativeLog(sql, strategy.id)
+  const doc = new Y.Doc()
+  // Bound first, so the editor reads the stored document in (as a client joining does).
+  const bound = bindEditor(doc)
+  const updates: Uint8Array[] = []
+  try {
+    if (log.state) Y.applyUpdateV2(doc, log.state)
+    for (const u of log.updates) Y.applyUpdate(doc, u.data)
+    // The Yjs → Lexical sync schedules an editor update; flush it before editing.
+    bound.editor.update(() => {}, { discrete: true })
+    doc.on('update', (u: Uint8Array) => updates.push(u))
+    bound.editor.update(
+      () => {
+        for (const node of $getRoot().getAllTextNodes()) {
+          const key = goals[node.getTextContent()]
+          const metric = key ? metrics.find((m) => m.key === key) : undefined
+          if (!metric || !node.hasFormat('bold')) continue
+          node.replace($createChipNode({ kind: 'metric', refId: metric.id, refKey: metric.key, label: metric.name }))
+        }
+      },
+      { discrete: true },
+    )
+  } finally {
+    bound.dispose()
+  }
+  const full = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  if (updates.length === 0) return
+  await appendNarrativeUpdateGroups(sql, [
+    { narrativeId: strategy.id, updates: updates.map((data) => ({ data, authorId: people['cmo@acme.test']! })) },
+  ])
+  const derived = deriveContent(full)
+  await updateNarrativeDerived(sql, { id: strategy.id, ...derived })
+  await syncNarrativeLinks(sql, strategy.id, derived.refs)
 }
