@@ -42,6 +42,8 @@ const BY_STATUS: Record<string, (role: Role, status: NarrativeStatus) => boolean
  */
 const BY_FUNCTION: Record<string, (role: Role, fn: MemberFunction, owner: MemberFunction | null) => boolean> = {
   canRecordActuals: (role, fn, owner) => writer(role) || (role !== 'reader' && owner !== null && fn === owner),
+  // A metric line's note on a review: the same people as its actuals.
+  canWriteReviewNote: (role, fn, owner) => writer(role) || (role !== 'reader' && owner !== null && fn === owner),
 }
 const OWNERS: (MemberFunction | null)[] = ['finance', 'sales', null]
 
@@ -86,6 +88,10 @@ describe('policies', () => {
 
     it('an actor without a function (the collaboration server) records actuals only as a writer', () => {
       expect(policies.canRecordActuals(actor(role), { ownerFunction: 'finance' })).toBe(writer(role))
+    })
+
+    it("a review's overall note is for writers only, whatever the function", () => {
+      expect(policies.canWriteReviewNote({ ...actor(role), function: 'finance' }, null)).toBe(writer(role))
     })
 
     it('navigation matches the policies the pages check', () => {

@@ -143,3 +143,12 @@ export function canRecordActuals(actor: Actor, metric: { ownerFunction: MemberFu
   if (actor.role === 'reader') return false
   return canEditMetrics(actor) || (metric.ownerFunction !== null && actor.function === metric.ownerFunction)
 }
+
+/**
+ * A review's notes: the overall note (metric null) is for owners and editors; a metric line's
+ * note also for the members of the metric's owner function. Everyone who reads the review reads them.
+ */
+export function canWriteReviewNote(actor: Actor, metric: { ownerFunction: MemberFunction | null } | null): boolean {
+  if (metric === null) return canEditMetrics(actor)
+  return canRecordActuals(actor, metric)
+}

@@ -1,27 +1,39 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
-import { ArrowDownRight, ArrowUpRight, CalendarRange, ChevronLeft, ChevronRight, FilePlus2, Printer } from 'lucide-react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { ArrowDownRight, ArrowUpRight, CalendarRange, ChevronLeft, ChevronRight, FilePlus2, MessageSquareText, Printer } from 'lucide-react'
 import { EmptyState } from '#app/components/empty-state.tsx'
+import { isFormResult } from '#app/components/form.tsx'
 import { HealthChip } from '#app/components/metrics/health-chip.tsx'
 import { formatAttainment, formatValue, HEALTH_LABELS, type Health, type Unit } from '#app/domain/metrics.ts'
 import { canCreateNarrative } from '#app/domain/policies.ts'
-import { CADENCES, ReviewQuerySchema } from '#app/schemas/metrics.ts'
-import { getReviewFor } from '#app/services/metrics.server.ts'
+import { CADENCES, ReviewNoteSchema, ReviewQuerySchema } from '#app/schemas/metrics.ts'
+import { getReviewFor, saveReviewNote } from '#app/services/metrics.server.ts'
 import { startReviewNarrative } from '#app/services/review-narrative.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
+import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
+import { timeAgo } from '#app/utils/format.ts'
 import metricsStyles from '#app/styles/metrics.css'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: metricsStyles }]
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.periodLabel ?? ''} review · Accord` }]
 
-/** POST /reviews { cadence, period }: a review narrative pre-filled with the period's figures. */
+/**
+ * POST /reviews { cadence, period }: a review narrative pre-filled with the period's figures;
+ * { intent: 'note', cadence, period, metricKey?, body }: the review's note or a metric line's.
+ */
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
+  const values = await readForm(request)
+  if (values.intent === 'note') {
+    return formAction(values, async () => {
+      await saveReviewNote(actor, parseOrThrow(ReviewNoteSchema, values))
+      return json({ ok: true as const, note: values.metricKey || 'overall' })
+    })
+  }
   return orThrowResponse(async () => {
-    const q = parseOrThrow(ReviewQuerySchema, await readForm(request))
+    const q = parseOrThrow(ReviewQuerySchema, values)
     const narrative = await startReviewNarrative(actor, { cadence: q.cadence, period: q.period })
     return redirect(`/narratives/${narrative.id}`)
   })
@@ -35,6 +47,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const q = parseOrThrow(ReviewQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
     const r = await getReviewFor(actor, { cadence: q.cadence, period: q.period })
     const row = (x: (typeof r.leading)[number]) => ({
+      note: r.notes.byMetric[x.metric.id] ?? null,
+      canNote: r.can.noteOn[x.metric.id] ?? false,
       key: x.metric.key,
       name: x.metric.name,
       unit: x.metric.unit,
@@ -79,7 +93,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         progress: c.progress,
         health: c.health,
       })),
-      can: { startQbr: canCreateNarrative(actor) },
+      note: r.notes.overall,
+      can: { startQbr: canCreateNarrative(actor), noteOverall: r.can.noteOverall },
     })
   })
 }
@@ -116,7 +131,89 @@ function Delta({ row }: { row: Row }) {
   )
 }
 
-function IndicatorTable({ title, hint, rows, previousLabel }: { title: string; hint: string; rows: Row[]; previousLabel: string }) {
+type Note = { body: string; by: string | null; at: string } | null
+
+/** A note as the review shows (and prints) it. */
+function NoteText({ note, className = '' }: { note: Note; className?: string }) {
+  if (!note) return null
+  return (
+    <div className={`review-note ${className}`}>
+      <p>{note.body}</p>
+      <p className="muted small">
+        {note.by ?? 'Someone'} · {timeAgo(note.at)}
+      </p>
+    </div>
+  )
+}
+
+/** The form that writes a note (hidden in print); an emptied note is removed. */
+function NoteForm({
+  note,
+  metricKey,
+  label,
+  cadence,
+  period,
+}: {
+  note: Note
+  metricKey?: string
+  label: string
+  cadence: string
+  period: string
+}) {
+  const data = useActionData<typeof action>()
+  const result = isFormResult(data) && (data.values.metricKey ?? '') === (metricKey ?? '') ? data : null
+  const busy = useNavigation().state === 'submitting'
+  const id = `note-${metricKey ?? 'overall'}`
+  return (
+    <details className="note-form no-print" open={!!result}>
+      <summary>{note ? 'Edit the note' : label}</summary>
+      <Form method="post" preventScrollReset>
+        <input type="hidden" name="intent" value="note" />
+        <input type="hidden" name="cadence" value={cadence} />
+        <input type="hidden" name="period" value={period} />
+        {metricKey ? <input type="hidden" name="metricKey" value={metricKey} /> : null}
+        <label htmlFor={id} className="visually-hidden">
+          {label}
+        </label>
+        <textarea
+          id={id}
+          name="body"
+          rows={3}
+          maxLength={2000}
+          defaultValue={result?.values.body ?? note?.body ?? ''}
+          aria-invalid={result ? true : undefined}
+        />
+        {result ? (
+          <span className="field-error" role="alert">
+            {Object.values(result.errors).flat().join(' ') || result.message}
+          </span>
+        ) : null}
+        <div className="row">
+          <button type="submit" className="button small" disabled={busy}>
+            Save note
+          </button>
+          <span className="hint">Everyone who reads the review sees it. Empty it to remove it.</span>
+        </div>
+      </Form>
+    </details>
+  )
+}
+
+function IndicatorTable({
+  title,
+  hint,
+  rows,
+  previousLabel,
+  cadence,
+  period,
+}: {
+  title: string
+  hint: string
+  rows: Row[]
+  previousLabel: string
+  cadence: string
+  period: string
+}) {
   return (
     <section className="card review-block">
       <div className="card-header">
@@ -151,6 +248,8 @@ function IndicatorTable({ title, hint, rows, previousLabel }: { title: string; h
                   <Link to={`/metrics/${r.key}`} className="metric-name">
                     {r.name}
                   </Link>
+                  <NoteText note={r.note} className="line-note" />
+                  {r.canNote ? <NoteForm note={r.note} metricKey={r.key} label="Add a note" cadence={cadence} period={period} /> : null}
                 </th>
                 <td className="num">
                   {fmt(r.actual, r.unit, r.currency)}
@@ -237,6 +336,19 @@ export default function ReviewPage() {
           </Link>
         </nav>
       </div>
+      {all.length > 0 && (d.note || d.can.noteOverall) ? (
+        <section className="card card-body review-notes" aria-labelledby="review-note-title">
+          <h2 id="review-note-title">
+            <MessageSquareText size={16} aria-hidden /> Notes on {d.periodLabel}
+          </h2>
+          {d.note ? (
+            <NoteText note={d.note} />
+          ) : (
+            <p className="muted no-print">No note yet: what the numbers mean, what we do about them.</p>
+          )}
+          {d.can.noteOverall ? <NoteForm note={d.note} label="Write the note" cadence={d.cadence} period={d.period} /> : null}
+        </section>
+      ) : null}
       {all.length === 0 ? (
         <EmptyState icon={CalendarRange} title="Reviews start from the metric dictionary">
           <p>
@@ -284,8 +396,22 @@ export default function ReviewPage() {
             </div>
           </section>
           <div className="review-columns">
-            <IndicatorTable title="Leading indicators" hint="Move first: act on these." rows={d.leading} previousLabel={d.previousLabel} />
-            <IndicatorTable title="Lagging indicators" hint="The outcomes they lead to." rows={d.lagging} previousLabel={d.previousLabel} />
+            <IndicatorTable
+              title="Leading indicators"
+              hint="Move first: act on these."
+              rows={d.leading}
+              previousLabel={d.previousLabel}
+              cadence={d.cadence}
+              period={d.period}
+            />
+            <IndicatorTable
+              title="Lagging indicators"
+              hint="The outcomes they lead to."
+              rows={d.lagging}
+              previousLabel={d.previousLabel}
+              cadence={d.cadence}
+              period={d.period}
+            />
           </div>
           <section className="card review-block">
             <div className="card-header">

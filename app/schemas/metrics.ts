@@ -153,6 +153,22 @@ export const CommitmentUpdateSchema = CommitmentInputSchema.omit({ metricKey: tr
 export type CommitmentUpdate = z.infer<typeof CommitmentUpdateSchema>
 
 export const CADENCES = ['week', 'month', 'quarter'] as const
+
+/** A review's note: overall (no metric) or on one metric line; an empty body removes it. */
+export const ReviewNoteSchema = z.object({
+  cadence: z.enum(['week', 'month', 'quarter'], { error: 'cadence must be week, month or quarter' }),
+  period: z
+    .string({ error: 'Which period?' })
+    .trim()
+    .refine((s) => parsePeriod(s).ok, 'Not a period'),
+  metricKey: z
+    .string()
+    .trim()
+    .optional()
+    .transform((s) => s || null),
+  body: z.string().trim().max(2000, 'A note must be at most 2,000 characters').default(''),
+})
+export type ReviewNoteInput = z.infer<typeof ReviewNoteSchema>
 export const ReviewQuerySchema = z.object({
   cadence: z.enum(CADENCES, { error: 'cadence must be week, month or quarter' }).default('month'),
   period: z

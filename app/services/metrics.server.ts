@@ -49,11 +49,19 @@ import {
   canEditMetricSettings,
   canReadMetrics,
   canRecordActuals,
+  canWriteReviewNote,
   FUNCTION_LABELS,
   canSeeWorkingMaterial,
   type Actor,
 } from '#app/domain/policies.ts'
-import type { CommitmentInput, CommitmentUpdate, MetricInput, MetricSettingsInput, MetricUpdate } from '#app/schemas/metrics.ts'
+import type {
+  CommitmentInput,
+  CommitmentUpdate,
+  MetricInput,
+  ReviewNoteInput,
+  MetricSettingsInput,
+  MetricUpdate,
+} from '#app/schemas/metrics.ts'
 import { bus } from '#server/events/bus.ts'
 import { getNarrativeFor } from './narratives.server.ts'
 
@@ -1171,6 +1179,16 @@ export async function getReviewFor(actor: Actor, opts: { cadence: 'week' | 'mont
   })
   const due = canSeeWorkingMaterial(actor) ? [...dueRows] : dueRows.filter((c) => c.narrativeStatus === 'approved')
   const commitments = await commitmentViews(sql, actor.workspaceId, due, ctx, day)
+  const noteRows = await q.listReviewNotes(sql, { workspaceId: actor.workspaceId, cadence: opts.cadence, period: periodKey(period) })
+  const noteOf = (n: q.ReviewNoteRow) => ({ body: n.body, by: n.updatedByName, at: n.updatedAt })
+  const overall = noteRows.find((n) => n.metricId === null)
+  const notes = {
+    overall: overall ? noteOf(overall) : null,
+    byMetric: Object.fromEntries(noteRows.filter((n) => n.metricId !== null).map((n) => [n.metricId!, noteOf(n)])) as Record<
+      string,
+      ReturnType<typeof noteOf>
+    >,
+  }
   const movers = rows
     .filter((r) => r.relative !== null && r.relative !== 0)
     .sort((a, b) => Math.abs(b.relative!) - Math.abs(a.relative!))
@@ -1190,7 +1208,43 @@ export async function getReviewFor(actor: Actor, opts: { cadence: 'week' | 'mont
     lagging: rows.filter((r) => r.metric.indicator === 'lagging'),
     movers,
     commitments,
+    notes,
+    can: {
+      noteOverall: canWriteReviewNote(actor, null),
+      noteOn: Object.fromEntries(metrics.map((m) => [m.id, canWriteReviewNote(actor, m)])) as Record<string, boolean>,
+    },
   }
+}
+
+/**
+ * Writes a review's overall note (owners, editors) or a metric line's note (also the metric's
+ * owner function); an empty body removes it. The period must be one of the cadence.
+ */
+export async function saveReviewNote(actor: Actor, input: ReviewNoteInput) {
+  const sql = getSql()
+  const parsed = parsePeriod(input.period)
+  if (!parsed.ok || parsed.period.granularity !== input.cadence)
+    throw invalid('Some fields need attention', {
+      period: [
+        `Not a ${input.cadence} (e.g. ${input.cadence === 'week' ? '2026-W47' : input.cadence === 'month' ? '2026-11' : '2027-Q3'})`,
+      ],
+    })
+  const metric = input.metricKey ? await getMetricFor(actor, input.metricKey, sql) : null
+  if (!canWriteReviewNote(actor, metric))
+    throw forbidden(
+      metric
+        ? `Only owners, editors and the metric's owner function write notes on ${metric.name}`
+        : 'Only owners and editors write the review note',
+    )
+  await q.saveReviewNote(sql, {
+    workspaceId: actor.workspaceId,
+    cadence: input.cadence,
+    period: periodKey(parsed.period),
+    metricId: metric?.id ?? null,
+    body: input.body,
+    userId: actor.userId,
+  })
+  bus.publish({ type: 'metrics.changed', workspaceId: actor.workspaceId, metricKeys: metric ? [metric.key] : [] })
 }
 
 /** Runs an API handler, answering a refused batch with its rows (problem+json, 400). */

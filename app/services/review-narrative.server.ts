@@ -34,6 +34,16 @@ export function reviewMarkdown(review: Review): string {
     (c) =>
       `- ${c.metric.name}: ${formatValue(c.current, c.metric.unit, { currency: c.metric.currency })} now, ${formatValue(c.target, c.metric.unit, { currency: c.metric.currency })} by ${c.dueOn} (${cell(c.narrativeTitle)}) — ${HEALTH_LABELS[c.health].toLowerCase()}.`,
   )
+  // The review's notes: the overall one and each metric line's, as the review page shows them.
+  const md = (s: string) =>
+    s
+      .replace(/\s*\n\s*/g, ' ')
+      .replace(/([*_`#|\\[\]])/g, '\\$1')
+      .trim()
+  const lineNotes = [...review.lagging, ...review.leading]
+    .filter((r) => review.notes.byMetric[r.metric.id])
+    .map((r) => `- **${md(r.metric.name)}**: ${md(review.notes.byMetric[r.metric.id]!.body)}`)
+  const notes = [...(review.notes.overall ? [md(review.notes.overall.body), ''] : []), ...lineNotes]
   return [
     '## Highlights',
     '',
@@ -45,8 +55,7 @@ export function reviewMarkdown(review: Review): string {
     ...(review.leading.length ? ['**Leading indicators**', '', ...table(review.leading), ''] : []),
     '## What worked and what did not',
     '',
-    `*${hint('What worked and what did not')}*`,
-    '',
+    ...(notes.length ? [...notes, ''] : [`*${hint('What worked and what did not')}*`, '']),
     '## Pipeline and revenue',
     '',
     `*${hint('Pipeline and revenue')}*`,

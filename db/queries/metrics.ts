@@ -480,3 +480,42 @@ export async function getCommitment(db: Db, args: { id: string; workspaceId: str
     where id = ${args.id} and narrative_id = ${args.narrativeId} and workspace_id = ${args.workspaceId}`
   return row ?? null
 }
+
+// ---------- Review notes ----------
+
+export interface ReviewNoteRow {
+  metricId: string | null
+  body: string
+  updatedByName: string | null
+  updatedAt: Date
+}
+
+export async function listReviewNotes(db: Db, args: { workspaceId: string; cadence: string; period: string }) {
+  return db<ReviewNoteRow[]>`
+    select r.metric_id as "metricId", r.body, u.name as "updatedByName", r.updated_at as "updatedAt"
+    from review_notes r left join users u on u.id = r.updated_by
+    where r.workspace_id = ${args.workspaceId} and r.cadence = ${args.cadence} and r.period = ${args.period}
+    order by r.updated_at`
+}
+
+/** Writes the note of a review (metricId null) or of one of its metric lines; an empty body deletes it. */
+export async function saveReviewNote(
+  db: Db,
+  args: { workspaceId: string; cadence: string; period: string; metricId: string | null; body: string; userId: string },
+) {
+  const scope = db`workspace_id = ${args.workspaceId} and cadence = ${args.cadence} and period = ${args.period}
+    and ${args.metricId === null ? db`metric_id is null` : db`metric_id = ${args.metricId}`}`
+  if (args.body === '') {
+    await db`delete from review_notes where ${scope}`
+    return
+  }
+  // One statement per kind of note, so two people saving at once end with one row (the last write).
+  const conflict =
+    args.metricId === null
+      ? db`on conflict (workspace_id, cadence, period) where metric_id is null`
+      : db`on conflict (workspace_id, cadence, period, metric_id) where metric_id is not null`
+  await db`
+    insert into review_notes (workspace_id, cadence, period, metric_id, body, updated_by)
+    values (${args.workspaceId}, ${args.cadence}, ${args.period}, ${args.metricId}, ${args.body}, ${args.userId})
+    ${conflict} do update set body = excluded.body, updated_by = excluded.updated_by, updated_at = now()`
+}
