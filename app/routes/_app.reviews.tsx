@@ -151,12 +151,15 @@ function NoteForm({
   note,
   metricKey,
   label,
+  about,
   cadence,
   period,
 }: {
   note: Note
   metricKey?: string
   label: string
+  /** What the note is about, for its label: the metric or the period. */
+  about: string
   cadence: string
   period: string
 }) {
@@ -173,7 +176,7 @@ function NoteForm({
         <input type="hidden" name="period" value={period} />
         {metricKey ? <input type="hidden" name="metricKey" value={metricKey} /> : null}
         <label htmlFor={id} className="visually-hidden">
-          {label}
+          {`Note on ${about}`}
         </label>
         <textarea
           id={id}
@@ -249,7 +252,9 @@ function IndicatorTable({
                     {r.name}
                   </Link>
                   <NoteText note={r.note} className="line-note" />
-                  {r.canNote ? <NoteForm note={r.note} metricKey={r.key} label="Add a note" cadence={cadence} period={period} /> : null}
+                  {r.canNote ? (
+                    <NoteForm note={r.note} metricKey={r.key} label="Add a note" about={r.name} cadence={cadence} period={period} />
+                  ) : null}
                 </th>
                 <td className="num">
                   {fmt(r.actual, r.unit, r.currency)}
@@ -346,7 +351,9 @@ export default function ReviewPage() {
           ) : (
             <p className="muted no-print">No note yet: what the numbers mean, what we do about them.</p>
           )}
-          {d.can.noteOverall ? <NoteForm note={d.note} label="Write the note" cadence={d.cadence} period={d.period} /> : null}
+          {d.can.noteOverall ? (
+            <NoteForm note={d.note} label="Write the note" about={d.periodLabel} cadence={d.cadence} period={d.period} />
+          ) : null}
         </section>
       ) : null}
       {all.length === 0 ? (
