@@ -189,6 +189,14 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       // The foreign member creates in their own workspace: nothing of the walked one is touched.
       expect: row(LOGIN, { rest: '302 /narratives/', commenter: 403, reader: 403 }),
     },
+    {
+      label: 'POST /reviews (the review note)',
+      method: 'POST',
+      path: () => '/reviews',
+      form: () => ({ intent: 'note', cadence: 'month', period: '2026-10', body: 'Walked.' }),
+      // The overall note is for owners and editors; the foreign member writes in their own workspace.
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403 }),
+    },
   ],
   '_app.narratives.$id.tsx': [
     {
@@ -216,6 +224,20 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: (c) => `/narratives/${c.draftId}`,
       form: () => ({ intent: 'rename', title: 'Renamed by the walk' }),
       expect: row(LOGIN, { rest: 200, commenter: 403, reader: 404, foreign: 404 }),
+    },
+    {
+      label: 'POST /narratives/:draft/commitments (update an unknown one)',
+      method: 'POST',
+      path: (c) => `/narratives/${c.draftId}/commitments`,
+      form: () => ({
+        intent: 'update',
+        commitmentId: '00000000-0000-4000-8000-000000000000',
+        baseline: '1',
+        target: '2',
+        dueOn: '2099-01-01',
+        granularity: 'month',
+      }),
+      expect: row(LOGIN, { rest: 404, commenter: 403, reader: 404, foreign: 404 }),
     },
   ],
   '_app.narratives.$id_.feasibility.tsx': [
