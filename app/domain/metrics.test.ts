@@ -422,6 +422,19 @@ describe('chipCommitmentTerms (what a $ chip commits to)', () => {
     expect(t).toEqual({ baseline: 4.3e6, target: 4.6e6, granularity: 'quarter', dueDay: parseDate('2027-03-31'), targetPeriod: 'FY27' })
   })
 
+  it('a quarter to date is no baseline: a flow with only part of a quarter only cites', () => {
+    const t = chipCommitmentTerms({
+      actuals: new ValueIndex([{ period: '2026-12', granularity: 'month', value: 1.25e6 }], JAN),
+      targets: new ValueIndex([{ period: '2026-12', granularity: 'month', value: 1.2e6 }], JAN),
+      aggregation: 'sum',
+      direction: 'higher',
+      thresholds: T,
+      calendar: JAN,
+      day: parseDate('2026-12-03')!,
+    })
+    expect(t).toBeNull()
+  })
+
   it('nothing to commit to: no actual, no target ahead, or the target already met (direction-aware)', () => {
     const year = [{ period: '2026', granularity: 'year' as const, value: 100 }]
     expect(terms([], year, '2026-06-01')).toBeNull()

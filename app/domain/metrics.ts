@@ -456,7 +456,8 @@ export interface ChipCommitmentTerms {
 /**
  * What citing a metric with a chip commits to: from the latest actual (the baseline) to the target
  * at the end of the current fiscal year, or else at the end of the first quarter ahead that has a
- * target, by that day. Levels (average, last value) are measured per month; flows (sums) per
+ * target, by that day. The baseline is the latest whole period with an actual. Levels (average,
+ * last value) are measured per month; flows (sums) per
  * quarter, so "pipeline from $4.0M to $4.6M a quarter" compares like with like. Null when there is
  * no actual yet, no target ahead, or the metric already meets it (nothing to move): the chip then
  * only cites.
@@ -485,7 +486,8 @@ export function chipCommitmentTerms(input: {
       from,
       to,
     })
-  const latest = latestPoint(series(shiftPeriod(now, granularity === 'month' ? -12 : -4, cal), now))
+  // A whole period only: a quarter to date is not a baseline.
+  const latest = series(shiftPeriod(now, granularity === 'month' ? -12 : -4, cal), now).findLast((p) => p.complete && p.actual !== null)
   if (!latest || latest.actual === null) return null
   const baseline = latest.actual
   const lastOf = (p: Period) => periodOf(periodRange(p, cal).end - 1, granularity, cal)
