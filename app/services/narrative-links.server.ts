@@ -307,6 +307,7 @@ export async function getNarrativeEvidence(actor: Actor, narrativeId: string, ch
       })),
     },
     metrics: {
+      canEdit: commitments.can.edit,
       commitments: commitments.commitments.map((c) => {
         const fmt = (v: number | null) => formatValue(v, c.metric.unit, { currency: c.metric.currency ?? currency, compact: true })
         return {
@@ -322,6 +323,8 @@ export async function getNarrativeEvidence(actor: Actor, narrativeId: string, ch
           health: c.health,
           source: c.source,
           inText: c.inText,
+          // The stored terms, for the panel's edit form.
+          terms: { baseline: c.baseline, target: c.target, dueOn: c.dueOn, granularity: c.granularity, note: c.note },
         }
       }),
       cited,

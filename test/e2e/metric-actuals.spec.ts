@@ -76,9 +76,15 @@ test("finance enters an actual for revenue and the CMO's open narrative updates 
   await expect(chip).toHaveAttribute('data-live', /^\$2\.4M \/ \$\d+(\.\d)?M · On track$/)
   expect(await chip.getAttribute('data-live')).not.toBe(before)
   expect(await cmo.page.evaluate(() => (window as unknown as { __stillHere?: boolean }).__stillHere)).toBe(true)
+
+  // The CMO raises the commitment's target beside the text; it stays derived from the text, now edited.
+  await commitment.getByText('Edit the terms').click()
+  await commitment.getByLabel('To').fill('7000000')
+  await commitment.getByRole('button', { name: 'Save the Revenue commitment' }).click()
+  await expect(commitment.locator('.evidence-figures')).toContainText(/→ \$7(\.0)?M by/)
   await cmo.page.screenshot({ path: `${SHOTS}/metric-actuals-cmo.png` })
   await cmo.page.goto(`/narratives/${id}/commitments`)
-  await expect(cmo.page.getByRole('listitem').filter({ hasText: 'Revenue' })).toContainText('From the text')
+  await expect(cmo.page.getByRole('listitem').filter({ hasText: 'Revenue' })).toContainText('From the text · edited')
   await cmo.page.screenshot({ path: `${SHOTS}/metric-actuals-commitments.png`, fullPage: true })
   noErrors()
   financeErrors()

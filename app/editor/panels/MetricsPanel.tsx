@@ -1,7 +1,8 @@
-import { Link } from '@remix-run/react'
+import { Link, useFetcher } from '@remix-run/react'
+import { useEffect, useState } from 'react'
 import { ArrowRight, TriangleAlert } from 'lucide-react'
 import { HealthChip } from '#app/components/metrics/health-chip.tsx'
-import { useNarrativeEvidence, type ChipIdsStore } from './evidence.ts'
+import { useNarrativeEvidence, type ChipIdsStore, type NarrativeEvidence } from './evidence.ts'
 
 /**
  * The Metrics tab: the narrative's commitments with progress, the metrics its text cites with `$`
@@ -12,7 +13,7 @@ export function MetricsPanel({ narrativeId, store }: { narrativeId: string; stor
   const href = `/narratives/${narrativeId}/commitments`
   if (isPending) return <p className="panel-loading">Loading metrics…</p>
   if (isError || !data) return <p className="panel-loading">Metrics are not available right now.</p>
-  const { commitments, cited, needsLeadingIndicator } = data.metrics
+  const { commitments, cited, needsLeadingIndicator, canEdit } = data.metrics
   if (commitments.length === 0 && cited.length === 0) {
     return (
       <div className="panel-empty">
@@ -61,10 +62,11 @@ export function MetricsPanel({ narrativeId, store }: { narrativeId: string; stor
                 <p className="evidence-meta">
                   <span>{c.indicator === 'leading' ? 'Leading' : 'Lagging'}</span>
                   {c.source === 'text' ? <span>{c.inText ? 'From the text' : 'No longer in the text'}</span> : null}
-                  <Link to={`${href}#commitment-${c.id}`} aria-label={`Edit the ${c.name} commitment`}>
-                    Edit
+                  <Link to={`${href}#commitment-${c.id}`} aria-label={`Open the ${c.name} commitment`}>
+                    Details
                   </Link>
                 </p>
+                {canEdit ? <EditTerms action={href} commitment={c} /> : null}
               </li>
             ))}
           </ul>
@@ -96,5 +98,50 @@ export function MetricsPanel({ narrativeId, store }: { narrativeId: string; stor
         Commitments and progress <ArrowRight size={14} aria-hidden />
       </Link>
     </section>
+  )
+}
+
+type Commitment = NarrativeEvidence['metrics']['commitments'][number]
+
+/**
+ * The commitment's terms, edited beside the text (the commitments page's form, posted to its
+ * action): a derived commitment that a person edits is theirs and stays when its chip goes.
+ */
+function EditTerms({ action, commitment: c }: { action: string; commitment: Commitment }) {
+  const fetcher = useFetcher<{ ok: boolean; message?: string; errors?: Record<string, string[] | undefined> }>()
+  const [open, setOpen] = useState(false)
+  const failed = fetcher.data && !fetcher.data.ok ? fetcher.data : null
+  useEffect(() => {
+    if (fetcher.state === 'idle' && fetcher.data?.ok) setOpen(false)
+  }, [fetcher.state, fetcher.data])
+  const id = (name: string) => `panel-${c.id}-${name}`
+  return (
+    <details className="evidence-edit" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Edit the terms</summary>
+      <fetcher.Form method="post" action={action} noValidate>
+        <input type="hidden" name="intent" value="update" />
+        <input type="hidden" name="commitmentId" value={c.id} />
+        <input type="hidden" name="granularity" value={c.terms.granularity} />
+        <input type="hidden" name="note" value={c.terms.note} />
+        <div className="evidence-edit-fields">
+          <label htmlFor={id('baseline')}>From</label>
+          <input id={id('baseline')} name="baseline" inputMode="decimal" defaultValue={String(c.terms.baseline)} />
+          <label htmlFor={id('target')}>To</label>
+          <input id={id('target')} name="target" inputMode="decimal" defaultValue={String(c.terms.target)} />
+          <label htmlFor={id('dueOn')}>By</label>
+          <input id={id('dueOn')} name="dueOn" type="date" defaultValue={c.terms.dueOn} />
+        </div>
+        {failed ? (
+          <p className="field-error" role="alert">
+            {Object.values(failed.errors ?? {})
+              .flat()
+              .join(' ') || failed.message}
+          </p>
+        ) : null}
+        <button type="submit" className="button small" disabled={fetcher.state !== 'idle'} aria-label={`Save the ${c.name} commitment`}>
+          Save
+        </button>
+      </fetcher.Form>
+    </details>
   )
 }
