@@ -111,7 +111,7 @@ describe('invites', () => {
     await acceptInvite({ token, userId: outsider.id, sessionToken: outsider.sessionToken })
     expect(await role(ws.workspace.id, outsider.id)).toBe('editor')
     const { actor } = await requireActor(pageRequest(outsider.cookie))
-    expect(actor).toEqual({ userId: outsider.id, workspaceId: ws.workspace.id, role: 'editor' })
+    expect(actor).toEqual({ userId: outsider.id, workspaceId: ws.workspace.id, role: 'editor', function: 'product' })
     expect((await listWorkspacesOf(outsider.id)).map((w) => w.workspaceId).sort()).toEqual([outsider.workspaceId, ws.workspace.id].sort())
   })
 
@@ -242,7 +242,7 @@ describe('API tokens', () => {
     const ws = await buildWorkspace()
     const token = await buildApiToken(ws.owner)
     await expect(requireApiActor(apiRequest(token))).resolves.toEqual({
-      actor: { userId: ws.owner.id, workspaceId: ws.workspace.id, role: 'owner' },
+      actor: { userId: ws.owner.id, workspaceId: ws.workspace.id, role: 'owner', function: 'other' },
       user: { id: ws.owner.id, name: ws.owner.name, email: ws.owner.email },
       workspace: { id: ws.workspace.id, name: ws.workspace.name },
     })
@@ -289,6 +289,7 @@ describe('API tokens', () => {
       userId: a.editor.id,
       workspaceId: b.workspace.id,
       role: 'commenter',
+      function: 'sales',
     })
     const c = await buildWorkspace()
     const e = await appError(
