@@ -1,7 +1,17 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { ArrowDownRight, ArrowUpRight, CalendarRange, ChevronLeft, ChevronRight, FilePlus2, MessageSquareText, Printer } from 'lucide-react'
+import {
+  ArrowDownRight,
+  ArrowUpRight,
+  CalendarRange,
+  ChevronLeft,
+  ChevronRight,
+  FilePlus2,
+  MessageSquarePlus,
+  MessageSquareText,
+  Printer,
+} from 'lucide-react'
 import { EmptyState } from '#app/components/empty-state.tsx'
 import { isFormResult } from '#app/components/form.tsx'
 import { HealthChip } from '#app/components/metrics/health-chip.tsx'
@@ -168,8 +178,18 @@ function NoteForm({
   const busy = useNavigation().state === 'submitting'
   const id = `note-${metricKey ?? 'overall'}`
   return (
-    <details className="note-form no-print" open={!!result}>
-      <summary>{note ? 'Edit the note' : label}</summary>
+    <details className={`note-form no-print${metricKey ? ' line-note-form' : ''}`} open={!!result}>
+      {metricKey ? (
+        // On a metric line: a quiet icon beside the name (17 lines of "Add a note" would drown the figures).
+        <summary title={`${note ? 'Edit the note' : label} on ${about}`}>
+          <MessageSquarePlus size={14} aria-hidden />
+          <span className="visually-hidden">
+            {note ? 'Edit the note' : label} on {about}
+          </span>
+        </summary>
+      ) : (
+        <summary>{note ? 'Edit the note' : label}</summary>
+      )}
       <Form method="post" preventScrollReset>
         <input type="hidden" name="intent" value="note" />
         <input type="hidden" name="cadence" value={cadence} />
@@ -248,13 +268,15 @@ function IndicatorTable({
             {rows.map((r) => (
               <tr key={r.key}>
                 <th scope="row">
-                  <Link to={`/metrics/${r.key}`} className="metric-name">
-                    {r.name}
-                  </Link>
+                  <div className="line-head">
+                    <Link to={`/metrics/${r.key}`} className="metric-name">
+                      {r.name}
+                    </Link>
+                    {r.canNote ? (
+                      <NoteForm note={r.note} metricKey={r.key} label="Add a note" about={r.name} cadence={cadence} period={period} />
+                    ) : null}
+                  </div>
                   <NoteText note={r.note} className="line-note" />
-                  {r.canNote ? (
-                    <NoteForm note={r.note} metricKey={r.key} label="Add a note" about={r.name} cadence={cadence} period={period} />
-                  ) : null}
                 </th>
                 <td className="num">
                   {fmt(r.actual, r.unit, r.currency)}
