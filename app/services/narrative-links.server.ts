@@ -323,6 +323,7 @@ export async function getNarrativeEvidence(actor: Actor, narrativeId: string, ch
           health: c.health,
           source: c.source,
           inText: c.inText,
+          edited: c.editedAt !== null,
           // The stored terms, for the panel's edit form.
           terms: { baseline: c.baseline, target: c.target, dueOn: c.dueOn, granularity: c.granularity, note: c.note },
         }

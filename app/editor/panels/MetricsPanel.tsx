@@ -61,7 +61,9 @@ export function MetricsPanel({ narrativeId, store }: { narrativeId: string; stor
                 ) : null}
                 <p className="evidence-meta">
                   <span>{c.indicator === 'leading' ? 'Leading' : 'Lagging'}</span>
-                  {c.source === 'text' ? <span>{c.inText ? 'From the text' : 'No longer in the text'}</span> : null}
+                  {c.source === 'text' ? (
+                    <span>{c.inText ? `From the text${c.edited ? ' · edited' : ''}` : 'No longer in the text'}</span>
+                  ) : null}
                   <Link to={`${href}#commitment-${c.id}`} aria-label={`Open the ${c.name} commitment`}>
                     Details
                   </Link>
