@@ -13,6 +13,7 @@ import { createSession, createUser, createWorkspace } from '#app/services/accoun
 import { commitSessionCookie } from '#app/utils/auth.server.ts'
 import type { Role } from '#app/domain/policies.ts'
 import { MESSAGE_SAVED } from '#app/editor/collab/protocol.ts'
+import { CloseCode } from '#app/editor/collab/close-codes.ts'
 import { attachCollab, type CollabServer } from '#server/collab/upgrade.ts'
 import { foldNarrativeLog } from '#server/collab/fold.ts'
 import type { Limits } from '#server/collab/limits.ts'
@@ -134,7 +135,7 @@ export function connectClient(
   serverUrl: string,
   narrativeId: string,
   headers: { cookie?: string; origin?: string; authorization?: string } = {},
-  opts: { doc?: Y.Doc } = {},
+  opts: { doc?: Y.Doc; jitterOnRetryLater?: boolean } = {},
 ): TestClient {
   const doc = opts.doc ?? new Y.Doc()
   const saved: number[] = []
@@ -176,6 +177,23 @@ export function connectClient(
     disableBc: true,
     maxBackoffTime: 300,
   })
+  let retryTimer: NodeJS.Timeout | null = null
+  if (opts.jitterOnRetryLater) {
+    // As the app's provider does (app/editor/collab/provider.ts): on 4504 come back after a random
+    // pause instead of in lockstep with every other client on the provider's fixed backoff.
+    provider.on('connection-close', (event) => {
+      if (event?.code !== CloseCode.RetryLater) return
+      provider.disconnect()
+      if (retryTimer) clearTimeout(retryTimer)
+      retryTimer = setTimeout(
+        () => {
+          retryTimer = null
+          provider.connect()
+        },
+        500 + Math.random() * 2500,
+      )
+    })
+  }
   provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
     const count = decoding.readVarUint(decoder)
     saved.push(count)
@@ -201,6 +219,7 @@ export function connectClient(
     },
     text: () => probe.toString(),
     destroy: () => {
+      if (retryTimer) clearTimeout(retryTimer)
       provider.destroy()
       doc.destroy()
     },
