@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import net from 'node:net'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
@@ -13,8 +14,11 @@ import {
   type TestClient,
 } from '#test/collab-helpers.ts'
 
-// Our own redis-server on its own port (never the shared one), so the test can stop it.
-const REDIS_PORT = 16000 + Math.floor(Math.random() * 2000)
+// Our own redis-server on its own port (never the shared one), so the test can stop it. The port
+// is one the kernel just handed out as free, and startRedis checks that the server answering on it
+// is the process it spawned: a stray redis-server already on a random port (another run's) would
+// otherwise answer instead, and "stopping Redis" would stop nothing.
+const REDIS_PORT = await freePort()
 const REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`
 const db = await useTestDatabase()
 let fx: Fixture
@@ -22,23 +26,42 @@ let redis: ChildProcess | null = null
 const children: ChildServer[] = []
 const clients: TestClient[] = []
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address()
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
 async function startRedis() {
-  redis = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const r = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   })
+  redis = r
   const probe = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null })
   probe.on('error', () => {})
   await probe.connect().catch(() => {})
   await vi.waitFor(async () => expect(await probe.ping()).toBe('PONG'), { timeout: 5000 })
+  const info = await probe.info('server')
   probe.disconnect()
+  expect(r.exitCode, 'our redis-server exited (port taken?)').toBeNull()
+  expect(/process_id:(\d+)/.exec(info)?.[1], 'the redis-server answering is not the one this test started').toBe(String(r.pid))
 }
 async function stopRedis() {
   const r = redis
   redis = null
-  if (!r || r.exitCode !== null) return
+  if (!r || r.exitCode !== null) throw new Error('redis-server was not running')
   const gone = new Promise((resolve) => r.once('exit', resolve))
   r.kill('SIGKILL')
   await gone
+  // Really down: nothing answers on the port any more.
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 })
+  probe.on('error', () => {})
+  await expect(probe.connect()).rejects.toThrow()
+  probe.disconnect()
 }
 const instance = async () => {
   const c = await spawnCollabChild(db.url, 0, { REDIS_URL })
@@ -59,7 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) c.destroy()
   await Promise.all(children.map((c) => c.stop()))
-  await stopRedis()
+  if (redis) await stopRedis()
 })
 
 test('two instances: edits and cursors of clients on different instances reach each other', async () => {
@@ -106,19 +129,34 @@ test('Redis down: each instance keeps serving and storing; on reconnect the upda
   const [a, b] = [children[0]!, children[1]!]
   const id = await fx.newNarrative()
   const ca = client(a, id, fx.owner.cookie)
+  const ca2 = client(a, id, fx.editor.cookie)
   const cb = client(b, id, fx.editor.cookie)
-  await Promise.all([synced(ca), synced(cb)])
+  await Promise.all([synced(ca), synced(ca2), synced(cb)])
   ca.type('before ')
-  await vi.waitFor(() => expect(cb.text()).toBe('before '), { timeout: 5000 })
+  await vi.waitFor(() => expect([cb.text(), ca2.text()]).toEqual(['before ', 'before ']), { timeout: 5000 })
+  // Opening the document on each instance published a Hello, and a Hello schedules one catch-up
+  // from the update log 200 ms later. Let it run first: a catch-up that fires after Redis is down
+  // reads the other instance's outage edits straight from PostgreSQL and shows them (correctly:
+  // the log is the truth) — that, not Redis, is what once put B-during into A's clients.
+  await new Promise((r) => setTimeout(r, 1500))
 
   await stopRedis()
   ca.type('A-during ')
   cb.type('B-during ')
-  // Each instance still commits its own clients' edits.
+  // Each instance still commits its own clients' edits…
   await vi.waitFor(() => {
     expect(ca.ackedOnSocket()).toBe(ca.sentOnSocket())
     expect(cb.ackedOnSocket()).toBe(cb.sentOnSocket())
   })
+  // …and its other clients see them at once (local delivery does not go through Redis).
+  await vi.waitFor(() => expect(ca2.text()).toBe('before A-during '), { timeout: 5000 })
+  // Nothing crosses between the instances while Redis is down: no publish, no Hello, and no new
+  // catch-up (one is started only by a message from Redis or its reconnect). Some time for a wrong
+  // path to show, e.g. a redis-server that was not really down.
+  await new Promise((r) => setTimeout(r, 500))
+  expect(ca.text()).not.toContain('B-during')
+  expect(ca2.text()).not.toContain('B-during')
+  expect(cb.text()).not.toContain('A-during')
 
   await startRedis()
   await vi.waitFor(
@@ -126,8 +164,9 @@ test('Redis down: each instance keeps serving and storing; on reconnect the upda
       expect(ca.text()).toContain('B-during')
       expect(cb.text()).toContain('A-during')
       expect(ca.text()).toBe(cb.text())
+      expect(ca2.text()).toBe(cb.text())
     },
-    { timeout: 10_000 },
+    { timeout: 15_000 },
   )
   expect((await loadStoredDoc(db.sql, id)).getText('probe').toString()).toBe(ca.text())
 })
