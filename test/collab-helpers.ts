@@ -17,6 +17,7 @@ import { CloseCode } from '#app/editor/collab/close-codes.ts'
 import { attachCollab, type CollabServer } from '#server/collab/upgrade.ts'
 import { foldNarrativeLog } from '#server/collab/fold.ts'
 import type { Limits } from '#server/collab/limits.ts'
+import type { RedisLink } from '#server/events/redis.ts'
 
 export interface TestServer {
   /** The provider's serverUrl: ws://127.0.0.1:PORT/collab */
@@ -28,9 +29,12 @@ export interface TestServer {
 }
 
 /** The real collaboration server on an HTTP server listening on `port` (0: any free port). */
-export async function startCollabServer(sql: Sql, opts: { limits?: Partial<Limits>; port?: number } = {}): Promise<TestServer> {
+export async function startCollabServer(
+  sql: Sql,
+  opts: { limits?: Partial<Limits>; port?: number; redis?: RedisLink | null } = {},
+): Promise<TestServer> {
   const server = http.createServer((_req, res) => res.writeHead(404).end())
-  const collab = attachCollab(server, { sql, limits: opts.limits })
+  const collab = attachCollab(server, { sql, limits: opts.limits, redis: opts.redis ?? null })
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0

@@ -4,11 +4,14 @@ import net from 'node:net'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
+import { connectRedis } from '#server/events/redis.ts'
+import { getPresenceOf, mergePresence, PRESENCE_STALE_MS } from '#server/collab/presence.ts'
 import {
   connectClient,
   createCollabFixture,
   loadStoredDoc,
   spawnCollabChild,
+  startCollabServer,
   type ChildServer,
   type Fixture,
   type TestClient,
@@ -169,4 +172,38 @@ test('Redis down: each instance keeps serving and storing; on reconnect the upda
     { timeout: 15_000 },
   )
   expect((await loadStoredDoc(db.sql, id)).getText('probe').toString()).toBe(ca.text())
+})
+
+test('presence across instances: who has a narrative open on any instance (the narratives list reads it)', async () => {
+  const [a, b] = [children[0]!, children[1]!]
+  // A third instance in this process: its presenceOf is what the narratives list loader calls.
+  const link = connectRedis(REDIS_URL)
+  const c = await startCollabServer(db.sql, { redis: link })
+  try {
+    const [id, quiet] = [await fx.newNarrative(), await fx.newNarrative()]
+    const ca = client(a, id, fx.owner.cookie)
+    const cb = client(b, id, fx.editor.cookie)
+    await Promise.all([synced(ca), synced(cb)])
+    const names = async (narrative: string) => ((await getPresenceOf([narrative])).get(narrative) ?? []).map((u) => u.userId).sort()
+    await vi.waitFor(async () => expect(await names(id)).toEqual([fx.owner.userId, fx.editor.userId].sort()), { timeout: 5000 })
+    expect(await names(quiet)).toEqual([])
+    // Leaving on one instance shows everywhere.
+    cb.destroy()
+    await vi.waitFor(async () => expect(await names(id)).toEqual([fx.owner.userId]), { timeout: 5000 })
+    // Joining through this instance too: its own users come from memory, merged with the others'.
+    const cc = connectClient(c.url, id, { cookie: fx.editor.cookie })
+    clients.push(cc)
+    await synced(cc)
+    await vi.waitFor(async () => expect(await names(id)).toEqual([fx.owner.userId, fx.editor.userId].sort()), { timeout: 5000 })
+    expect(c.collab.presence(id).map((u) => u.userId)).toEqual([fx.editor.userId])
+    // An instance killed without clearing its entry stops counting once the entry is stale.
+    const entry = JSON.stringify({ at: Date.now() - PRESENCE_STALE_MS - 1, users: [{ userId: 'x', name: 'Ghost' }] })
+    expect(mergePresence({ dead: entry }, [], 'me')).toEqual([])
+    expect(mergePresence({ alive: JSON.stringify({ at: Date.now(), users: [{ userId: 'y', name: 'Y' }] }) }, [], 'me')).toEqual([
+      { userId: 'y', name: 'Y' },
+    ])
+  } finally {
+    await c.close()
+    await link.close()
+  }
 })
