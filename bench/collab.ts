@@ -33,6 +33,12 @@ import { loadConcurrentTrace, playSteps, replayConcurrentTrace, stepsOf, traceTe
 
 process.setMaxListeners(0)
 const quick = process.argv.includes('--quick')
+// --only=fanout,throughput,scaling,b4,replay (default: all)
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',') ?? ['fanout', 'throughput', 'scaling', 'b4', 'replay']
+const want = (part: string) => only.includes(part)
 const CONFIG = quick
   ? {
       writers: [2, 10, 50, 200],
@@ -168,11 +174,21 @@ async function main() {
         target: { kind: 'hocuspocus', serverUrl: `ws://127.0.0.1:${hocus.port}`, headers: {} },
       },
     }
-    // Through whichever Accord (one instance) runs now: the cold-open part restarts it.
-    const narratives = (n: number, label: string) => createNarratives(sides.accord1.server.port, account.token, n, label)
+    // Through whichever Accord (one instance) runs now: the cold-open part restarts it. Retried:
+    // after a long pause (the B4 replay) fetch may reuse a keep-alive socket the server closed.
+    const narratives = async (n: number, label: string) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await createNarratives(sides.accord1.server.port, account.token, n, label)
+        } catch (e) {
+          if (attempt >= 3) throw e
+          await sleep(200)
+        }
+      }
+    }
 
     // ----- fan-out on one document ------------------------------------------------------------
-    for (const writers of CONFIG.writers) {
+    for (const writers of want('fanout') ? CONFIG.writers : []) {
       const section = `Fan-out: ${writers} writers on one document, ${CONFIG.rate} keystrokes/s each`
       markLoad(`fan-out ${writers}`)
       const results: Partial<Record<Kind, LoadResult>> = {}
@@ -219,7 +235,7 @@ async function main() {
 
     // ----- committed / stored throughput -------------------------------------------------------
     const t = CONFIG.tput
-    {
+    if (want('throughput')) {
       const section = `Throughput: ${t.docs} documents × ${t.writers} writers × ${t.rate} updates/s (${fmt(t.docs * t.writers * t.rate, 0)} offered/s)`
       markLoad('throughput')
       const values: Partial<Record<Kind, Cell>> = {}
@@ -292,7 +308,7 @@ async function main() {
     }
 
     // ----- two instances vs one, many documents ----------------------------------------------
-    {
+    if (want('scaling')) {
       const s = CONFIG.scale
       const section = `Scaling: ${s.docs} documents × ${s.writers} writers × ${s.rate} updates/s (${fmt(s.docs * s.writers * s.rate, 0)} offered/s), rooms hashed to instances`
       markLoad('scaling')
@@ -331,14 +347,16 @@ async function main() {
     }
 
     // ----- B4: cold open and memory per open document ------------------------------------------
-    await coldOpenAndMemory(sides, narratives, db)
+    if (want('b4')) await coldOpenAndMemory(sides, narratives, db)
 
     // ----- friendsforever through two real providers ------------------------------------------
     markLoad('friendsforever')
-    for (const [label, urls] of [
-      ['Accord (1 instance)', [url(sides.accord1.server.port), url(sides.accord1.server.port)]],
-      ['Accord (2 instances, one client on each)', [url(accordA.port), url(accordB.port)]],
-    ] as [string, string[]][]) {
+    for (const [label, urls] of (want('replay')
+      ? [
+          ['Accord (1 instance)', [url(sides.accord1.server.port), url(sides.accord1.server.port)]],
+          ['Accord (2 instances, one client on each)', [url(accordA.port), url(accordB.port)]],
+        ]
+      : []) as [string, string[]][]) {
       const [room] = await narratives(1, `friendsforever ${label}`)
       const result = await friendsforever(urls, room!, auth)
       notes.push(
@@ -352,11 +370,15 @@ async function main() {
       const bad = linesOf(kind).filter((l) => /warn|error|failed/i.test(l))
       if (bad.length) notes.push(`${kind} printed ${bad.length} warning/error line(s); first: ${bad.slice(0, 3).join(' | ')}`)
     }
+  } catch (e) {
+    notes.push(`the run stopped early: ${(e as Error).message}`)
+    throw e
   } finally {
     started.forEach((h, i) => writeFileSync(`${outDir}/${h.kind}-${i + 1}.log`, h.lines.join('\n')))
     await cleanup()
+    // What was measured is printed even when a later part failed.
+    print()
   }
-  print()
 }
 
 /** Opens `room` with the server's own kind of provider; resolves connect → synced (ms) and the provider. */
@@ -572,7 +594,10 @@ function print() {
   writeFileSync(`${outDir}/result.md`, out)
 }
 
-main().catch((e: unknown) => {
-  console.error(e)
-  process.exitCode = 1
-})
+main()
+  .catch((e: unknown) => {
+    console.error(e)
+    process.exitCode = 1
+  })
+  // Providers' reconnect timers and sockets must not keep a finished run alive.
+  .finally(() => setTimeout(() => process.exit(), 500))
