@@ -44,7 +44,7 @@ test('rows of many documents go into one commit; a deleted narrative drops only 
   const sources = ids.map((id) => source(id, 10, fx.editor.userId))
   const gone = source(randomUUID(), 5, null)
   for (const s of [...sources.slice(0, 15), gone, ...sources.slice(15)]) committer.schedule(s)
-  await vi.waitFor(() => expect(sources.every((s) => s.pendingRows().length === 0)).toBe(true))
+  await vi.waitFor(() => expect(sources.every((s) => s.pendingRows().length === 0)).toBe(true), { timeout: 10_000 })
   expect(gone.wasDeleted).toBe(true)
   expect(committer.stats).toEqual({ commits: 1, rows: 300 })
   for (const s of sources) expect(s.committedCounts).toEqual([10])
@@ -66,7 +66,7 @@ test('rows that arrive while a commit is in flight are committed together in the
   await new Promise((r) => setImmediate(r))
   // The first commit is in flight now; these accumulate.
   for (const s of sources.slice(1)) committer.schedule(s)
-  await vi.waitFor(() => expect(sources.every((s) => s.pendingRows().length === 0)).toBe(true))
+  await vi.waitFor(() => expect(sources.every((s) => s.pendingRows().length === 0)).toBe(true), { timeout: 10_000 })
   expect(committer.stats).toEqual({ commits: 2, rows: 10 })
 })
 

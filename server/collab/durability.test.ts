@@ -18,9 +18,9 @@ test('a failing commit stays queued and is retried; nothing is acknowledged befo
   const id = await fx.newNarrative()
   const c = connectClient(server.url, id, { cookie: fx.editor.cookie })
   try {
-    await vi.waitFor(() => expect(c.provider.synced).toBe(true))
+    await vi.waitFor(() => expect(c.provider.synced).toBe(true), { timeout: 15_000 })
     c.type('before. ')
-    await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()))
+    await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()), { timeout: 15_000 })
     const ackedBefore = c.ackedOnSocket()
 
     // The database refuses every insert into the log as a starting-up server does (57P03, a transient
@@ -55,9 +55,9 @@ test('updates failing for a reason a retry cannot fix are handed back: the docum
   const id = await fx.newNarrative()
   const c = connectClient(server.url, id, { cookie: fx.editor.cookie })
   try {
-    await vi.waitFor(() => expect(c.provider.synced).toBe(true))
+    await vi.waitFor(() => expect(c.provider.synced).toBe(true), { timeout: 15_000 })
     c.type('before. ')
-    await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()))
+    await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()), { timeout: 15_000 })
     // A non-transient failure (P0001, as a bad trigger or constraint would raise), for this narrative only.
     await sql.unsafe(`create or replace function refuse_rows() returns trigger language plpgsql as $$
       begin if new.narrative_id = '${id}' then raise exception 'refused'; end if; return new; end $$`)
@@ -86,17 +86,20 @@ test('graceful shutdown commits what is pending before it closes the sockets (10
   const c = connectClient(server.url, id, { cookie: fx.editor.cookie })
   const locker = await sql.reserve()
   try {
-    await vi.waitFor(() => expect(c.provider.synced).toBe(true))
-    await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()))
+    await vi.waitFor(() => expect(c.provider.synced).toBe(true), { timeout: 15_000 })
+    await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()), { timeout: 15_000 })
     await locker`begin`
     await locker`lock table narrative_updates in exclusive mode`
     c.type('pending at shutdown')
     // The commit is now waiting for the lock.
-    await vi.waitFor(async () => {
-      const [{ waiting }] = await sql<[{ waiting: number }]>`
+    await vi.waitFor(
+      async () => {
+        const [{ waiting }] = await sql<[{ waiting: number }]>`
         select count(*)::int as waiting from pg_locks where relation = 'narrative_updates'::regclass and not granted`
-      expect(waiting).toBeGreaterThan(0)
-    })
+        expect(waiting).toBeGreaterThan(0)
+      },
+      { timeout: 15_000 },
+    )
     const closing = server.close()
     await locker`commit`
     await closing

@@ -110,8 +110,8 @@ test('two instances: edits and cursors of clients on different instances reach e
   await vi.waitFor(() => expect(cb.provider.awareness.getStates().get(ca.doc.clientID)).toMatchObject({ user: { name: 'Owner on A' } }), {
     timeout: 5000,
   })
-  await vi.waitFor(() => expect(ca.ackedOnSocket()).toBe(ca.sentOnSocket()))
-  await vi.waitFor(() => expect(cb.ackedOnSocket()).toBe(cb.sentOnSocket()))
+  await vi.waitFor(() => expect(ca.ackedOnSocket()).toBe(ca.sentOnSocket()), { timeout: 15_000 })
+  await vi.waitFor(() => expect(cb.ackedOnSocket()).toBe(cb.sentOnSocket()), { timeout: 15_000 })
   // Stored exactly once: each instance stored only its own clients' updates.
   expect((await loadStoredDoc(db.sql, id)).getText('probe').toString()).toBe(ca.text())
   const [{ rows }] = await db.sql<[{ rows: number }]>`select count(*)::int as rows from narrative_updates where narrative_id = ${id}`
@@ -147,10 +147,13 @@ test('Redis down: each instance keeps serving and storing; on reconnect the upda
   ca.type('A-during ')
   cb.type('B-during ')
   // Each instance still commits its own clients' edits…
-  await vi.waitFor(() => {
-    expect(ca.ackedOnSocket()).toBe(ca.sentOnSocket())
-    expect(cb.ackedOnSocket()).toBe(cb.sentOnSocket())
-  })
+  await vi.waitFor(
+    () => {
+      expect(ca.ackedOnSocket()).toBe(ca.sentOnSocket())
+      expect(cb.ackedOnSocket()).toBe(cb.sentOnSocket())
+    },
+    { timeout: 15_000 },
+  )
   // …and its other clients see them at once (local delivery does not go through Redis).
   await vi.waitFor(() => expect(ca2.text()).toBe('before A-during '), { timeout: 5000 })
   // Nothing crosses between the instances while Redis is down: no publish, no Hello, and no new
