@@ -13,9 +13,11 @@ import { createSession, createUser, createWorkspace } from '#app/services/accoun
 import { commitSessionCookie } from '#app/utils/auth.server.ts'
 import type { Role } from '#app/domain/policies.ts'
 import { MESSAGE_SAVED } from '#app/editor/collab/protocol.ts'
+import { CloseCode } from '#app/editor/collab/close-codes.ts'
 import { attachCollab, type CollabServer } from '#server/collab/upgrade.ts'
 import { foldNarrativeLog } from '#server/collab/fold.ts'
 import type { Limits } from '#server/collab/limits.ts'
+import type { RedisLink } from '#server/events/redis.ts'
 
 export interface TestServer {
   /** The provider's serverUrl: ws://127.0.0.1:PORT/collab */
@@ -27,9 +29,12 @@ export interface TestServer {
 }
 
 /** The real collaboration server on an HTTP server listening on `port` (0: any free port). */
-export async function startCollabServer(sql: Sql, opts: { limits?: Partial<Limits>; port?: number } = {}): Promise<TestServer> {
+export async function startCollabServer(
+  sql: Sql,
+  opts: { limits?: Partial<Limits>; port?: number; redis?: RedisLink | null } = {},
+): Promise<TestServer> {
   const server = http.createServer((_req, res) => res.writeHead(404).end())
-  const collab = attachCollab(server, { sql, limits: opts.limits })
+  const collab = attachCollab(server, { sql, limits: opts.limits, redis: opts.redis ?? null })
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
@@ -134,7 +139,7 @@ export function connectClient(
   serverUrl: string,
   narrativeId: string,
   headers: { cookie?: string; origin?: string; authorization?: string } = {},
-  opts: { doc?: Y.Doc } = {},
+  opts: { doc?: Y.Doc; jitterOnRetryLater?: boolean } = {},
 ): TestClient {
   const doc = opts.doc ?? new Y.Doc()
   const saved: number[] = []
@@ -176,6 +181,23 @@ export function connectClient(
     disableBc: true,
     maxBackoffTime: 300,
   })
+  let retryTimer: NodeJS.Timeout | null = null
+  if (opts.jitterOnRetryLater) {
+    // As the app's provider does (app/editor/collab/provider.ts): on 4504 come back after a random
+    // pause instead of in lockstep with every other client on the provider's fixed backoff.
+    provider.on('connection-close', (event) => {
+      if (event?.code !== CloseCode.RetryLater) return
+      provider.disconnect()
+      if (retryTimer) clearTimeout(retryTimer)
+      retryTimer = setTimeout(
+        () => {
+          retryTimer = null
+          provider.connect()
+        },
+        500 + Math.random() * 2500,
+      )
+    })
+  }
   provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
     const count = decoding.readVarUint(decoder)
     saved.push(count)
@@ -201,6 +223,7 @@ export function connectClient(
     },
     text: () => probe.toString(),
     destroy: () => {
+      if (retryTimer) clearTimeout(retryTimer)
       provider.destroy()
       doc.destroy()
     },

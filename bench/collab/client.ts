@@ -22,9 +22,11 @@ const UPDATE = 2
 const REMOTE = Symbol('remote')
 
 export interface Target {
-  kind: 'accord' | 'reference'
+  kind: 'accord' | 'reference' | 'hocuspocus'
   /** ws://127.0.0.1:PORT/collab (room appended). */
   serverUrl: string
+  /** Several instances: the instance a room's clients connect to (a load balancer hashing on the room). */
+  serverUrlFor?: (room: string) => string
   headers: Record<string, string>
 }
 
@@ -54,6 +56,29 @@ export function firstStructKey(update: Uint8Array): { client: number; clock: num
   const client = decoding.readVarUint(d)
   const clock = decoding.readVarUint(d)
   return { client, clock }
+}
+
+/**
+ * Calls `each` with the key of every character an update carries (other clients' only). One
+ * keystroke per message (the usual case) is read from the header; a message with several structs
+ * (Accord relays what another instance committed as one merged update) is decoded in full. One
+ * struct is taken as one keystroke: a single struct that merged one client's consecutive
+ * keystrokes would be counted once (not seen at 5 keystrokes/s per writer).
+ */
+export function forEachKey(update: Uint8Array, self: number, each: (key: number) => void) {
+  const d = decoding.createDecoder(update)
+  const clients = decoding.readVarUint(d)
+  if (clients === 0) return
+  const structs = decoding.readVarUint(d)
+  if (clients === 1 && structs === 1) {
+    const client = decoding.readVarUint(d)
+    if (client !== self) each(keyOf(client, decoding.readVarUint(d)))
+    return
+  }
+  for (const s of Y.decodeUpdate(update).structs) {
+    if (s.id.client === self) continue
+    for (let c = s.id.clock; c < s.id.clock + s.length; c++) each(keyOf(s.id.client, c))
+  }
 }
 
 /** Unique while clock < 2^21 (client ids are uint32, so the result stays below 2^53). */
@@ -134,7 +159,10 @@ export class LightClient {
       this.rejectSynced = reject
     })
     this.synced.catch(() => {})
-    this.ws = new WebSocket(`${target.serverUrl}/${room}`, { headers: target.headers, perMessageDeflate: false })
+    this.ws = new WebSocket(`${target.serverUrlFor?.(room) ?? target.serverUrl}/${room}`, {
+      headers: target.headers,
+      perMessageDeflate: false,
+    })
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => {
         const e = encoding.createEncoder()
@@ -178,9 +206,8 @@ export class LightClient {
       } else if (step === UPDATE) {
         const now = performance.now()
         if (this.applyRemote) Y.applyUpdate(this.doc, payload, REMOTE)
-        const first = firstStructKey(payload)
         // The reference echoes an update to its sender too: not an arrival.
-        if (first && first.client !== this.doc.clientID) this.hooks.onRemote?.(keyOf(first.client, first.clock), now)
+        if (this.hooks.onRemote) forEachKey(payload, this.doc.clientID, (key) => this.hooks.onRemote!(key, now))
       }
     } else if (type === MESSAGE_AWARENESS) {
       const waiters = this.awarenessWaiters
@@ -272,6 +299,11 @@ export class LightClient {
 
 /** Opens a client and waits for its first sync (bounded). */
 export async function connectClient(target: Target, room: string, timeoutMs = 30000): Promise<LightClient> {
+  if (target.kind === 'hocuspocus') {
+    // Its own provider, with the same surface the scenarios use (see hocus-client.ts).
+    const { connectHocus } = await import('./hocus-client.ts')
+    return (await connectHocus(target, room, timeoutMs)) as unknown as LightClient
+  }
   const c = new LightClient(target, room)
   let timer: NodeJS.Timeout | undefined
   try {

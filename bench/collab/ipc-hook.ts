@@ -18,6 +18,8 @@ export interface MemReply {
   /** Event-loop delay since the previous `resetLoop` (ms). */
   loopP99: number
   loopMax: number
+  /** Whatever the server script put in globalThis.__benchCounters (Hocuspocus: applied/stored updates). */
+  counters: Record<string, number> | null
 }
 
 const loop = monitorEventLoopDelay({ resolution: 10 })
@@ -53,6 +55,7 @@ if (process.send) {
       cpuSystemMs: cpu.system / 1000,
       loopP99: loop.percentile(99) / 1e6,
       loopMax: loop.max / 1e6,
+      counters: (globalThis as { __benchCounters?: Record<string, number> }).__benchCounters ?? null,
     }
     if (msg.resetLoop) loop.reset()
     process.send?.(reply)

@@ -93,6 +93,8 @@ export interface LoadOptions {
   warmupMs: number
   /** Pre-generate every keystroke before the window (throughput runs): the sender then only sends. */
   pregenerate?: boolean
+  /** Called when the measured window starts and ends (e.g. to read a server's counters). */
+  onWindow?: (phase: 'start' | 'end') => void
 }
 
 /**
@@ -166,6 +168,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       const now = performance.now()
       if (!loopStarted && now >= measureFrom) {
         loopStarted = true
+        opts.onWindow?.('start')
         windowStart = now
         windowEnd = end
         loop.enable()
@@ -173,6 +176,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         void opts.server.mem({ gc: false, resetLoop: true }).then((m) => (cpuStart = m.cpuUserMs + m.cpuSystemMs))
       }
       if (now >= end) {
+        opts.onWindow?.('end')
         clearInterval(timer)
         resolve()
         return

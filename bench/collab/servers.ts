@@ -8,7 +8,7 @@ import type { MemReply } from './ipc-hook.ts'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
-export type ServerKind = 'accord' | 'reference'
+export type ServerKind = 'accord' | 'reference' | 'hocuspocus'
 
 export interface ServerHandle {
   kind: ServerKind
@@ -119,7 +119,21 @@ export function startReference(echo?: (line: string) => void): Promise<ServerHan
   })
 }
 
-export function startAccord(databaseUrl: string, echo?: (line: string) => void): Promise<ServerHandle> {
+export function startHocuspocus(databaseUrl: string, echo?: (line: string) => void): Promise<ServerHandle> {
+  return start({
+    kind: 'hocuspocus',
+    script: 'bench/collab/hocuspocus-server.ts',
+    env: { DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' },
+    portPattern: /^hocuspocus: listening on (\d+)/,
+    echo,
+  })
+}
+
+export function startAccord(
+  databaseUrl: string,
+  echo?: (line: string) => void,
+  extraEnv: Record<string, string> = {},
+): Promise<ServerHandle> {
   return start({
     kind: 'accord',
     script: 'bench/collab/accord-child.ts',
@@ -130,6 +144,7 @@ export function startAccord(databaseUrl: string, echo?: (line: string) => void):
       SEED_DEMO: 'false',
       NODE_ENV: 'production',
       LOG_LEVEL: process.env.ACCORD_LOG_LEVEL ?? 'info',
+      ...extraEnv,
     },
     portPattern: /accord: listening on http:\/\/localhost:(\d+)/,
     timeoutMs: 120000,

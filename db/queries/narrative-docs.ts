@@ -94,6 +94,16 @@ export function narrativeOfForeignKeyError(e: unknown): string | null {
 }
 
 /**
+ * The user id a 23503 error names as a missing author (narrative_updates.author_id or
+ * narratives.last_edited_by), if any: the person was deleted while their edits waited to be stored.
+ */
+export function authorOfForeignKeyError(e: unknown): string | null {
+  const err = e as { code?: string; detail?: string }
+  if (err.code !== '23503') return null
+  return /Key \((?:author_id|last_edited_by)\)=\(([0-9a-f-]{36})\)/i.exec(err.detail ?? '')?.[1] ?? null
+}
+
+/**
  * Writes a narrative's first content exactly once: under a lock on the narrative row, appends the
  * update built by `build` and sets `seeded`; returns false (and writes nothing) when it was already
  * seeded or does not exist.

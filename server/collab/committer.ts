@@ -1,5 +1,5 @@
 import type { Sql } from '#db/client.ts'
-import { appendNarrativeUpdateGroups, narrativeOfForeignKeyError } from '#db/queries/narrative-docs.ts'
+import { appendNarrativeUpdateGroups, authorOfForeignKeyError, narrativeOfForeignKeyError } from '#db/queries/narrative-docs.ts'
 import { log } from '#server/log.ts'
 
 /** A document with rows to commit (CollabDocument). */
@@ -11,6 +11,27 @@ export interface CommitSource {
   committed(count: number): void
   /** The narrative no longer exists (23503): its pending rows can never be stored. */
   deleted(): void
+  /**
+   * The pending rows failed for a reason a retry cannot fix (neither a lost connection nor a
+   * deleted narrative or author), several times: drop them from the queue unacknowledged; their
+   * clients still hold them and re-send them to a fresh load.
+   */
+  failed(reason: string): void
+}
+
+/** Failures of one document's rows, alone, for a non-transient reason before they are given back. */
+const MAX_STRIKES = 3
+
+/**
+ * True for errors a retry can fix: the database unreachable or restarting, a connection lost,
+ * a serialization failure or deadlock, a resource running out. SQLSTATE classes 08, 40, 53, 55,
+ * 57, 58 and XX; anything without a SQLSTATE (ECONNREFUSED, CONNECTION_CLOSED…) is a connection
+ * problem. Everything else (data exceptions, constraint violations…) fails the same way again.
+ */
+export function isTransient(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true
+  return ['08', '40', '53', '55', '57', '58', 'XX'].includes(code.slice(0, 2))
 }
 
 const MAX_BATCH_ROWS = 5000
@@ -34,6 +55,10 @@ export class Committer {
   private dirty = new Set<CommitSource>()
   private running: Promise<void> | null = null
   private failures = 0
+  /** Authors deleted while their edits waited: their rows are stored with no author. */
+  private goneAuthors = new Set<string>()
+  /** Non-transient failures of one document's rows written alone. */
+  private strikes = new Map<CommitSource, number>()
   /** Commits done and rows written (for tests and the bench). */
   stats = { commits: 0, rows: 0 }
 
@@ -56,6 +81,7 @@ export class Committer {
   /** Drops a source that is being destroyed (its rows stay in its clients, which re-send them). */
   forget(source: CommitSource) {
     this.dirty.delete(source)
+    this.strikes.delete(source)
   }
 
   private take(): Part[] {
@@ -101,29 +127,87 @@ export class Committer {
     }
   }
 
-  /** Commits `parts` (all or, after a deleted narrative, all the others); throws on other errors. */
+  /**
+   * Commits `parts`: all of them, or all but a deleted narrative's. A deleted author's rows are
+   * stored with no author. A non-transient failure of a batch of several documents is retried one
+   * document at a time, so one bad document does not hold back the rest; a document failing alone
+   * MAX_STRIKES times is given back (failed()). Throws when anything is left to retry.
+   */
   private async write(parts: Part[]) {
     let live = parts
     for (;;) {
       try {
-        await appendNarrativeUpdateGroups(
-          this.sql,
-          live.map((p) => ({ narrativeId: p.source.id, updates: [...p.rows] })),
-        )
+        await this.insert(live)
         break
       } catch (e) {
+        const author = authorOfForeignKeyError(e)
+        if (author !== null && !this.goneAuthors.has(author)) {
+          // The person was deleted (or removed) while their edits waited: keep the edits.
+          log.warn(`collab: author ${author} no longer exists; storing their pending edits without an author`)
+          this.goneAuthors.add(author)
+          continue
+        }
         const gone = narrativeOfForeignKeyError(e)
         const deleted = gone === null ? undefined : live.find((p) => p.source.id === gone)
-        if (!deleted) throw e
-        // The narrative was deleted while open: nothing left to save into; the others go on.
-        this.dirty.delete(deleted.source)
-        deleted.source.deleted()
-        live = live.filter((p) => p !== deleted)
-        if (live.length === 0) return
+        if (deleted) {
+          // The narrative was deleted while open: nothing left to save into; the others go on.
+          this.dirty.delete(deleted.source)
+          deleted.source.deleted()
+          live = live.filter((p) => p !== deleted)
+          if (live.length === 0) return
+          continue
+        }
+        if (isTransient(e)) throw e
+        if (live.length === 1) {
+          this.strike(live[0]!, e)
+          throw e
+        }
+        // Which document? Each alone: the others commit, the failing one collects a strike.
+        let failure: unknown = null
+        for (const part of live) {
+          try {
+            await this.insert([part])
+            this.done([part])
+          } catch (one) {
+            if (isTransient(one)) throw one
+            failure = one
+            this.strike(part, one)
+          }
+        }
+        if (failure !== null) throw failure
+        return
       }
     }
+    this.done(live)
+  }
+
+  private async insert(parts: Part[]) {
+    await appendNarrativeUpdateGroups(
+      this.sql,
+      parts.map((p) => ({
+        narrativeId: p.source.id,
+        updates: p.rows.map((r) => (r.authorId !== null && this.goneAuthors.has(r.authorId) ? { data: r.data, authorId: null } : r)),
+      })),
+    )
+  }
+
+  private strike(part: Part, e: unknown) {
+    const strikes = (this.strikes.get(part.source) ?? 0) + 1
+    this.strikes.set(part.source, strikes)
+    if (strikes < MAX_STRIKES) return
+    this.strikes.delete(part.source)
+    this.dirty.delete(part.source)
+    const reason = errorMessage(e)
+    log.error(
+      `collab: ${part.rows.length} update(s) of narrative ${part.source.id} failed ${strikes} times (${reason}); handing them back to their clients`,
+    )
+    part.source.failed(reason)
+  }
+
+  private done(parts: Part[]) {
     this.stats.commits++
-    for (const p of live) {
+    for (const p of parts) {
+      this.strikes.delete(p.source)
       this.stats.rows += p.rows.length
       p.source.committed(p.rows.length)
       // Round-robin: a document with more rows waiting goes behind the others for the next batch.

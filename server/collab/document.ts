@@ -533,6 +533,18 @@ export class CollabDocument implements CommitSource {
     for (const peer of [...this.peers]) peer.close(CloseCode.NotFound, 'No such narrative')
   }
 
+  /**
+   * CommitSource: the queued updates cannot be stored (the committer tried them alone several
+   * times and the error is not one a retry fixes). They were never acknowledged, so their clients
+   * still hold them: reload from PostgreSQL and let the clients reconnect and re-send them, rather
+   * than keep them in a memory that no longer matches the database.
+   */
+  failed(reason: string) {
+    this.queue = []
+    this.resolveDrained()
+    this.reset(`its updates cannot be stored: ${reason}`)
+  }
+
   private resolveDrained() {
     for (const resolve of this.drained.splice(0)) resolve()
   }

@@ -11,7 +11,15 @@ import { CollabDocument, type DocChannel, type DocumentInfo } from './document.t
 import { Committer } from './committer.ts'
 import { warmUpYjs } from './fold.ts'
 import { DEFAULT_LIMITS, type Limits } from './limits.ts'
-import { collabRegistry } from './presence.ts'
+import {
+  collabRegistry,
+  mergePresence,
+  PRESENCE_KEY,
+  PRESENCE_REFRESH_MS,
+  PRESENCE_STALE_MS,
+  type PresenceEntry,
+  type PresentUser,
+} from './presence.ts'
 import type { RedisLink } from '#server/events/redis.ts'
 
 export interface CollabOptions {
@@ -30,7 +38,9 @@ export interface CollabServer {
   /** Closes `userId`'s sockets on narratives of `workspaceId` (default 4205: reconnect and be re-checked). */
   closeUserSockets(workspaceId: string, userId: string, code?: number): void
   /** Signed-in users with the narrative open on this instance. */
-  presence(narrativeId: string): { userId: string; name: string }[]
+  presence(narrativeId: string): PresentUser[]
+  /** Signed-in users with each narrative open on any instance (Redis with several; else this one). */
+  presenceOf(narrativeIds: string[]): Promise<Map<string, PresentUser[]>>
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref())
@@ -91,6 +101,38 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     }
   }
   let stopping = false
+
+  // Presence across instances: each instance writes who it serves per narrative into the
+  // narrative's Redis hash (one field per instance), on change (coalesced) and every
+  // PRESENCE_REFRESH_MS; readers ignore entries older than PRESENCE_STALE_MS (a killed instance).
+  const presenceField = redis ? redis.instanceId.toString('hex') : ''
+  const presenceDirty = new Set<string>()
+  let presenceTimer: NodeJS.Timeout | null = null
+  const writePresence = (ids: Iterable<string>) => {
+    if (!redis) return
+    for (const id of ids) {
+      const users = docs.get(id)?.presence() ?? []
+      if (users.length === 0) redis.hashDelete(PRESENCE_KEY(id), presenceField)
+      else {
+        const entry: PresenceEntry = { at: Date.now(), users }
+        redis.hashSet(PRESENCE_KEY(id), presenceField, JSON.stringify(entry), PRESENCE_STALE_MS * 2)
+      }
+    }
+  }
+  const presenceChanged = (id: string) => {
+    if (!redis || stopping) return
+    presenceDirty.add(id)
+    presenceTimer ??= setTimeout(() => {
+      presenceTimer = null
+      const ids = [...presenceDirty]
+      presenceDirty.clear()
+      writePresence(ids)
+    }, 100)
+  }
+  const presenceRefresh = redis
+    ? setInterval(() => writePresence([...docs.values()].filter((d) => d.peers.size > 0).map((d) => d.id)), PRESENCE_REFRESH_MS)
+    : null
+  presenceRefresh?.unref()
 
   const refuse = (req: http.IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) => {
     if (socket.destroyed) return
@@ -177,7 +219,11 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const connection = new Connection(ws, doc, user, actor.workspaceId, canWrite, limits)
       connections.add(connection)
-      ws.on('close', () => connections.delete(connection))
+      presenceChanged(doc.id)
+      ws.on('close', () => {
+        connections.delete(connection)
+        presenceChanged(doc.id)
+      })
     })
   }
 
@@ -205,12 +251,21 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
   const collab: CollabServer = {
     closeUserSockets,
     presence: (narrativeId) => docs.get(narrativeId)?.presence() ?? [],
+    presenceOf: async (narrativeIds) => {
+      const own = (id: string) => docs.get(id)?.presence() ?? []
+      if (!redis) return new Map(narrativeIds.map((id) => [id, own(id)]))
+      const hashes = await redis.hashReadMany(narrativeIds.map(PRESENCE_KEY))
+      return new Map(narrativeIds.map((id, i) => [id, mergePresence(hashes[i] ?? null, own(id), presenceField)]))
+    },
     shutdown: async () => {
       if (stopping) return
       stopping = true
       server.off('upgrade', upgradeListener)
       unsubscribe()
       stopCatchUp?.()
+      if (presenceRefresh) clearInterval(presenceRefresh)
+      if (presenceTimer) clearTimeout(presenceTimer)
+      if (redis) for (const id of docs.keys()) redis.hashDelete(PRESENCE_KEY(id), presenceField)
       if (collabRegistry.current === collab) collabRegistry.current = null
       // Stop taking updates first: what is not committed stays in the clients, which re-send it.
       for (const c of connections) c.muted = true

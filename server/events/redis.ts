@@ -17,6 +17,11 @@ export interface RedisLink {
   unsubscribe(channel: string): void
   /** Called after the subscriber connection came back from an outage (not on the first connect). */
   onResubscribed(listener: () => void): () => void
+  /** Sets `field` of hash `key` and (re)arms the key's expiry; dropped while Redis is down. */
+  hashSet(key: string, field: string, value: string, ttlMs: number): void
+  hashDelete(key: string, field: string): void
+  /** Every field of each hash (one round trip); null for a hash that could not be read (Redis down). */
+  hashReadMany(keys: string[]): Promise<(Record<string, string> | null)[]>
   close(): Promise<void>
 }
 
@@ -86,6 +91,30 @@ export function connectRedis(url: string): RedisLink {
     onResubscribed(listener) {
       resubscribed.add(listener)
       return () => resubscribed.delete(listener)
+    },
+    hashSet(key, field, value, ttlMs) {
+      if (pub.status !== 'ready') return
+      pub
+        .multi()
+        .hset(key, field, value)
+        .pexpire(key, ttlMs)
+        .exec()
+        .catch((e: unknown) => warnOnce('hset', e))
+    },
+    hashDelete(key, field) {
+      if (pub.status !== 'ready') return
+      pub.hdel(key, field).catch((e: unknown) => warnOnce('hdel', e))
+    },
+    async hashReadMany(keys) {
+      if (keys.length === 0) return []
+      if (pub.status !== 'ready') return keys.map(() => null)
+      const pipeline = pub.pipeline()
+      for (const key of keys) pipeline.hgetall(key)
+      const results = await pipeline.exec().catch(() => null)
+      return keys.map((_, i) => {
+        const [err, value] = results?.[i] ?? [new Error('no reply'), null]
+        return err ? null : ((value as Record<string, string> | null) ?? {})
+      })
     },
     async close() {
       handlers.clear()

@@ -291,3 +291,25 @@ test('pasting from Google Docs keeps headings, lists and links', async ({ browse
   await expect(page.locator('[data-save]')).toHaveText('All changes saved')
   await closeAll(owner.context)
 })
+
+test('the narratives list shows who is in a narrative right now, and drops them when they leave', async ({ browser }) => {
+  const owner = await ownerContext(browser, 'Owner')
+  const editor = await joinThroughInvite(browser, owner.page, 'editor', 'Editor', 'Marketing Ops')
+  const check = failOnConsoleErrors(owner.page)
+  const id = await createNarrative(owner.page, 'Who is here', 'Blank')
+  await openEditor(editor.page, id)
+
+  await owner.page.goto('/narratives')
+  const row = owner.page.getByRole('list', { name: 'Narratives' }).getByRole('listitem').filter({ hasText: 'Who is here' })
+  // The owner's own socket (closed by leaving the editor) may still be counted for a moment.
+  await expect(row.locator('.presence')).toHaveAttribute('aria-label', new RegExp(`^In it now: .*${editor.account.name}`))
+  await owner.page.screenshot({ path: `${SHOTS}/narratives-presence.png` })
+
+  await editor.page.goto('/narratives')
+  await expect(async () => {
+    await owner.page.reload()
+    await expect(owner.page.locator('.narrative-list .presence')).toHaveCount(0, { timeout: 1000 })
+  }).toPass({ timeout: 15_000 })
+  check()
+  await closeAll(owner.context, editor.context)
+})
