@@ -44,7 +44,7 @@ test('kill -9 of an instance during editing by 10 clients, twice: nothing saved 
   const id = await fx.newNarrative()
   const people = [fx.owner, fx.editor]
   for (let i = 0; i < 10; i++) clients.push(connectClient(servers[i % 2]!.url, id, { cookie: people[i % 2]!.cookie }))
-  await vi.waitFor(() => expect(clients.every((c) => c.provider.synced)).toBe(true), { timeout: 10_000 })
+  await vi.waitFor(() => expect(clients.every((c) => c.provider.synced)).toBe(true), { timeout: 30_000 })
 
   let n = 0
   const typing = setInterval(() => {
@@ -67,9 +67,9 @@ test('kill -9 of an instance during editing by 10 clients, twice: nothing saved 
     clearInterval(typing)
   }
   await vi.waitFor(() => expect(clients.every((c) => c.provider.synced && c.ackedOnSocket() === c.sentOnSocket())).toBe(true), {
-    timeout: 15_000,
+    timeout: 60_000,
   })
-  await vi.waitFor(() => expect(new Set(clients.map((c) => c.text())).size).toBe(1), { timeout: 10_000 })
+  await vi.waitFor(() => expect(new Set(clients.map((c) => c.text())).size).toBe(1), { timeout: 30_000 })
   const stored = (await loadStoredDoc(db.sql, id)).getText('probe').toString()
   expect(stored).toBe(clients[0]!.text())
   // Every edit typed (saved or re-sent after a crash) is stored exactly once.
@@ -77,4 +77,5 @@ test('kill -9 of an instance during editing by 10 clients, twice: nothing saved 
   expect(tokens.length).toBe(clients.reduce((sum, c) => sum + c.typed.length, 0))
   expect(new Set(tokens).size).toBe(tokens.length)
   for (const c of clients) for (const t of c.typed) expect(stored).toContain(t.text)
-}, 30_000)
+  // Generous: three child restarts and a reconnect of 10 clients on a loaded 2-core CI machine.
+}, 150_000)
