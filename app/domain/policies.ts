@@ -128,3 +128,23 @@ export function canGiveStance(actor: Actor): boolean {
 export function canEditRoadmapWeights(actor: Actor): boolean {
   return actor.role === 'owner'
 }
+
+/** Sending a narrative to review (and cancelling it): owners and editors, while it is not archived. */
+export function canRequestReview(actor: Actor, narrative: { status: NarrativeStatus }): boolean {
+  return canManageNarrative(actor) && narrative.status !== 'archived'
+}
+
+/** Who may be named as an approver: everyone but readers (finance, a commenter, can be added). */
+export function canBeApprover(member: { role: Role }): boolean {
+  return member.role !== 'reader'
+}
+
+/** Approved versions (the leadership library, the reading view, exports) are for every member. */
+export function canReadApprovedVersion(_actor: Actor, narrative: { approvedVersionId: string | null }): boolean {
+  return narrative.approvedVersionId !== null
+}
+
+/** Version history, named versions and restores follow working material and the right to edit. */
+export function canSeeVersions(actor: Actor): boolean {
+  return canSeeWorkingMaterial(actor)
+}

@@ -2,6 +2,13 @@ import { singleton } from '#db/singleton.ts'
 
 interface PresenceSource {
   presence(narrativeId: string): { userId: string; name: string }[]
+  /** Commits what an open copy of the narrative still holds in memory (no-op when not open here). */
+  flush?(narrativeId: string): Promise<void>
+  /**
+   * Applies a server-made update (a restore) to the open copy of the narrative, which stores it
+   * and relays it to its clients; false when the narrative is not open on this instance.
+   */
+  applyServerUpdate?(narrativeId: string, update: Uint8Array, authorId: string | null): Promise<boolean>
 }
 
 /**

@@ -31,6 +31,10 @@ export interface CollabServer {
   closeUserSockets(workspaceId: string, userId: string, code?: number): void
   /** Signed-in users with the narrative open on this instance. */
   presence(narrativeId: string): { userId: string; name: string }[]
+  /** Commits what the open copy of the narrative holds (no-op when it is not open here). */
+  flush(narrativeId: string): Promise<void>
+  /** Applies a server-made update (a restore) through the open copy; false when not open here. */
+  applyServerUpdate(narrativeId: string, update: Uint8Array, authorId: string | null): Promise<boolean>
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref())
@@ -205,6 +209,22 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
   const collab: CollabServer = {
     closeUserSockets,
     presence: (narrativeId) => docs.get(narrativeId)?.presence() ?? [],
+    flush: async (narrativeId) => {
+      const doc = docs.get(narrativeId)
+      if (!doc || doc.closing) return
+      await doc.ready.catch(() => {})
+      await doc.flush()
+    },
+    applyServerUpdate: async (narrativeId, update, authorId) => {
+      const doc = docs.get(narrativeId)
+      if (!doc || doc.closing) return false
+      try {
+        await doc.ready
+      } catch {
+        return false
+      }
+      return doc.applyServerUpdate(update, authorId)
+    },
     shutdown: async () => {
       if (stopping) return
       stopping = true
