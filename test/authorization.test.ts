@@ -858,6 +858,78 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     },
   ],
 
+  'resources.narratives.$id.review.ts': [
+    {
+      label: 'GET /resources/narratives/:draft/review',
+      method: 'GET',
+      path: (c) => `/resources/narratives/${c.draftId}/review`,
+      expect: row(LOGIN, { rest: 200, reader: 403, foreign: 404 }),
+    },
+  ],
+  '_app.narratives.$id_.versions.tsx': [
+    {
+      label: 'GET /narratives/:published/versions?v=:approved',
+      method: 'GET',
+      path: (c) => `/narratives/${c.publishedId}/versions?v=${c.publishedVersionId}`,
+      // Readers may open approved versions of an approved narrative (never checkpoints or drafts).
+      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+    },
+  ],
+  'read.$id.tsx': [
+    {
+      label: 'GET /read/:published',
+      method: 'GET',
+      path: (c) => `/read/${c.publishedId}`,
+      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+    },
+    {
+      label: 'GET /read/:draft (nothing approved)',
+      method: 'GET',
+      path: (c) => `/read/${c.draftId}`,
+      expect: row(LOGIN, { rest: 404 }),
+    },
+    {
+      label: 'POST /read/:published (acknowledge)',
+      method: 'POST',
+      path: (c) => `/read/${c.publishedId}`,
+      form: () => ({ intent: 'acknowledge' }),
+      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+    },
+  ],
+  'read.$id.export[.]md.ts': [
+    {
+      label: 'GET /read/:published/export.md',
+      method: 'GET',
+      path: (c) => `/read/${c.publishedId}/export.md`,
+      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+    },
+  ],
+  'read.$id.export[.]pdf.ts': [
+    {
+      label: 'GET /read/:draft/export.pdf (nothing approved)',
+      method: 'GET',
+      path: (c) => `/read/${c.draftId}/export.pdf`,
+      expect: row(LOGIN, { rest: 404 }),
+    },
+  ],
+  'api.v1.narratives.$id.export[.]pdf.ts': [
+    {
+      label: 'GET /api/v1/narratives/:published/export.pdf',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.publishedId}/export.pdf`,
+      expect: row(401, { rest: 200, foreign: 404 }),
+    },
+  ],
+  'reviews.export[.]pdf.ts': [
+    {
+      label: 'GET /reviews/export.pdf?cadence=nope (invalid)',
+      method: 'GET',
+      path: () => '/reviews/export.pdf?cadence=nope',
+      expect: row(LOGIN, { rest: 400 }),
+    },
+  ],
+
   // --- Inbox (working material: readers get 403) ----------------------------------------------------
   '_app.inbox.tsx': [
     { label: 'GET /inbox', method: 'GET', path: () => '/inbox', expect: row(LOGIN, { rest: 200, reader: 403 }) },

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
-import { ArrowDownRight, ArrowUpRight, CalendarRange, ChevronLeft, ChevronRight, FilePlus2, Printer } from 'lucide-react'
+import { ArrowDownRight, ArrowUpRight, CalendarRange, ChevronLeft, ChevronRight, FilePlus2, Printer, Download } from 'lucide-react'
 import { EmptyState } from '#app/components/empty-state.tsx'
 import { HealthChip } from '#app/components/metrics/health-chip.tsx'
 import { formatAttainment, formatValue, HEALTH_LABELS, type Health, type Unit } from '#app/domain/metrics.ts'
@@ -207,8 +207,11 @@ export default function ReviewPage() {
         </div>
         <div className="row no-print">
           <button type="button" className="button secondary" onClick={() => window.print()}>
-            <Printer size={16} aria-hidden /> Print or save as PDF
+            <Printer size={16} aria-hidden /> Print
           </button>
+          <a href={`/reviews/export.pdf?cadence=${d.cadence}&period=${d.period}`} className="button secondary">
+            <Download size={16} aria-hidden /> Download PDF
+          </a>
           {d.can.startQbr ? (
             <Form method="post">
               <input type="hidden" name="cadence" value={d.cadence} />

@@ -172,3 +172,19 @@ export function buildRestoreUpdate(current: Uint8Array, target: Uint8Array): Uin
     doc.destroy()
   }
 }
+
+/** The Yjs update (V1) that appends a paragraph of `text` to the document `current` (demo data and tests). */
+export function buildAppendParagraphUpdate(current: Uint8Array, text: string): Uint8Array {
+  const doc = new Y.Doc()
+  const bound = bindEditor(doc)
+  try {
+    Y.applyUpdate(doc, current)
+    bound.editor.update(() => {}, { discrete: true })
+    const before = Y.encodeStateVector(doc)
+    bound.editor.update(() => $getRoot().append($createParagraphNode().append($createTextNode(text))), { discrete: true })
+    return Y.encodeStateAsUpdate(doc, before)
+  } finally {
+    bound.dispose()
+    doc.destroy()
+  }
+}
