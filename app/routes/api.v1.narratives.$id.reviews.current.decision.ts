@@ -3,7 +3,7 @@ import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { DecisionSchema } from '#app/schemas/reviews.ts'
-import { decideReview } from '#app/services/reviews.server.ts'
+import { assertNotReader, decideReview } from '#app/services/reviews.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
@@ -21,6 +21,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = NarrativeIdSchema.safeParse(params.id)
     if (!id.success) throw notFound('Narrative')
+    assertNotReader(actor)
     const input = parseOrThrow(DecisionSchema, await readJson(request, 16 * 1024))
     const result = await decideReview(actor, id.data, input)
     return json({ outcome: result.outcome, versionId: result.versionId, approvedVersionId: result.approvedVersionId })

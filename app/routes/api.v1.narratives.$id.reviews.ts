@@ -3,7 +3,7 @@ import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { RequestReviewSchema } from '#app/schemas/reviews.ts'
-import { getReviewPanelFor, requestReview } from '#app/services/reviews.server.ts'
+import { assertNotReader, getReviewPanelFor, requestReview } from '#app/services/reviews.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 import { reviewJson } from '#app/services/review-json.server.ts'
@@ -27,6 +27,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    // A reader is refused whatever the body says.
+    assertNotReader(actor)
     const id = narrativeId(params.id)
     const input = parseOrThrow(RequestReviewSchema, await readJson(request, 16 * 1024))
     const created = await requestReview(actor, id, input)

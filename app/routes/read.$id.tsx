@@ -90,7 +90,7 @@ export default function ReadingView() {
       <div className="reading-layout">
         <main>
           {d.changes ? (
-            <section className="notice no-print" aria-label="What changed since you last read">
+            <section className="reading-notice no-print" aria-label="What changed since you last read">
               <strong>
                 <TriangleAlert size={14} aria-hidden /> A newer version was approved since you last read v{d.changes.sinceNumber}. What
                 changed:
@@ -99,7 +99,7 @@ export default function ReadingView() {
             </section>
           ) : null}
           {!d.isCurrent ? (
-            <p className="notice no-print" role="note">
+            <p className="reading-notice no-print" role="note">
               This is v{d.version.number}, an earlier approved version. <Link to={`/read/${d.narrative.id}`}>Read the current one</Link>.
             </p>
           ) : null}

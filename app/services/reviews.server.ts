@@ -29,7 +29,7 @@ const published = (workspaceId: string, narrativeId: string) => {
 }
 
 /** Readers' only write is acknowledging an approved version (403 before anything is looked up). */
-function assertNotReader(actor: Actor) {
+export function assertNotReader(actor: Actor) {
   if (!canSeeWorkingMaterial(actor)) throw forbidden('Readers can only acknowledge approved narratives')
 }
 
