@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
 import { expect, signInThroughForm, test } from './fixtures.ts'
 
 /**
@@ -11,7 +11,7 @@ import { expect, signInThroughForm, test } from './fixtures.ts'
 const SHOTS = 'test/.artifacts'
 const PASSWORD = 'accord-demo'
 
-async function signedIn(browser: import('@playwright/test').Browser, email: string) {
+async function signedIn(browser: Browser, email: string) {
   const context = await browser.newContext()
   const page = await context.newPage()
   await signInThroughForm(page, { email, password: PASSWORD })
