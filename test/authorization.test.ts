@@ -893,7 +893,8 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       method: 'POST',
       path: (c) => `/read/${c.publishedId}`,
       form: () => ({ intent: 'acknowledge' }),
-      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+      // A plain form post: back to the reading view.
+      expect: row(LOGIN, { rest: '303 /read/', foreign: 404 }),
     },
   ],
   'read.$id.export[.]md.ts': [

@@ -51,7 +51,7 @@ export default function ApprovedPage() {
           {narratives.map((n) => (
             <li key={n.id} className="card narrative-row">
               <div className="narrative-main">
-                <Link to={`/read/${n.id}`} className="narrative-title">
+                <Link to={`/read/${n.id}`} reloadDocument className="narrative-title">
                   {n.title}
                 </Link>
                 {n.excerpt ? <p className="narrative-excerpt">{n.excerpt}</p> : null}

@@ -417,11 +417,13 @@ export async function listApprovedFor(actor: Actor) {
 
 /** A narrative whose approved version the actor may read (every member; 404 when none is approved). */
 async function getApprovedNarrativeFor(actor: Actor, narrativeId: string) {
-  const narrative = await getNarrative(getSql(), { id: narrativeId, workspaceId: actor.workspaceId })
+  const [narrative, rows] = await Promise.all([
+    getNarrative(getSql(), { id: narrativeId, workspaceId: actor.workspaceId }),
+    getSql()<{ approvedVersionId: string | null }[]>`
+      select approved_version_id as "approvedVersionId" from narratives where id = ${narrativeId} and workspace_id = ${actor.workspaceId}`,
+  ])
   if (!narrative) throw notFound('Approved narrative')
-  const [row] = await getSql()<[{ approvedVersionId: string | null }?]>`
-    select approved_version_id as "approvedVersionId" from narratives where id = ${narrative.id}`
-  const approvedVersionId = row?.approvedVersionId ?? null
+  const approvedVersionId = rows[0]?.approvedVersionId ?? null
   if (!canReadApprovedVersion(actor, { approvedVersionId }) || narrative.status === 'archived') throw notFound('Approved narrative')
   return { narrative, approvedVersionId: approvedVersionId! }
 }
@@ -435,14 +437,17 @@ export async function getReadingViewFor(actor: Actor, narrativeId: string, opts:
   const { narrative, approvedVersionId } = await getApprovedNarrativeFor(actor, narrativeId)
   const sql = getSql()
   const versionId = opts.versionId ?? approvedVersionId
-  const version = await versionQueries.getVersion(sql, { id: versionId, narrativeId: narrative.id, workspaceId: actor.workspaceId })
-  if (!version || version.kind !== 'approved') throw notFound('Approved version')
-  const [approvals, now, read, reads] = await Promise.all([
-    reviews.listApprovalsOf(sql, version.id),
+  const meta = await versionQueries.getVersionMeta(sql, { id: versionId, narrativeId: narrative.id, workspaceId: actor.workspaceId })
+  if (!meta || meta.kind !== 'approved') throw notFound('Approved version')
+  const [content, approvals, now, read, reads, allVersions] = await Promise.all([
+    versionContent(meta.id),
+    reviews.listApprovalsOf(sql, meta.id),
     listCommitmentValues(sql, actor.workspaceId, narrative.id),
     reviews.getRead(sql, { narrativeId: narrative.id, userId: actor.userId }),
     canManageNarrative(actor) || narrative.ownerId === actor.userId ? reviews.listReads(sql, narrative.id) : Promise.resolve(null),
+    versionQueries.listVersions(sql, { narrativeId: narrative.id, workspaceId: actor.workspaceId }),
   ])
+  const version = { ...meta, ...content }
   const evidence = (version.evidence ?? { feasibility: { overall: 'pass', requirements: [] }, metrics: [] }) as Evidence
   const nowById = new Map(now.map((c) => [c.id, c]))
   const metrics = evidence.metrics.map((m) => {
@@ -462,12 +467,10 @@ export async function getReadingViewFor(actor: Actor, narrativeId: string, opts:
   let changes: { since: { versionId: string; versionNumber: number; acknowledgedAt: Date }; parts: ReturnType<typeof diffTexts> } | null =
     null
   if (read && read.versionId !== approvedVersionId && version.id === approvedVersionId) {
-    const old = await versionQueries.getVersion(sql, { id: read.versionId, narrativeId: narrative.id, workspaceId: actor.workspaceId })
-    if (old) changes = { since: read, parts: diffTexts(old.text, version.text) }
+    const old = await versionContent(read.versionId)
+    changes = { since: read, parts: diffTexts(old.text, version.text) }
   }
-  const approvedVersions = (await versionQueries.listVersions(sql, { narrativeId: narrative.id, workspaceId: actor.workspaceId })).filter(
-    (v) => v.kind === 'approved',
-  )
+  const approvedVersions = allVersions.filter((v) => v.kind === 'approved')
   return {
     narrative: { id: narrative.id, title: narrative.title, status: narrative.status, ownerName: narrative.ownerName },
     version,
@@ -481,6 +484,26 @@ export async function getReadingViewFor(actor: Actor, narrativeId: string, opts:
     reads,
     can: { acknowledge: version.id === approvedVersionId, seeWorking: canSeeWorkingMaterial(actor) },
   }
+}
+
+/**
+ * The HTML and text of a version, kept in memory: versions are immutable, so a cached copy is never
+ * stale, and the reading view does not pull hundreds of kilobytes from PostgreSQL on every request.
+ */
+const contentCache = new Map<string, { html: string; text: string }>()
+const CONTENT_CACHE_SIZE = 64
+async function versionContent(id: string) {
+  const hit = contentCache.get(id)
+  if (hit) {
+    contentCache.delete(id)
+    contentCache.set(id, hit)
+    return hit
+  }
+  const row = await versionQueries.getVersionContent(getSql(), id)
+  if (!row) throw notFound('Version')
+  contentCache.set(id, row)
+  if (contentCache.size > CONTENT_CACHE_SIZE) contentCache.delete(contentCache.keys().next().value!)
+  return row
 }
 
 /** "I have read it": every member may acknowledge the current approved version (readers' only write). */

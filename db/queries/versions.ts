@@ -106,3 +106,18 @@ export async function getLatestSeq(db: Db, narrativeId: string): Promise<number>
     )::float8 as seq`
   return row.seq
 }
+
+/** One version's metadata and evidence (no HTML, text or state); null when missing. */
+export async function getVersionMeta(db: Db, args: { id: string; narrativeId: string; workspaceId: string }) {
+  const [row] = await db<[(VersionListRow & { narrativeId: string; evidence: unknown })?]>`
+    select ${listColumns(db)}, v.narrative_id as "narrativeId", v.evidence
+    from narrative_versions v left join users u on u.id = v.created_by
+    where v.id = ${args.id} and v.narrative_id = ${args.narrativeId} and v.workspace_id = ${args.workspaceId}`
+  return row ?? null
+}
+
+/** The rendered HTML and text of a version. */
+export async function getVersionContent(db: Db, id: string) {
+  const [row] = await db<[{ html: string; text: string }?]>`select html, text from narrative_versions where id = ${id}`
+  return row ?? null
+}

@@ -71,7 +71,7 @@ export function VersionsPanel({ narrativeId }: { narrativeId: string }) {
             <Stamp aria-hidden /> Approved v{approved.number}
           </span>
           {data.status === 'approved' ? 'is what leadership reads.' : 'is what leadership reads while this draft is written.'}
-          <Link to={`/read/${narrativeId}`} className="panel-link">
+          <Link to={`/read/${narrativeId}`} reloadDocument className="panel-link">
             Open the reading view
           </Link>
         </p>
