@@ -412,7 +412,17 @@ export async function recordExport(actor: Actor, narrativeId: string, versionId:
 
 /** The Approved library: narratives with an approved version, newest approval first. */
 export async function listApprovedFor(actor: Actor) {
-  return reviews.listApproved(getSql(), actor.workspaceId)
+  const rows = await reviews.listApproved(getSql(), actor.workspaceId)
+  return rows.map((r) => ({ ...r, excerpt: excerptOfApproved(r.excerpt) }))
+}
+
+/** The first paragraph of an approved text (blocks are separated by blank lines; short ones are headings), cut at a word. */
+function excerptOfApproved(text: string): string {
+  const block = text.split(/\n{2,}/).find((b) => b.trim().length > 80) ?? text
+  const flat = block.replace(/\s+/g, ' ').trim()
+  if (flat.length <= 240) return flat
+  const cut = flat.slice(0, 240)
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 120))}…`
 }
 
 /** A narrative whose approved version the actor may read (every member; 404 when none is approved). */

@@ -180,6 +180,7 @@ export interface ApprovedRow {
   versionNumber: number
   approvedAt: Date
   approvers: string[]
+  /** The start of the approved version's text (never the draft's). */
   excerpt: string
 }
 
@@ -187,7 +188,7 @@ export interface ApprovedRow {
 export async function listApproved(db: Db, workspaceId: string) {
   return db<ApprovedRow[]>`
     select n.id, n.title, n.status, o.name as "ownerName", n.approved_version_id as "approvedVersionId",
-      v.number as "versionNumber", v.created_at as "approvedAt", n.excerpt,
+      v.number as "versionNumber", v.created_at as "approvedAt", left(v.text, 2000) as excerpt,
       coalesce((select array_agg(u.name order by a.position, u.name) from narrative_reviews r
         join review_approvers a on a.review_id = r.id join users u on u.id = a.user_id
         where r.approved_version_id = v.id), '{}') as approvers
