@@ -83,7 +83,9 @@ async function main() {
     const session = await createSession(db.sql, { userId: ceo.id, workspaceId: ws.id })
     const cookie = (await commitSessionCookie(new Request('http://localhost/'), session.token)).split(';')[0]!
 
-    child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    // BENCH_CPU_PROF=dir writes a V8 CPU profile of the server to dir (node --cpu-prof).
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+    child = spawn(process.execPath, [...prof, '--import', 'tsx', 'server/index.ts'], {
       env: { ...process.env, DATABASE_URL: url, PORT: String(PORT), NODE_ENV: 'production', LOG_LEVEL: 'warn', SEED_DEMO: 'false' },
       stdio: ['ignore', 'inherit', 'inherit'],
     })

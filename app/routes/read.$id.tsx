@@ -16,7 +16,9 @@ import reviewStyles from '../styles/review.css'
 
 const QuerySchema = z.object({ v: z.uuid('Not a version id').optional() })
 
-const date = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })
+// One formatter for the module: toLocaleDateString builds a new Intl formatter on every call.
+const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })
+const date = (iso: string) => DATE.format(new Date(iso))
 
 /**
  * The reading view of an approved narrative: the frozen HTML rendered on the server (no editor, no
