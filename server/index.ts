@@ -7,6 +7,7 @@ import { seedDemoIfEmpty } from './seed.ts'
 import { log } from './log.ts'
 import { attachCollab } from './collab/upgrade.ts'
 import { attachBusToRedis, connectRedis, type RedisLink } from './events/redis.ts'
+import { closePdfBrowser } from '#app/services/pdf.server.ts'
 
 /** One line, no stack trace: what is wrong and how to fix it. */
 function fail(message: string): never {
@@ -83,6 +84,7 @@ async function main() {
     } catch (e) {
       console.error('accord: collaboration shutdown failed', e)
     }
+    await closePdfBrowser().catch(() => {})
     await db.close().catch(() => {})
     await redis?.close().catch(() => {})
     process.exit(0)

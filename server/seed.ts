@@ -8,6 +8,7 @@ import { seedDemoComments } from './demo/comments.ts'
 import { seedDemoStack } from './demo/stack.ts'
 import { seedDemoChipCommitments, seedDemoMetrics } from './demo/metrics.ts'
 import { seedDemoRoadmap } from './demo/roadmap.ts'
+import { seedDemoApproval } from './demo/approval.ts'
 
 export const DEMO_PEOPLE: { email: string; name: string; role: Role; function: MemberFunction }[] = [
   { email: 'mops@acme.test', name: 'Maya Okafor', role: 'owner', function: 'marketing_ops' },
@@ -20,8 +21,9 @@ export const DEMO_PEOPLE: { email: string; name: string; role: Role; function: M
 /** Demo content that each feature adds to the workspace (narratives, stack, metrics…), in order. */
 export type DemoExtender = (sql: Sql, ctx: { workspaceId: string; people: Record<string, string> }) => Promise<void>
 const extenders: DemoExtender[] = [seedDemoNarratives, seedDemoComments, seedDemoStack, seedDemoMetrics, seedDemoRoadmap]
-// Last: the strategy narrative's `$` chips commit it to its goals once narratives and metrics exist.
-extenders.push(seedDemoChipCommitments)
+// The strategy narrative's `$` chips commit it to its goals once narratives and metrics exist;
+// then its approval (the gate needs those commitments).
+extenders.push(seedDemoChipCommitments, seedDemoApproval)
 
 /** Seeds the "Acme" demo workspace, all in one transaction. */
 export async function seedDemo(sql: Sql, opts: { password: string }) {

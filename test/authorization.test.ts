@@ -26,6 +26,8 @@ import { IntegrationInputSchema, SystemInputSchema } from '#app/schemas/inventor
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import { InitiativeInputSchema } from '#app/schemas/roadmap.ts'
 import { createInitiative } from '#app/services/roadmap.server.ts'
+import { addCommitment } from '#app/services/metrics.server.ts'
+import { decideReview, requestReview } from '#app/services/reviews.server.ts'
 
 const db = await useTestDatabase()
 
@@ -47,6 +49,13 @@ interface Ctx {
   /** A new integration of the walked workspace (for probes that delete one). */
   freshIntegrationId: () => Promise<string>
   metricKey: string
+  /** A narrative with an approved (frozen) version, and that version (issue 7). */
+  publishedId: string
+  publishedVersionId: string
+  /** A fresh draft narrative of the walked workspace (for probes that change its review state). */
+  freshNarrativeId: () => Promise<string>
+  /** A fresh narrative in review by the owner, the editor and the commenter. */
+  inReviewId: () => Promise<string>
   /** A fresh, open invite link token of the walked workspace. */
   inviteToken: () => Promise<string>
   persona: Persona
@@ -787,6 +796,163 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     },
   ],
 
+  // --- Review, approval, versions, the library (issue 7) -------------------------------------------
+  'api.v1.narratives.$id.reviews.ts': [
+    {
+      label: 'GET /api/v1/narratives/:draft/reviews',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.draftId}/reviews`,
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'POST /api/v1/narratives/:fresh/reviews',
+      method: 'POST',
+      api: true,
+      path: async (c) => `/api/v1/narratives/${await c.freshNarrativeId()}/reviews`,
+      json: () => ({ approverIds: [ws.owner.id], dueDate: '2099-01-31' }),
+      expect: row(401, { rest: 201, commenter: 403, reader: 403, foreign: 404 }),
+    },
+  ],
+  'api.v1.narratives.$id.reviews.current.decision.ts': [
+    {
+      label: 'POST /api/v1/narratives/:in-review/reviews/current/decision (changes)',
+      method: 'POST',
+      api: true,
+      path: async (c) => `/api/v1/narratives/${await c.inReviewId()}/reviews/current/decision`,
+      json: () => ({ decision: 'changes', note: 'Walked' }),
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+  ],
+  'api.v1.narratives.$id.versions._index.ts': [
+    {
+      label: 'GET /api/v1/narratives/:published/versions',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.publishedId}/versions`,
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+  ],
+  'api.v1.narratives.$id.versions.$vid.ts': [
+    {
+      label: 'GET /api/v1/narratives/:published/versions/:approved?format=markdown',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.publishedId}/versions/${c.publishedVersionId}?format=markdown`,
+      expect: row(401, { rest: 200, foreign: 404 }),
+    },
+    {
+      label: 'GET /api/v1/narratives/:published/versions/:approved?format=pdf (bad format)',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.publishedId}/versions/${c.publishedVersionId}?format=pdf`,
+      expect: row(401, { rest: 400, foreign: 400 }),
+    },
+  ],
+  'api.v1.approved.ts': [
+    { label: 'GET /api/v1/approved', method: 'GET', api: true, path: () => '/api/v1/approved', expect: row(401, { rest: 200 }) },
+  ],
+  'api.v1.narratives.$id.audit.ts': [
+    {
+      label: 'GET /api/v1/narratives/:published/audit',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.publishedId}/audit`,
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+  ],
+  'api.v1.narratives.$id.acknowledge.ts': [
+    {
+      label: 'POST /api/v1/narratives/:published/acknowledge',
+      method: 'POST',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.publishedId}/acknowledge`,
+      json: () => ({}),
+      expect: row(401, { rest: 200, foreign: 404 }),
+    },
+    {
+      label: 'POST /api/v1/narratives/:draft/acknowledge (nothing approved)',
+      method: 'POST',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.draftId}/acknowledge`,
+      json: () => ({}),
+      expect: row(401, { rest: 404 }),
+    },
+  ],
+
+  'resources.narratives.$id.review.ts': [
+    {
+      label: 'GET /resources/narratives/:draft/review',
+      method: 'GET',
+      path: (c) => `/resources/narratives/${c.draftId}/review`,
+      expect: row(LOGIN, { rest: 200, reader: 403, foreign: 404 }),
+    },
+  ],
+  '_app.narratives.$id_.versions.tsx': [
+    {
+      label: 'GET /narratives/:published/versions?v=:approved',
+      method: 'GET',
+      path: (c) => `/narratives/${c.publishedId}/versions?v=${c.publishedVersionId}`,
+      // Readers may open approved versions of an approved narrative (never checkpoints or drafts).
+      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+    },
+  ],
+  'read.$id.tsx': [
+    {
+      label: 'GET /read/:published',
+      method: 'GET',
+      path: (c) => `/read/${c.publishedId}`,
+      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+    },
+    {
+      label: 'GET /read/:draft (nothing approved)',
+      method: 'GET',
+      path: (c) => `/read/${c.draftId}`,
+      expect: row(LOGIN, { rest: 404 }),
+    },
+    {
+      label: 'POST /read/:published (acknowledge)',
+      method: 'POST',
+      path: (c) => `/read/${c.publishedId}`,
+      form: () => ({ intent: 'acknowledge' }),
+      // A plain form post: back to the reading view.
+      expect: row(LOGIN, { rest: '303 /read/', foreign: 404 }),
+    },
+  ],
+  'read.$id.export[.]md.ts': [
+    {
+      label: 'GET /read/:published/export.md',
+      method: 'GET',
+      path: (c) => `/read/${c.publishedId}/export.md`,
+      expect: row(LOGIN, { rest: 200, foreign: 404 }),
+    },
+  ],
+  'read.$id.export[.]pdf.ts': [
+    {
+      label: 'GET /read/:draft/export.pdf (nothing approved)',
+      method: 'GET',
+      path: (c) => `/read/${c.draftId}/export.pdf`,
+      expect: row(LOGIN, { rest: 404 }),
+    },
+  ],
+  'api.v1.narratives.$id.export[.]pdf.ts': [
+    {
+      label: 'GET /api/v1/narratives/:published/export.pdf',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.publishedId}/export.pdf`,
+      expect: row(401, { rest: 200, foreign: 404 }),
+    },
+  ],
+  'reviews.export[.]pdf.ts': [
+    {
+      label: 'GET /reviews/export.pdf?cadence=nope (invalid)',
+      method: 'GET',
+      path: () => '/reviews/export.pdf?cadence=nope',
+      expect: row(LOGIN, { rest: 400 }),
+    },
+  ],
+
   // --- Inbox (working material: readers get 403) ----------------------------------------------------
   '_app.inbox.tsx': [
     { label: 'GET /inbox', method: 'GET', path: () => '/inbox', expect: row(LOGIN, { rest: 200, reader: 403 }) },
@@ -1009,7 +1175,27 @@ beforeAll(async () => {
       aggregation: 'sum',
     }),
   )
+  const published = await buildNarrative(ws.owner, { title: 'Walk published' })
+  await addCommitment(ws.owner.actor, published.id, {
+    metricKey: metric.key,
+    baseline: 1,
+    target: 2,
+    granularity: 'quarter',
+    dueOn: '2099-03-31',
+    note: '',
+  })
+  await requestReview(ws.owner.actor, published.id, { approverIds: [ws.owner.id] })
+  const decided = await decideReview(ws.owner.actor, published.id, { decision: 'approve', note: '' })
+  const inReviewId = async () => {
+    const n = await buildNarrative(ws.owner, { title: 'Walk review' })
+    await requestReview(ws.owner.actor, n.id, { approverIds: [ws.owner.id, ws.editor.id, ws.commenter.id] })
+    return n.id
+  }
   ctxBase = {
+    publishedId: published.id,
+    publishedVersionId: decided.approvedVersionId!,
+    freshNarrativeId: async () => (await buildNarrative(ws.owner, { title: 'Walk fresh' })).id,
+    inReviewId,
     workspaceId: ws.workspace.id,
     draftId: draft.id,
     approvedId: approved.id,

@@ -7,6 +7,8 @@ export class AppError extends Error {
     message: string,
     readonly fieldErrors?: FieldErrors,
     readonly headers?: Record<string, string>,
+    /** Extra members of the problem+json body (e.g. `currentVersionId` of a stale approval). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message)
     this.name = 'AppError'

@@ -24,6 +24,9 @@ const BY_ROLE: Record<string, Record<Role, boolean>> = {
   canEditRoadmap: { owner: true, editor: true, commenter: false, reader: false },
   canGiveStance: { owner: true, editor: true, commenter: true, reader: false },
   canEditRoadmapWeights: { owner: true, editor: false, commenter: false, reader: false },
+  // Issue 7: version history is working material; anyone but readers can be named approver.
+  canSeeVersions: { owner: true, editor: true, commenter: true, reader: false },
+  canBeApprover: { owner: true, editor: true, commenter: true, reader: false },
 }
 
 /** Abilities on a narrative in a given status: (actor, { status }) => boolean. */
@@ -34,6 +37,7 @@ const BY_STATUS: Record<string, (role: Role, status: NarrativeStatus) => boolean
   canEditNarrative: (role, status) => writer(role) && status !== 'archived',
   canEditRequirements: (role, status) => writer(role) && status !== 'archived',
   canEditCommitments: (role, status) => writer(role) && status !== 'archived',
+  canRequestReview: (role, status) => writer(role) && status !== 'archived',
 }
 
 /**
@@ -46,6 +50,8 @@ const BY_FUNCTION: Record<string, (role: Role, fn: MemberFunction, owner: Member
   canWriteReviewNote: (role, fn, owner) => writer(role) || (role !== 'reader' && owner !== null && fn === owner),
 }
 const OWNERS: (MemberFunction | null)[] = ['finance', 'sales', null]
+/** Policies on other inputs, each tested on its own below. */
+const OTHER = ['canReadApprovedVersion']
 
 type Policy = (a: Actor, n?: { status: NarrativeStatus }) => boolean
 const policy = (name: string) => (policies as unknown as Record<string, Policy>)[name]!
@@ -53,7 +59,7 @@ const policy = (name: string) => (policies as unknown as Record<string, Policy>)
 describe('policies', () => {
   it('every exported can* policy has a row in the tables above (add one when you add a policy)', () => {
     const exported = Object.keys(policies).filter((k) => /^can[A-Z]/.test(k))
-    const covered = [...Object.keys(BY_ROLE), ...Object.keys(BY_STATUS), ...Object.keys(BY_FUNCTION)]
+    const covered = [...Object.keys(BY_ROLE), ...Object.keys(BY_STATUS), ...Object.keys(BY_FUNCTION), ...OTHER]
     expect(
       exported.filter((k) => !covered.includes(k)),
       'policies without expectations in app/domain/policies.test.ts',
@@ -62,6 +68,13 @@ describe('policies', () => {
       covered.filter((k) => !exported.includes(k)),
       'expectations for policies that no longer exist',
     ).toEqual([])
+  })
+
+  it('every member reads an approved version (the library), whatever the draft status; nothing before one exists', () => {
+    for (const role of ROLES) {
+      expect(policies.canReadApprovedVersion(actor(role), { approvedVersionId: 'v' })).toBe(true)
+      expect(policies.canReadApprovedVersion(actor(role), { approvedVersionId: null })).toBe(false)
+    }
   })
 
   describe.each(ROLES)('%s', (role) => {

@@ -152,3 +152,23 @@ export function canWriteReviewNote(actor: Actor, metric: { ownerFunction: Member
   if (metric === null) return canEditMetrics(actor)
   return canRecordActuals(actor, metric)
 }
+
+/** Sending a narrative to review (and cancelling it): owners and editors, while it is not archived. */
+export function canRequestReview(actor: Actor, narrative: { status: NarrativeStatus }): boolean {
+  return canManageNarrative(actor) && narrative.status !== 'archived'
+}
+
+/** Who may be named as an approver: everyone but readers (finance, a commenter, can be added). */
+export function canBeApprover(member: { role: Role }): boolean {
+  return member.role !== 'reader'
+}
+
+/** Approved versions (the leadership library, the reading view, exports) are for every member. */
+export function canReadApprovedVersion(_actor: Actor, narrative: { approvedVersionId: string | null }): boolean {
+  return narrative.approvedVersionId !== null
+}
+
+/** Version history, named versions and restores follow working material and the right to edit. */
+export function canSeeVersions(actor: Actor): boolean {
+  return canSeeWorkingMaterial(actor)
+}

@@ -9,6 +9,7 @@ import {
   CloudOff,
   Ellipsis,
   Eye,
+  History,
   ListTree,
   MessageSquare,
   LoaderCircle,
@@ -42,6 +43,7 @@ import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 import { ChipIdsStore } from './panels/evidence.ts'
 import { FeasibilityPanel } from './panels/FeasibilityPanel.tsx'
 import { MetricsPanel } from './panels/MetricsPanel.tsx'
+import { VersionsPanel } from './panels/VersionsPanel.tsx'
 
 // The stylesheet's links live in ./styles.ts: see the comment there.
 
@@ -456,7 +458,13 @@ const PANEL_TABS = [
   { id: 'comments', label: 'Comments', icon: MessageSquare, Content: CommentsPanel },
   { id: 'feasibility', label: 'Feasibility', icon: ShieldCheck, Content: FeasibilityTab },
   { id: 'metrics', label: 'Metrics', icon: BarChart3, Content: MetricsTab },
+  { id: 'versions', label: 'Versions', icon: History, Content: VersionsTab },
 ] as const
+
+function VersionsTab() {
+  const { data } = useContext(CommentsContext)!
+  return <VersionsPanel narrativeId={data.narrative.id} />
+}
 
 function FeasibilityTab() {
   const { data } = useContext(CommentsContext)!

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
-import { AtSign, CheckCheck, Inbox, MessageSquare, ThumbsUp, TriangleAlert } from 'lucide-react'
+import { AtSign, CheckCheck, Inbox, MessageSquare, Stamp, ThumbsUp, TriangleAlert } from 'lucide-react'
 import { z } from 'zod'
 import { EmptyState, PageHeader } from '#app/components/empty-state.tsx'
 import { listNotificationsFor, markNotificationsRead } from '#app/services/notifications.server.ts'
@@ -37,6 +37,7 @@ const KIND = {
   reply: { icon: MessageSquare, verb: 'replied in a thread you are in' },
   stance: { icon: ThumbsUp, verb: 'gave input on your initiative' },
   feasibility: { icon: TriangleAlert, verb: 'changed the tech stack, and requirements now fail' },
+  review: { icon: Stamp, verb: 'wrote about a review' },
 } as const
 
 export default function InboxPage() {

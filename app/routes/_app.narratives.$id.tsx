@@ -14,6 +14,8 @@ import { links as narrativeLinks } from '../editor/styles.ts'
 import { links as commentsLinks } from '../components/comments/styles.ts'
 import { links as chipsLinks } from '../editor/panels/styles.ts'
 import type { NarrativePageData } from '#app/editor/types.ts'
+import { ReviewIntentSchema } from '#app/schemas/reviews.ts'
+import { runReviewIntent } from '#app/services/review-intents.server.ts'
 
 export const links: LinksFunction = () => [...narrativeLinks(), ...commentsLinks(), ...chipsLinks()]
 
@@ -51,7 +53,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   })
 }
 
-const COMMENT_INTENTS = new Set(['start', 'reply', 'edit', 'delete', 'resolve', 'reopen'])
+const COMMENT_INTENTS = new Set(['start', 'reply', 'edit', 'delete', 'resolve', 'reopen', 'blocking'])
+const REVIEW_INTENTS = new Set(['request-review', 'cancel-review', 'decide', 'save-version', 'restore-version'])
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
@@ -61,6 +64,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (COMMENT_INTENTS.has(values.intent ?? '')) {
       const result = await runNarrativeCommentIntent(actor, id, parseOrThrow(CommentIntentSchema, values))
       return json({ ok: true as const, ...result })
+    }
+    if (REVIEW_INTENTS.has(values.intent ?? '')) {
+      return json({ ok: true as const, ...(await runReviewIntent(actor, id, parseOrThrow(ReviewIntentSchema, values))) })
     }
     const intent = parseOrThrow(NarrativeIntentSchema, values)
     if (intent.intent === 'rename') await renameNarrative(actor, { id, title: intent.title })

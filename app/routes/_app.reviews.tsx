@@ -11,6 +11,7 @@ import {
   MessageSquarePlus,
   MessageSquareText,
   Printer,
+  Download,
 } from 'lucide-react'
 import { EmptyState } from '#app/components/empty-state.tsx'
 import { isFormResult } from '#app/components/form.tsx'
@@ -333,8 +334,11 @@ export default function ReviewPage() {
         </div>
         <div className="row no-print">
           <button type="button" className="button secondary" onClick={() => window.print()}>
-            <Printer size={16} aria-hidden /> Print or save as PDF
+            <Printer size={16} aria-hidden /> Print
           </button>
+          <a href={`/reviews/export.pdf?cadence=${d.cadence}&period=${d.period}`} className="button secondary">
+            <Download size={16} aria-hidden /> Download PDF
+          </a>
           {d.can.startQbr ? (
             <Form method="post">
               <input type="hidden" name="cadence" value={d.cadence} />

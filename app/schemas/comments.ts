@@ -20,6 +20,11 @@ export const NewNarrativeThreadSchema = z.object({
   anchorEnd: base64,
   quote: z.string({ error: 'Quote is required' }).trim().min(1, 'Select some text to comment on').max(1000, 'Quote is too long'),
   body: CommentBodySchema,
+  /** A blocking thread holds back approval until it is resolved ("true"/"false" from forms). */
+  blocking: z
+    .union([z.boolean(), z.enum(['true', 'false', 'on']).transform((v) => v !== 'false')])
+    .optional()
+    .default(false),
 })
 
 export const NewCommentSchema = z.object({ body: CommentBodySchema })
@@ -32,5 +37,10 @@ export const CommentIntentSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('delete'), commentId: z.uuid('Not a comment id') }),
   z.object({ intent: z.literal('resolve'), threadId: z.uuid('Not a thread id') }),
   z.object({ intent: z.literal('reopen'), threadId: z.uuid('Not a thread id') }),
+  z.object({
+    intent: z.literal('blocking'),
+    threadId: z.uuid('Not a thread id'),
+    blocking: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+  }),
 ])
 export type CommentIntent = z.infer<typeof CommentIntentSchema>

@@ -32,6 +32,8 @@ export interface ThreadView {
   resolvedAt: string | null
   resolvedByName: string | null
   createdAt: string
+  /** Holds back approval of the narrative until resolved. */
+  blocking: boolean
   comments: CommentView[]
 }
 
@@ -85,6 +87,7 @@ function toView(actor: Actor, t: comments.ThreadRow): ThreadView {
     resolvedAt: t.resolvedAt?.toISOString() ?? null,
     resolvedByName: t.resolvedByName,
     createdAt: t.createdAt.toISOString(),
+    blocking: t.blocking,
     comments: t.comments.map((c) => ({
       ...c,
       createdAt: new Date(c.createdAt).toISOString(),
@@ -150,7 +153,7 @@ function published(actor: Actor, thread: { id: string; narrativeId: string | nul
 export async function startNarrativeThread(
   actor: Actor,
   narrativeId: string,
-  args: { anchorStart: string; anchorEnd: string; quote: string; body: string },
+  args: { anchorStart: string; anchorEnd: string; quote: string; body: string; blocking?: boolean },
 ) {
   await getNarrativeFor(actor, narrativeId)
   assertCanComment(actor)
@@ -166,6 +169,7 @@ export async function startNarrativeThread(
       authorId: actor.userId,
       narrativeId,
       anchor: { start, end, quote: args.quote },
+      blocking: args.blocking ?? false,
     })
     await comments.insertComment(tx, { workspaceId: actor.workspaceId, threadId: id, authorId: actor.userId, body: args.body })
     after = await notifyForComment(tx, actor, {
@@ -253,6 +257,14 @@ export async function setThreadResolved(actor: Actor, threadId: string, resolved
   published(actor, thread)
 }
 
+/** Marks a thread as blocking approval, or clears it: everyone who may comment. */
+export async function setThreadBlocking(actor: Actor, threadId: string, blocking: boolean) {
+  const thread = await visibleThread(actor, threadId)
+  assertCanComment(actor)
+  await comments.setThreadBlocking(getSql(), { id: threadId, workspaceId: actor.workspaceId, blocking })
+  published(actor, thread)
+}
+
 /** Runs one comment action on a narrative's threads (the page's fetcher and the API share it). */
 export async function runNarrativeCommentIntent(
   actor: Actor,
@@ -275,6 +287,10 @@ export async function runNarrativeCommentIntent(
     case 'reopen':
       await assertThreadOf(actor, intent.threadId, narrativeId)
       await setThreadResolved(actor, intent.threadId, intent.intent === 'resolve')
+      return { threadId: intent.threadId }
+    case 'blocking':
+      await assertThreadOf(actor, intent.threadId, narrativeId)
+      await setThreadBlocking(actor, intent.threadId, intent.blocking)
       return { threadId: intent.threadId }
   }
 }

@@ -1280,3 +1280,14 @@ export function seriesPointJson(p: SeriesPoint) {
     complete: p.complete,
   }
 }
+
+/**
+ * A narrative's commitments with their current values, without an actor (the caller authorized
+ * the reader: the approval freeze and the reading view's "drift since approval").
+ */
+export async function listCommitmentValues(db: Db, workspaceId: string, narrativeId: string) {
+  const settings = await q.getMetricSettings(db, workspaceId)
+  const ctx = contextOf(settings)
+  const rows = await q.listCommitments(db, { workspaceId, narrativeId })
+  return commitmentViews(db, workspaceId, rows, ctx)
+}

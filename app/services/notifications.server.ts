@@ -7,7 +7,7 @@ import { bus } from '#server/events/bus.ts'
 
 export interface NotificationView {
   id: string
-  kind: 'mention' | 'reply' | 'stance' | 'feasibility'
+  kind: 'mention' | 'reply' | 'stance' | 'feasibility' | 'review'
   actorName: string | null
   excerpt: string
   createdAt: string

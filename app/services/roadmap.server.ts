@@ -402,6 +402,9 @@ export async function runInitiativeCommentIntent(
       await threadOf(intent.threadId)
       await setThreadResolved(actor, intent.threadId, intent.intent === 'resolve')
       return { threadId: intent.threadId }
+    case 'blocking':
+      // Blocking threads hold back a narrative's approval; initiatives have no approval.
+      throw invalid('Only threads on narratives can block approval')
   }
 }
 

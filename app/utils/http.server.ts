@@ -89,15 +89,21 @@ export async function api(run: () => Promise<Response>): Promise<Response> {
     return await run()
   } catch (e) {
     if (e instanceof Response) return e
-    if (e instanceof AppError) return problem(e.status, e.message, e.fieldErrors, e.headers)
+    if (e instanceof AppError) return problem(e.status, e.message, e.fieldErrors, e.headers, e.extra)
     console.error(e)
     return problem(500, 'Something went wrong on our side')
   }
 }
 
-export function problem(status: number, detail: string, errors?: FieldErrors, headers?: Record<string, string>) {
+export function problem(
+  status: number,
+  detail: string,
+  errors?: FieldErrors,
+  headers?: Record<string, string>,
+  extra?: Record<string, unknown>,
+) {
   return json(
-    { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...(errors ? { errors } : {}) },
+    { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...(errors ? { errors } : {}), ...extra },
     { status, headers: { 'Content-Type': 'application/problem+json', ...headers } },
   )
 }

@@ -22,6 +22,7 @@ export interface ThreadRow {
   resolvedAt: Date | null
   resolvedByName: string | null
   createdAt: Date
+  blocking: boolean
   comments: CommentRow[]
 }
 
@@ -34,13 +35,14 @@ export async function insertThread(
     narrativeId?: string
     initiativeId?: string
     anchor?: { start: Uint8Array; end: Uint8Array; quote: string }
+    blocking?: boolean
   },
 ) {
   const [row] = await db<[{ id: string }]>`
-    insert into comment_threads (workspace_id, narrative_id, initiative_id, anchor_start, anchor_end, quote, author_id)
+    insert into comment_threads (workspace_id, narrative_id, initiative_id, anchor_start, anchor_end, quote, author_id, blocking)
     values (${args.workspaceId}, ${args.narrativeId ?? null}, ${args.initiativeId ?? null},
       ${args.anchor ? toBuffer(args.anchor.start) : null}, ${args.anchor ? toBuffer(args.anchor.end) : null},
-      ${args.anchor?.quote ?? ''}, ${args.authorId})
+      ${args.anchor?.quote ?? ''}, ${args.authorId}, ${args.blocking ?? false})
     returning id`
   return row.id
 }
@@ -60,7 +62,7 @@ export async function listThreads(db: Db, args: { workspaceId: string; narrative
   return db<ThreadRow[]>`
     select t.id, t.narrative_id as "narrativeId", t.initiative_id as "initiativeId",
       t.anchor_start as "anchorStart", t.anchor_end as "anchorEnd", t.quote, t.author_id as "authorId",
-      t.resolved_at as "resolvedAt", r.name as "resolvedByName", t.created_at as "createdAt",
+      t.resolved_at as "resolvedAt", r.name as "resolvedByName", t.created_at as "createdAt", t.blocking,
       coalesce((
         select json_agg(json_build_object('id', c.id, 'authorId', c.author_id, 'authorName', u.name, 'body', c.body,
           'createdAt', c.created_at, 'editedAt', c.edited_at) order by c.created_at, c.id)
@@ -126,4 +128,10 @@ export async function listThreadParticipants(db: Db, threadId: string) {
     select author_id as "authorId" from comments where thread_id = ${threadId}
     group by author_id order by min(created_at)`
   return rows.map((r) => r.authorId)
+}
+
+/** Marks a thread as blocking approval (or not). */
+export async function setThreadBlocking(db: Db, args: { id: string; workspaceId: string; blocking: boolean }) {
+  await db`update comment_threads set blocking = ${args.blocking}, updated_at = now()
+    where id = ${args.id} and workspace_id = ${args.workspaceId}`
 }

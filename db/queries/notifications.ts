@@ -1,6 +1,6 @@
 import type { Db } from '../client.ts'
 
-export type NotificationKind = 'mention' | 'reply' | 'stance' | 'feasibility'
+export type NotificationKind = 'mention' | 'reply' | 'stance' | 'feasibility' | 'review'
 
 export interface NotificationInsert {
   workspaceId: string

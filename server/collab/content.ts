@@ -1,7 +1,10 @@
-import { $createParagraphNode, $createTextNode, $getRoot, $isElementNode, type LexicalNode } from 'lexical'
+import * as Y from 'yjs'
+import { $createParagraphNode, $createTextNode, $getRoot, $isElementNode, $parseSerializedNode, type LexicalNode } from 'lexical'
+import { $generateHtmlFromNodes } from '@lexical/html'
+import { withDOM } from '@lexical/headless/dom'
 import { $dfs } from '@lexical/utils'
 import { $createHeadingNode, $isHeadingNode } from '@lexical/rich-text'
-import { $convertFromMarkdownString, TRANSFORMERS, type Transformer } from '@lexical/markdown'
+import { $convertFromMarkdownString, $convertToMarkdownString, TRANSFORMERS, type Transformer } from '@lexical/markdown'
 import type { Db } from '#db/client.ts'
 import { appendSeedUpdate } from '#db/queries/narrative-docs.ts'
 import { updateNarrativeDerived } from '#db/queries/narratives.ts'
@@ -9,7 +12,7 @@ import { narrativeNodes } from '#app/editor/nodes.ts'
 import { TABLE } from '#app/editor/markdown.ts'
 import { $isChipNode, type ChipRef } from '#app/editor/nodes/ChipNode.ts'
 import { TEMPLATE_DEFINITIONS, type TemplateDefinition, type TemplateKey } from '#app/domain/templates.ts'
-import { buildUpdateWith, readDocWith } from './lexical.ts'
+import { bindEditor, buildUpdateWith, readDocWith, readDocWithBinding } from './lexical.ts'
 
 /** Markdown transformers whose nodes are in THE node list (code blocks are not). */
 const MARKDOWN_TRANSFORMERS: Transformer[] = [
@@ -118,4 +121,70 @@ function $chipRefs(): ChipRef[] {
     if (ref.refId && !seen.has(`${ref.kind}:${ref.refId}`)) seen.set(`${ref.kind}:${ref.refId}`, ref)
   }
   return [...seen.values()]
+}
+
+/** A version's rendered form: the HTML of the reading view, the plain text and its word count. */
+export interface RenderedDocument {
+  html: string
+  text: string
+  wordCount: number
+}
+
+/** HTML (as Lexical exports it), plain text and word count of a Yjs state (V1 update). */
+export function renderDocument(update: Uint8Array): RenderedDocument {
+  const { text, wordCount } = deriveContent(update)
+  const html = readDocWithBinding(update, (binding) => withDOM(() => $generateHtmlFromNodes(binding.editor, null)))
+  return { html, text, wordCount }
+}
+
+/** The document as Markdown (headings, lists, quotes, links, emphasis, tables). */
+export function renderMarkdown(update: Uint8Array): string {
+  return readDocWith(update, () => $convertToMarkdownString(MARKDOWN_TRANSFORMERS))
+}
+
+/**
+ * The Yjs update (V1) that turns the document `current` into the content of `target`, as a
+ * forward change: a headless editor bound to a copy of `current` replaces its blocks with copies
+ * of `target`'s, and the difference of the copy is returned. History is never rewritten; clients
+ * that apply it see the old text come back like any other edit.
+ */
+export function buildRestoreUpdate(current: Uint8Array, target: Uint8Array): Uint8Array {
+  const blocks = readDocWithBinding(target, (binding) => binding.editor.getEditorState().toJSON().root.children)
+  const doc = new Y.Doc()
+  // Bound first, then filled: the Yjs → Lexical sync builds the editor state from the update.
+  const bound = bindEditor(doc)
+  try {
+    Y.applyUpdate(doc, current)
+    bound.editor.update(() => {}, { discrete: true })
+    const before = Y.encodeStateVector(doc)
+    bound.editor.update(
+      () => {
+        const root = $getRoot()
+        root.clear()
+        for (const json of blocks) root.append($parseSerializedNode(json))
+        if (root.getChildrenSize() === 0) root.append($createParagraphNode())
+      },
+      { discrete: true },
+    )
+    return Y.encodeStateAsUpdate(doc, before)
+  } finally {
+    bound.dispose()
+    doc.destroy()
+  }
+}
+
+/** The Yjs update (V1) that appends a paragraph of `text` to the document `current` (demo data and tests). */
+export function buildAppendParagraphUpdate(current: Uint8Array, text: string): Uint8Array {
+  const doc = new Y.Doc()
+  const bound = bindEditor(doc)
+  try {
+    Y.applyUpdate(doc, current)
+    bound.editor.update(() => {}, { discrete: true })
+    const before = Y.encodeStateVector(doc)
+    bound.editor.update(() => $getRoot().append($createParagraphNode().append($createTextNode(text))), { discrete: true })
+    return Y.encodeStateAsUpdate(doc, before)
+  } finally {
+    bound.dispose()
+    doc.destroy()
+  }
 }

@@ -12,6 +12,9 @@ import { bus } from '#server/events/bus.ts'
 import { log } from '#server/log.ts'
 import { buildTemplateUpdate, deriveContent } from './content.ts'
 import { syncNarrativeLinks } from '#app/services/narrative-links.server.ts'
+import { noteNarrativeEdited } from '#app/services/reviews.server.ts'
+import { storeCheckpoint } from '#app/services/versions.server.ts'
+import { getLatestSeq } from '#db/queries/versions.ts'
 import { foldNarrativeLogOffThread } from './fold.ts'
 import type { Limits } from './limits.ts'
 import type { Committer, CommitSource } from './committer.ts'
@@ -46,6 +49,9 @@ function errorMessage(e: unknown): string {
 
 /** Origin of changes that came from another instance (never stored again, never re-published). */
 export const REMOTE = Symbol('remote')
+
+/** Origin of changes the server itself makes (a restore of an old version). */
+const SERVER = Symbol('server')
 
 /** Kinds of messages on a document's cross-instance channel. */
 export const ClusterKind = {
@@ -118,6 +124,11 @@ export class CollabDocument implements CommitSource {
   /** Sync step 2 for an empty state vector, until the document changes. */
   private fullSyncMessage: Uint8Array | null = null
   private fullSyncTimer: NodeJS.Timeout | null = null
+  /** Versions: when the last checkpoint was kept, whether the text changed since, and by whom. */
+  private lastCheckpointAt = Date.now()
+  private changedSinceCheckpoint = false
+  private lastAuthorId: string | null = null
+  private checkpointing: Promise<void> | null = null
   /** Where the load spent its time (ms): reading PostgreSQL, applying the stored state. */
   loadTiming: { readMs: number; applyMs: number } | null = null
 
@@ -388,6 +399,8 @@ export class CollabDocument implements CommitSource {
       if (peer.queuedRows === 0) this.ack(peer)
     } else {
       for (const data of emitted) this.broadcast(updateMessage(data), peer)
+      this.changedSinceCheckpoint = true
+      this.lastAuthorId = peer.user.userId
       this.scheduleDerive()
     }
 
@@ -395,6 +408,39 @@ export class CollabDocument implements CommitSource {
     this.appliesWhilePending = 0
     this.pendingOwner = null
     return null
+  }
+
+  /**
+   * Applies an update the server made (a restore): stored through the same commit queue as a
+   * writer's, relayed to every peer, and resolved once it is durable. False when the document is
+   * not usable (reloading or closing): the caller then appends it to the log directly.
+   */
+  async applyServerUpdate(update: Uint8Array, authorId: string | null): Promise<boolean> {
+    if (this.tainted || this.closing || this.destroyed) return false
+    const emitted: Uint8Array[] = []
+    const capture = (u: Uint8Array, origin: unknown) => {
+      if (origin === SERVER) emitted.push(u)
+    }
+    this.doc.on('update', capture)
+    try {
+      Y.decodeUpdate(update)
+      Y.applyUpdate(this.doc, update, SERVER)
+    } finally {
+      this.doc.off('update', capture)
+    }
+    for (const data of emitted) {
+      this.queue.push({ data, authorId, peer: null, index: 0 })
+      this.approxBytes += data.byteLength
+      this.broadcast(updateMessage(data), null)
+    }
+    if (emitted.length > 0) {
+      this.changedSinceCheckpoint = true
+      this.lastAuthorId = authorId
+      this.committer.schedule(this)
+      this.scheduleDerive()
+    }
+    await this.flush()
+    return true
   }
 
   private hasPending(): boolean {
@@ -593,6 +639,11 @@ export class CollabDocument implements CommitSource {
           log.warn(`collab: links of narrative ${this.id} failed: ${errorMessage(e)}`),
         )
         bus.publish({ type: 'narrative.changed', workspaceId: this.workspaceId, narrativeId: this.id })
+        // An edit during review resets the approvals; an edit after approval starts a draft revision.
+        await noteNarrativeEdited(this.sql, this.id).catch((e: unknown) =>
+          log.warn(`collab: review state of narrative ${this.id} failed: ${errorMessage(e)}`),
+        )
+        if (Date.now() - this.lastCheckpointAt >= this.limits.checkpointEveryMs) await this.checkpoint()
       } catch (e) {
         log.warn(`collab: derived content of narrative ${this.id} failed: ${errorMessage(e)}`)
       }
@@ -600,6 +651,36 @@ export class CollabDocument implements CommitSource {
       this.deriving = null
     })
     return this.deriving
+  }
+
+  /**
+   * Keeps an automatic checkpoint (a version) of the text as committed, when it changed since the
+   * last one: cheap (the encoded state plus the HTML the headless editor renders).
+   */
+  checkpoint(): Promise<void> {
+    this.checkpointing ??= (async () => {
+      if (!this.changedSinceCheckpoint || this.tainted) return
+      this.changedSinceCheckpoint = false
+      this.lastCheckpointAt = Date.now()
+      try {
+        await this.flush()
+        const throughSeq = await getLatestSeq(this.sql, this.id)
+        await storeCheckpoint(this.sql, {
+          narrativeId: this.id,
+          workspaceId: this.workspaceId,
+          update: Y.encodeStateAsUpdate(this.doc),
+          stateV2: Y.encodeStateAsUpdateV2(this.doc),
+          throughSeq,
+          authorId: this.lastAuthorId,
+        })
+      } catch (e) {
+        this.changedSinceCheckpoint = true
+        log.warn(`collab: checkpoint of narrative ${this.id} failed: ${errorMessage(e)}`)
+      }
+    })().finally(() => {
+      this.checkpointing = null
+    })
+    return this.checkpointing
   }
 
   // ----- lifecycle ---------------------------------------------------------------------------
@@ -635,6 +716,8 @@ export class CollabDocument implements CommitSource {
       else await Promise.race([this.flush(), sleep(Math.max(0, deadline - Date.now()))])
     }
     await this.derive()
+    // The last editor left (or the server stops): keep a checkpoint of what they wrote.
+    if (this.queue.length === 0) await this.checkpoint()
     if (this.logRows > 0) await this.compact()
     return this.queue.length === 0
   }

@@ -35,6 +35,8 @@ export interface Limits {
   derivedDebounceMs: number
   /** …and at least this often while people keep typing. */
   derivedMaxWaitMs: number
+  /** An automatic checkpoint (a version) is kept at most this often while people edit, and when the last one leaves. */
+  checkpointEveryMs: number
   /** How long shutdown keeps retrying to commit pending updates when the database is unreachable. */
   shutdownFlushMs: number
 }
@@ -58,4 +60,5 @@ export const DEFAULT_LIMITS: Limits = {
   derivedDebounceMs: 1000,
   derivedMaxWaitMs: 5000,
   shutdownFlushMs: 10_000,
+  checkpointEveryMs: 5 * 60_000,
 }

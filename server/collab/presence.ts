@@ -9,6 +9,13 @@ interface PresenceSource {
   presence(narrativeId: string): PresentUser[]
   /** Who has each narrative open on any instance (through Redis with several instances). */
   presenceOf(narrativeIds: string[]): Promise<Map<string, PresentUser[]>>
+  /** Commits what an open copy of the narrative still holds in memory (no-op when not open here). */
+  flush?(narrativeId: string): Promise<void>
+  /**
+   * Applies a server-made update (a restore) to the open copy of the narrative, which stores it
+   * and relays it to its clients; false when the narrative is not open on this instance.
+   */
+  applyServerUpdate?(narrativeId: string, update: Uint8Array, authorId: string | null): Promise<boolean>
 }
 
 /**

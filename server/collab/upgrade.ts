@@ -41,6 +41,10 @@ export interface CollabServer {
   presence(narrativeId: string): PresentUser[]
   /** Signed-in users with each narrative open on any instance (Redis with several; else this one). */
   presenceOf(narrativeIds: string[]): Promise<Map<string, PresentUser[]>>
+  /** Commits what the open copy of the narrative holds (no-op when it is not open here). */
+  flush(narrativeId: string): Promise<void>
+  /** Applies a server-made update (a restore) through the open copy; false when not open here. */
+  applyServerUpdate(narrativeId: string, update: Uint8Array, authorId: string | null): Promise<boolean>
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref())
@@ -256,6 +260,22 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
       if (!redis) return new Map(narrativeIds.map((id) => [id, own(id)]))
       const hashes = await redis.hashReadMany(narrativeIds.map(PRESENCE_KEY))
       return new Map(narrativeIds.map((id, i) => [id, mergePresence(hashes[i] ?? null, own(id), presenceField)]))
+    },
+    flush: async (narrativeId) => {
+      const doc = docs.get(narrativeId)
+      if (!doc || doc.closing) return
+      await doc.ready.catch(() => {})
+      await doc.flush()
+    },
+    applyServerUpdate: async (narrativeId, update, authorId) => {
+      const doc = docs.get(narrativeId)
+      if (!doc || doc.closing) return false
+      try {
+        await doc.ready
+      } catch {
+        return false
+      }
+      return doc.applyServerUpdate(update, authorId)
     },
     shutdown: async () => {
       if (stopping) return

@@ -20,6 +20,8 @@ export type WorkspaceEvent =
   | { type: 'notifications.changed'; workspaceId: string; userId: string }
   /** Roadmap initiatives, their stances or the scoring weights changed. */
   | { type: 'roadmap.changed'; workspaceId: string; initiativeId?: string }
+  /** A narrative's review, approvals, versions or acknowledgements changed. */
+  | { type: 'review.changed'; workspaceId: string; narrativeId: string }
 
 type Listener = (event: WorkspaceEvent) => void
 

@@ -1,5 +1,5 @@
 import { useFetcher } from '@remix-run/react'
-import { Check, MessageSquare, Pencil, RotateCcw, Trash2, TriangleAlert } from 'lucide-react'
+import { Ban, Check, MessageSquare, Pencil, RotateCcw, Trash2, TriangleAlert } from 'lucide-react'
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react'
 import { Avatar } from '#app/components/avatar.tsx'
 import type { ThreadView } from '#app/services/comments.server.ts'
@@ -159,6 +159,13 @@ function ThreadCard({
           <span className={removed ? 'quote removed' : 'quote'}>{thread.quote}</span>
         </button>
       ) : null}
+      {thread.blocking && !thread.resolved ? (
+        <p className="thread-blocking">
+          <span className="chip fail">
+            <Ban size={12} aria-hidden /> Blocks approval
+          </span>
+        </p>
+      ) : null}
       {thread.resolved ? (
         <p className="thread-resolved">
           <Check size={14} aria-hidden /> Resolved{thread.resolvedByName ? ` by ${thread.resolvedByName}` : ''}
@@ -183,6 +190,20 @@ function ThreadCard({
             {thread.resolved ? <RotateCcw size={14} aria-hidden /> : <Check size={14} aria-hidden />}
             {thread.resolved ? 'Reopen' : 'Resolve'}
           </button>
+          {thread.narrativeId && !thread.resolved ? (
+            <button
+              type="button"
+              className="button ghost small"
+              disabled={busy}
+              aria-pressed={thread.blocking}
+              onClick={() =>
+                fetcher.submit({ intent: 'blocking', threadId: thread.id, blocking: String(!thread.blocking) }, { method: 'post', action })
+              }
+            >
+              <Ban size={14} aria-hidden />
+              {thread.blocking ? 'Not blocking' : 'Mark blocking'}
+            </button>
+          ) : null}
         </div>
       ) : null}
       {fetcher.data && !fetcher.data.ok ? (
@@ -289,6 +310,7 @@ function ReplyBox({ threadId, members, action }: { threadId: string; members: Me
 function DraftComposer({ store, members, action }: { store: CommentsStore; members: Member[]; action: string }) {
   const { draft } = useCommentsSnapshot(store)
   const fetcher = useFetcher<{ ok: boolean; message?: string; threadId?: string }>()
+  const [blocking, setBlocking] = useState(false)
   useEffect(() => {
     if (fetcher.state === 'idle' && fetcher.data?.ok) {
       store.update({ draft: null, activeThreadId: fetcher.data.threadId ?? null })
@@ -308,8 +330,12 @@ function DraftComposer({ store, members, action }: { store: CommentsStore; membe
         busy={fetcher.state !== 'idle'}
         error={fetcher.data && !fetcher.data.ok ? fetcher.data.message : undefined}
         onCancel={() => store.update({ draft: null })}
-        onSubmit={(body) => fetcher.submit({ intent: 'start', ...draft, body }, { method: 'post', action })}
+        onSubmit={(body) => fetcher.submit({ intent: 'start', ...draft, body, blocking: String(blocking) }, { method: 'post', action })}
       />
+      <label className="checkbox-row thread-blocking-choice">
+        <input type="checkbox" name="blocking" checked={blocking} onChange={(e) => setBlocking(e.currentTarget.checked)} />
+        Blocks approval until resolved
+      </label>
     </section>
   )
 }

@@ -1,0 +1,22 @@
+import type { ActionFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { notFound } from '#app/domain/errors.ts'
+import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
+import { acknowledgeApproved } from '#app/services/reviews.server.ts'
+import { requireApiActor } from '#app/utils/auth.server.ts'
+import { api, methodNotAllowed } from '#app/utils/http.server.ts'
+
+export function loader() {
+  return methodNotAllowed()
+}
+
+/** POST /api/v1/narratives/ID/acknowledge → { versionId }: "I have read the approved version" (readers too). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return methodNotAllowed()
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    const id = NarrativeIdSchema.safeParse(params.id)
+    if (!id.success) throw notFound('Narrative')
+    return json(await acknowledgeApproved(actor, id.data))
+  })
+}

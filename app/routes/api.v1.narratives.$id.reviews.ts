@@ -1,0 +1,37 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { notFound } from '#app/domain/errors.ts'
+import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
+import { RequestReviewSchema } from '#app/schemas/reviews.ts'
+import { assertNotReader, getReviewPanelFor, requestReview } from '#app/services/reviews.server.ts'
+import { requireApiActor } from '#app/utils/auth.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { reviewJson } from '#app/services/review-json.server.ts'
+
+function narrativeId(raw: string | undefined) {
+  const id = NarrativeIdSchema.safeParse(raw)
+  if (!id.success) throw notFound('Narrative')
+  return id.data
+}
+
+/** GET /api/v1/narratives/ID/reviews → the current (or last) review, its approvers and the approval checklist. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    return json(reviewJson(await getReviewPanelFor(actor, narrativeId(params.id))))
+  })
+}
+
+/** POST /api/v1/narratives/ID/reviews { approverIds, dueDate? } → 201 { reviewId, versionId }. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return methodNotAllowed()
+  return api(async () => {
+    const { actor } = await requireApiActor(request)
+    // A reader is refused whatever the body says.
+    assertNotReader(actor)
+    const id = narrativeId(params.id)
+    const input = parseOrThrow(RequestReviewSchema, await readJson(request, 16 * 1024))
+    const created = await requestReview(actor, id, input)
+    return json({ reviewId: created.reviewId, versionId: created.versionId, versionNumber: created.versionNumber }, { status: 201 })
+  })
+}

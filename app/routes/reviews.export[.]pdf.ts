@@ -1,0 +1,19 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { ReviewQuerySchema } from '#app/schemas/metrics.ts'
+import { getReviewFor } from '#app/services/metrics.server.ts'
+import { forwardedAuth, pdfResponse, renderPdf } from '#app/services/pdf.server.ts'
+import { requireActor } from '#app/utils/auth.server.ts'
+import { api, parseOrThrow } from '#app/utils/http.server.ts'
+
+/** GET /reviews/export.pdf?cadence=&period= → the metrics review page printed to PDF by the server's Chromium. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor } = await requireActor(request)
+  return api(async () => {
+    const q = parseOrThrow(ReviewQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
+    const review = await getReviewFor(actor, { cadence: q.cadence, period: q.period })
+    const url = new URL(`/reviews?cadence=${review.cadence}&period=${review.period}`, request.url)
+    // Charts are measured in the browser: this page renders with JavaScript.
+    const pdf = await renderPdf(url.toString(), { headers: forwardedAuth(request), javaScript: true })
+    return pdfResponse(pdf, `${review.periodLabel} review.pdf`)
+  })
+}

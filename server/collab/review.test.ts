@@ -1,0 +1,115 @@
+/**
+ * Review and versions through the real collaboration server: an edit by a real WebsocketProvider
+ * client during review resets the approvals; a restore reaches open clients live; the last editor
+ * leaving keeps a checkpoint.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { useTestDatabase } from '#test/db.ts'
+import { buildNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
+import { connectClient, startCollabServer } from '#test/collab-helpers.ts'
+import { MetricInputSchema } from '#app/schemas/metrics.ts'
+import { addCommitment, createMetric } from '#app/services/metrics.server.ts'
+import { decideReview, getReviewPanelFor, requestReview } from '#app/services/reviews.server.ts'
+import { listVersionsFor, restoreVersion, saveNamedVersion } from '#app/services/versions.server.ts'
+import { buildMarkdownUpdate, deriveContent, seedNarrativeContent } from './content.ts'
+import * as Y from 'yjs'
+
+const db = await useTestDatabase()
+const server = await startCollabServer(db.sql, {
+  limits: { derivedDebounceMs: 20, derivedMaxWaitMs: 50, idleUnloadMs: 50, checkpointEveryMs: 60_000 },
+})
+afterAll(() => server.close())
+
+async function until(check: () => Promise<boolean> | boolean, ms = 10_000) {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error('timed out waiting')
+}
+
+async function narrativeUnderReview(ws: WorkspaceFixture, text = 'We grow pipeline by six percent.') {
+  const n = await buildNarrative(ws.editor, { title: 'Plan' })
+  await seedNarrativeContent(db.sql, n.id, buildMarkdownUpdate(text))
+  await createMetric(
+    ws.editor.actor,
+    MetricInputSchema.parse({
+      key: 'pipeline',
+      name: 'Pipeline',
+      unit: 'count',
+      direction: 'higher',
+      indicator: 'lagging',
+      aggregation: 'sum',
+    }),
+  )
+  await addCommitment(ws.editor.actor, n.id, {
+    metricKey: 'pipeline',
+    baseline: 1,
+    target: 2,
+    granularity: 'quarter',
+    dueOn: '2099-03-31',
+    note: '',
+  })
+  return n
+}
+
+const synced = (c: ReturnType<typeof connectClient>) => until(() => c.provider.synced)
+
+describe('review through the collaboration server', () => {
+  it('an edit by a connected writer during review resets the approvals that were given', async () => {
+    const ws = await buildWorkspace()
+    const n = await narrativeUnderReview(ws)
+    const { versionId } = await requestReview(ws.editor.actor, n.id, { approverIds: [ws.owner.id, ws.editor.id] })
+    await decideReview(ws.owner.actor, n.id, { decision: 'approve', note: 'Yes' })
+    expect((await getReviewPanelFor(ws.editor.actor, n.id)).approvers.map((a) => a.decision)).toEqual(['approve', null])
+
+    const client = connectClient(server.url, n.id, { cookie: ws.editor.cookie, origin: server.origin })
+    try {
+      await synced(client)
+      client.type('an edit during review')
+      await until(async () => (await getReviewPanelFor(ws.editor.actor, n.id)).review?.versionId !== versionId)
+      const panel = await getReviewPanelFor(ws.editor.actor, n.id)
+      expect(panel.approvers.map((a) => a.decision)).toEqual([null, null])
+      expect(panel.events.map((e) => e.kind)).toContain('review_reset')
+      // The stale version is refused with the current one.
+      await expect(decideReview(ws.owner.actor, n.id, { decision: 'approve', note: '', versionId })).rejects.toMatchObject({
+        status: 409,
+        extra: { currentVersionId: panel.review!.versionId },
+      })
+    } finally {
+      client.destroy()
+    }
+  })
+
+  it('a restore reaches open clients as a forward edit, and the last editor leaving keeps a checkpoint', async () => {
+    const ws = await buildWorkspace()
+    const n = await narrativeUnderReview(ws, 'First text.')
+    const v1 = await saveNamedVersion(ws.editor.actor, n.id, 'First')
+    const client = connectClient(server.url, n.id, { cookie: ws.editor.cookie, origin: server.origin })
+    const other = connectClient(server.url, n.id, { cookie: ws.commenter.cookie, origin: server.origin })
+    try {
+      await Promise.all([synced(client), synced(other)])
+      const textOf = (doc: Y.Doc) => deriveContent(Y.encodeStateAsUpdate(doc)).text
+      expect(textOf(other.doc)).toBe('First text.')
+      // Someone rewrites the text (a headless editor's update sent over the real socket).
+      const { buildRestoreUpdate } = await import('./content.ts')
+      Y.applyUpdate(client.doc, buildRestoreUpdate(Y.encodeStateAsUpdate(client.doc), buildMarkdownUpdate('Second text.')))
+      await until(() => textOf(other.doc) === 'Second text.')
+
+      await restoreVersion(ws.editor.actor, n.id, v1.id)
+      // Both open clients see the old text come back, live.
+      await until(() => textOf(other.doc) === 'First text.' && textOf(client.doc) === 'First text.')
+      // One more edit after the restore: the checkpoint on leaving keeps it.
+      client.type('after the restore')
+      await until(() => client.ackedOnSocket() >= client.sentOnSocket())
+    } finally {
+      client.destroy()
+      other.destroy()
+    }
+    await until(async () => (await listVersionsFor(ws.editor.actor, n.id)).versions.some((v) => v.kind === 'checkpoint'))
+    const kinds = (await listVersionsFor(ws.editor.actor, n.id)).versions.map((v) => v.kind)
+    expect(kinds).toContain('restore')
+    expect(kinds).toContain('named')
+  })
+})
