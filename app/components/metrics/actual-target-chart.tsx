@@ -48,7 +48,7 @@ export function ActualTargetChart({
   height?: number
 }) {
   const data = points.map((p) => ({ ...p, band: healthBand(p.target, direction, thresholds) }))
-  const fmt = (v: number) => formatValue(v, unit, { currency, compact: true })
+  const fmt = (v: number) => formatValue(v, unit, { currency, style: 'summary' })
   const every = Math.max(0, Math.ceil(points.length / Math.max(4, Math.floor(width / 72))) - 1)
   return (
     <ComposedChart id={id} width={width} height={height} data={data} margin={{ top: 12, right: 16, bottom: 4, left: 8 }}>
