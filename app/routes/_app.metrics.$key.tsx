@@ -384,7 +384,7 @@ export default function MetricPage() {
           </nav>
         }
         summary={summary}
-        legend={<ActualTargetLegend />}
+        legend={<ActualTargetLegend toDate={d.points.some((p) => !p.complete && p.actual !== null)} />}
         chart={(width) => (
           <ActualTargetChart
             id={`metric-${m.key}`}
