@@ -5,6 +5,9 @@ import {
   buildSeries,
   chipCommitmentTerms,
   commitmentProgress,
+  comparableCurrent,
+  progressBarShare,
+  progressWords,
   CsvSyntaxError,
   DEFAULT_THRESHOLDS,
   formatAttainment,
@@ -108,13 +111,24 @@ describe('values', () => {
   })
 
   it('formats values with their unit and tabular-friendly precision', () => {
-    expect(formatValue(4_600_000, 'currency', { compact: true })).toBe('$4.6M')
+    expect(formatValue(4_600_000, 'currency', { style: 'summary' })).toBe('$4.6M')
     expect(formatValue(15_200, 'currency', { currency: 'EUR' })).toBe('€15,200')
     expect(formatValue(14.25, 'percent')).toBe('14.3%')
     expect(formatValue(1240, 'count')).toBe('1,240')
     expect(formatValue(42, 'days')).toBe('42 days')
     expect(formatValue(3.1, 'ratio')).toBe('3.1×')
     expect(formatValue(null, 'count')).toBe('—')
+  })
+
+  it('shows a spread target compact in summaries and exact in grids', () => {
+    const month = 20_000_000 / 12
+    expect(formatValue(month, 'currency', { style: 'summary' })).toBe('$1.7M')
+    expect(formatValue(month, 'currency', { style: 'exact' })).toBe('$1,666,667')
+    expect(formatValue(month, 'currency')).toBe('$1,666,667')
+    expect(formatValue(250_000, 'currency', { style: 'summary' })).toBe('$250K')
+    // Small figures read the same either way.
+    expect(formatValue(1666.67, 'count', { style: 'summary' })).toBe('1,667')
+    expect(formatValue(16.8, 'percent', { style: 'summary' })).toBe('16.8%')
   })
 })
 
@@ -283,6 +297,37 @@ describe('commitments', () => {
       T,
     )
     expect(cac.progress).toBeCloseTo(0.5)
+  })
+
+  it('says "Target passed" and fills the bar, never more, once the metric is past the target in its direction', () => {
+    const base = { baseline: 4.0, target: 4.6, startDay: day('2026-04-01'), dueDay: day('2027-03-31'), todayDay: day('2026-05-01') }
+    const over = commitmentProgress({ ...base, current: 6.23 }, T)
+    expect(over.progress).toBeCloseTo(3.72)
+    expect(over.passed).toBe(true)
+    expect(over.health).toBe('on_track')
+    expect(progressWords(over)).toBe('Target passed')
+    expect(progressBarShare(over.progress)).toBe(1)
+    const part = commitmentProgress({ ...base, current: 4.3 }, T)
+    expect(part.passed).toBe(false)
+    expect(progressWords(part)).toBe('50% of the way')
+    expect(progressBarShare(part.progress)).toBeCloseTo(0.5)
+    const fell = commitmentProgress({ ...base, current: 3.8 }, T)
+    expect(progressWords(fell)).toBe('moved away from the target')
+    expect(progressBarShare(fell.progress)).toBe(0)
+    expect(progressWords({ progress: null, passed: false })).toBe('no progress to measure yet')
+    // Lower is better: a cost below its target has passed it; above its baseline has not.
+    const cost = { baseline: 15_000, target: 12_000, startDay: day('2026-01-01'), dueDay: day('2027-01-01'), todayDay: day('2026-03-01') }
+    expect(commitmentProgress({ ...cost, current: 11_000 }, T).passed).toBe(true)
+    expect(commitmentProgress({ ...cost, current: 16_000 }, T).passed).toBe(false)
+  })
+
+  it('compares a quarter to date of a flow at its pace, and a whole period or a level as it is', () => {
+    const partial = { actual: 2_800_000, complete: false }
+    // Two of three months of pipeline: $2.8M so far is on pace for $4.2M a quarter, not a fall from $4.0M.
+    expect(comparableCurrent(partial, 'sum', 2 / 3)).toEqual({ current: 4_200_000, pace: 4_200_000 })
+    expect(comparableCurrent({ actual: 4_100_000, complete: true }, 'sum', null)).toEqual({ current: 4_100_000, pace: null })
+    expect(comparableCurrent({ actual: 17, complete: false }, 'average', 1 / 3)).toEqual({ current: 17, pace: null })
+    expect(comparableCurrent(null, 'sum', null)).toEqual({ current: null, pace: null })
   })
 
   it('flags commitments that cite only lagging metrics', () => {

@@ -86,7 +86,6 @@ export function parseNumber(input: string): number | null {
   return negative ? -n : n
 }
 
-/** Formats a value with its unit: "$4.6M", "1,240", "14.2%", "3.1×", "42 days". */
 const formatters = new Map<string, Intl.NumberFormat>()
 /** Intl.NumberFormat is costly to build: one per (locale, options). */
 function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
@@ -96,14 +95,22 @@ function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.N
   return f
 }
 
+/**
+ * How a figure is shown. `summary` (cards, chips, KPIs, sentences, lists): large money and counts
+ * compact — "$1.7M", "$250K", "1.2M" — so a spread target ($20M ÷ 12) never reads "$1,666,667".
+ * `exact` (grids, tables, tooltips, import previews, where figures are checked): "$1,666,667".
+ */
+export type FigureStyle = 'summary' | 'exact'
+
+/** Formats a value with its unit: "$4.6M", "1,240", "14.2%", "3.1×", "42 days" (see FigureStyle). */
 export function formatValue(
   value: number | null | undefined,
   unit: Unit,
-  opts: { currency?: string | null; compact?: boolean; locale?: string } = {},
+  opts: { currency?: string | null; style?: FigureStyle; locale?: string } = {},
 ): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—'
   const locale = opts.locale ?? 'en-US'
-  const compact = opts.compact ?? false
+  const compact = opts.style === 'summary'
   switch (unit) {
     case 'currency': {
       const big = Math.abs(value) >= 10_000
@@ -421,6 +428,8 @@ export interface CommitmentProgress {
   /** Share of the time from commitment to due date that has passed. */
   elapsed: number
   health: Health
+  /** The metric is at or past the target, in its direction (progress ≥ 1): on track, whatever the date. */
+  passed: boolean
 }
 
 /**
@@ -433,13 +442,46 @@ export function commitmentProgress(
 ): CommitmentProgress {
   const span = Math.max(1, c.dueDay - c.startDay)
   const elapsed = Math.min(1, Math.max(0, (c.todayDay - c.startDay) / span))
-  if (c.current === null || c.target === c.baseline) return { progress: null, elapsed, health: 'unknown' }
+  if (c.current === null || c.target === c.baseline) return { progress: null, elapsed, health: 'unknown', passed: false }
+  // (current − baseline) ÷ (target − baseline) is direction-aware: a cost target below its baseline
+  // is passed by going lower.
   const progress = (c.current - c.baseline) / (c.target - c.baseline)
-  if (elapsed === 0) return { progress, elapsed, health: progress >= 0 ? 'on_track' : 'behind' }
+  if (progress >= 1 - 1e-9) return { progress, elapsed, health: 'on_track', passed: true }
+  if (elapsed === 0) return { progress, elapsed, health: progress >= 0 ? 'on_track' : 'behind', passed: false }
   // A little slack early on: at 10% of the time nobody is at risk for being 5 points short.
   const expected = Math.max(elapsed, 0.0001)
   const ratio = progress / expected
-  return { progress, elapsed, health: healthOf(Math.max(0, ratio + (1 - elapsed) * 0.1), t) }
+  return { progress, elapsed, health: healthOf(Math.max(0, ratio + (1 - elapsed) * 0.1), t), passed: false }
+}
+
+/** The width of a commitment's progress bar, 0–1: a target passed fills it, never more. */
+export function progressBarShare(progress: number | null): number {
+  return progress === null ? 0 : Math.max(0, Math.min(1, progress))
+}
+
+/** How far a commitment has come, in words: "Target passed", "40% of the way", "moved away from the target". */
+export function progressWords(p: { progress: number | null; passed: boolean }): string {
+  if (p.progress === null) return 'no progress to measure yet'
+  if (p.passed) return 'Target passed'
+  if (p.progress < 0) return 'moved away from the target'
+  return `${Math.floor(p.progress * 100)}% of the way`
+}
+
+/**
+ * Where a commitment's metric stands now, compared like with like (decision 006): a summed period
+ * still running (a quarter to date) is scaled up by the share of it that has data, so two months
+ * of a quarter's pipeline are not read as a fall against a whole quarter's baseline. `pace` is that
+ * projection (null for whole periods and for levels, which need none).
+ */
+export function comparableCurrent(
+  point: { actual: number | null; complete: boolean } | null,
+  aggregation: Aggregation,
+  share: number | null,
+): { current: number | null; pace: number | null } {
+  if (!point || point.actual === null) return { current: null, pace: null }
+  if (point.complete || aggregation !== 'sum' || share === null || !(share > 0) || share >= 1) return { current: point.actual, pace: null }
+  const pace = point.actual / share
+  return { current: pace, pace }
 }
 
 /** The terms a `$` chip commits a narrative to (see docs/decisions/008-commitments-from-chips.md). */

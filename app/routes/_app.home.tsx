@@ -84,10 +84,10 @@ function GoalCard({ m }: { m: MetricView }) {
         <p className="home-goal-name">
           <Star size={14} aria-hidden /> {m.name}
         </p>
-        <p className="home-goal-value">{formatValue(l?.actual ?? null, m.unit as never, { currency: m.currency })}</p>
+        <p className="home-goal-value">{formatValue(l?.actual ?? null, m.unit as never, { currency: m.currency, style: 'summary' })}</p>
         <p className="muted">
           {l?.target !== null && l?.target !== undefined
-            ? `${formatAttainment(l.attainment)} of ${formatValue(l.target, m.unit as never, { currency: m.currency })} target`
+            ? `${formatAttainment(l.attainment)} of ${formatValue(l.target, m.unit as never, { currency: m.currency, style: 'summary' })} target`
             : 'No target yet'}
           {l?.label ? ` · ${l.label}` : ''}
         </p>
@@ -202,8 +202,8 @@ export default function HomePage() {
                     <span>
                       <Link to={`/narratives/${c.narrativeId}`}>{c.metricName}</Link>
                       <span className="muted home-list-sub">
-                        {formatValue(c.current, c.unit as never, { currency: c.currency })} →{' '}
-                        {formatValue(c.target, c.unit as never, { currency: c.currency })} by{' '}
+                        {formatValue(c.current, c.unit as never, { currency: c.currency, style: 'summary' })} →{' '}
+                        {formatValue(c.target, c.unit as never, { currency: c.currency, style: 'summary' })} by{' '}
                         {new Date(`${c.dueOn}T00:00:00`).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })}{' '}
                         · {c.narrativeTitle}
                       </span>

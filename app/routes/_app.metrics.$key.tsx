@@ -16,6 +16,7 @@ import {
   AGGREGATION_LABELS,
   DIRECTION_LABELS,
   formatValue,
+  type FigureStyle,
   INDICATOR_LABELS,
   latestPoint,
   unitSuffix,
@@ -43,6 +44,7 @@ import {
   getMetricContext,
   getMetricDetailFor,
   getSeriesFor,
+  getStandingFor,
   listMetricsFor,
   listStoredValuesFor,
   metricAbilities,
@@ -71,7 +73,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const ctx = await getMetricContext(actor)
     const now = periodOf(today(), granularity, ctx.calendar)
     const key = params.key ?? ''
-    const [detail, series, targets, actuals, all] = await Promise.all([
+    const [detail, series, targets, actuals, all, standing] = await Promise.all([
       getMetricDetailFor(actor, key),
       getSeriesFor(actor, key, {
         granularity,
@@ -81,6 +83,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       listStoredValuesFor(actor, key, 'target'),
       listStoredValuesFor(actor, key, 'actual'),
       listMetricsFor(actor),
+      // The KPIs show the same latest actual as the dashboard and the chips, whatever the chart's granularity.
+      getStandingFor(actor, key),
     ])
     // The grid: one fiscal year of periods.
     const currentFy = periodOf(today(), 'year', ctx.calendar)
@@ -147,6 +151,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           ),
         ),
       ),
+      standing,
       thresholds: ctx.thresholds,
       currency: ctx.currency,
       grid: {
@@ -298,7 +303,9 @@ export default function MetricPage() {
   useWorkspaceEvents((e) => e.type === 'metrics.changed')
   const m = d.metric
   const latest = latestPoint(d.points)
-  const fmt = (v: number | null | undefined, compact = false) => formatValue(v, m.unit, { currency: m.currency, compact })
+  const standing = d.standing
+  // Grids, tables and the change log are exact; the KPIs are a summary (the exact figure on hover).
+  const fmt = (v: number | null | undefined, style: FigureStyle = 'exact') => formatValue(v, m.unit, { currency: m.currency, style })
   const gridError = data && 'gridError' in data ? { _form: data.gridError, ...data.cellErrors } : {}
   const withParam = (k: string, v: string) => {
     const p = new URLSearchParams(params)
@@ -338,17 +345,21 @@ export default function MetricPage() {
       <section className="kpis" aria-label="Where it stands">
         <div className="kpi">
           <span className="kpi-label">Latest actual</span>
-          <span className="kpi-value">{fmt(latest?.actual)}</span>
-          <span className="kpi-sub">{latest ? `${latest.label}${latest.complete ? '' : ' to date'}` : 'No actuals yet'}</span>
+          <span className="kpi-value" title={fmt(standing?.actual)}>
+            {fmt(standing?.actual, 'summary')}
+          </span>
+          <span className="kpi-sub">{standing ? `${standing.label}${standing.complete ? '' : ' to date'}` : 'No actuals yet'}</span>
         </div>
         <div className="kpi">
           <span className="kpi-label">Target</span>
-          <span className="kpi-value">{fmt(latest?.target)}</span>
-          <span className="kpi-sub">{latest?.label ?? '—'}</span>
+          <span className="kpi-value" title={fmt(standing?.target)}>
+            {fmt(standing?.target, 'summary')}
+          </span>
+          <span className="kpi-sub">{standing?.label ?? '—'}</span>
         </div>
         <div className="kpi">
           <span className="kpi-label">Attainment</span>
-          <span className="kpi-value">{formatAttainment(latest?.attainment)}</span>
+          <span className="kpi-value">{formatAttainment(standing?.attainment)}</span>
           <span className="kpi-sub">
             on track from {Math.round(d.thresholds.onTrack * 100)}%, at risk below {Math.round(d.thresholds.atRisk * 100)}%
           </span>
@@ -356,7 +367,7 @@ export default function MetricPage() {
         <div className="kpi">
           <span className="kpi-label">Health</span>
           <span className="kpi-value">
-            <HealthChip health={latest?.health ?? 'unknown'} />
+            <HealthChip health={standing?.health ?? 'unknown'} />
           </span>
           <span className="kpi-sub">{m.direction === 'higher' ? 'Higher is better' : 'Lower is better'}</span>
         </div>
@@ -373,7 +384,7 @@ export default function MetricPage() {
           </nav>
         }
         summary={summary}
-        legend={<ActualTargetLegend />}
+        legend={<ActualTargetLegend toDate={d.points.some((p) => !p.complete && p.actual !== null)} />}
         chart={(width) => (
           <ActualTargetChart
             id={`metric-${m.key}`}

@@ -189,11 +189,11 @@ export default function MetricsPage() {
               <h2>{m.name}</h2>
               <div className="star-figures">
                 <div>
-                  <div className="big-number">{formatValue(m.latest?.actual, m.unit, { currency: m.currency, compact: true })}</div>
+                  <div className="big-number">{formatValue(m.latest?.actual, m.unit, { currency: m.currency, style: 'summary' })}</div>
                   <div className="muted small">
                     {m.latest ? `${m.latest.label}${m.latest.complete ? '' : ' to date'}` : 'No actuals yet'}
                     {m.latest?.target != null
-                      ? ` · target ${formatValue(m.latest.target, m.unit, { currency: m.currency, compact: true })}`
+                      ? ` · target ${formatValue(m.latest.target, m.unit, { currency: m.currency, style: 'summary' })}`
                       : ''}
                   </div>
                 </div>
@@ -242,10 +242,10 @@ export default function MetricsPage() {
                   <Sparkline id={`spark-${m.key}`} points={m.spark} health={m.latest?.health ?? 'unknown'} />
                 </td>
                 <td className="num">
-                  <span className="value">{formatValue(m.latest?.actual, m.unit, { currency: m.currency, compact: true })}</span>
+                  <span className="value">{formatValue(m.latest?.actual, m.unit, { currency: m.currency, style: 'summary' })}</span>
                   {m.latest ? <span className="metric-sub">{m.latest.label}</span> : null}
                 </td>
-                <td className="num">{formatValue(m.latest?.target, m.unit, { currency: m.currency, compact: true })}</td>
+                <td className="num">{formatValue(m.latest?.target, m.unit, { currency: m.currency, style: 'summary' })}</td>
                 <td className="num">
                   <Change change={m.change} direction={m.direction} unit={m.unit} />
                 </td>

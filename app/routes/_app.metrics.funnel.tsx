@@ -101,9 +101,10 @@ export default function FunnelPage() {
                 <span className="kpi-label">
                   <Link to={`/metrics/${s.key}`}>{s.name}</Link>
                 </span>
-                <span className="kpi-value">{formatValue(s.value, 'count')}</span>
+                <span className="kpi-value">{formatValue(s.value, 'count', { style: 'summary' })}</span>
                 <span className="kpi-sub">
-                  <HealthChip health={s.health} /> {s.target !== null ? `target ${formatValue(s.target, 'count')}` : ''}
+                  <HealthChip health={s.health} />{' '}
+                  {s.target !== null ? `target ${formatValue(s.target, 'count', { style: 'summary' })}` : ''}
                 </span>
               </div>
             ))}

@@ -7,7 +7,7 @@ import { EmptyState } from '#app/components/empty-state.tsx'
 import { Field, FormMessage, isFormResult, SelectField } from '#app/components/form.tsx'
 import { HealthChip } from '#app/components/metrics/health-chip.tsx'
 import { notFound } from '#app/domain/errors.ts'
-import { formatValue, INDICATOR_LABELS } from '#app/domain/metrics.ts'
+import { formatValue, INDICATOR_LABELS, progressBarShare, progressWords } from '#app/domain/metrics.ts'
 import { GRANULARITIES, GRANULARITY_LABELS } from '#app/domain/periods.ts'
 import { CommitmentInputSchema, CommitmentUpdateSchema } from '#app/schemas/metrics.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
@@ -57,6 +57,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         current: c.current,
         currentPeriod: c.currentPeriod,
         progress: c.progress,
+        passed: c.passed,
+        pace: c.pace,
         elapsed: c.elapsed,
         health: c.health,
       })),
@@ -134,8 +136,8 @@ export default function CommitmentsPage() {
       ) : (
         <ul className="commitment-list" aria-label="Commitments">
           {d.commitments.map((c) => {
-            const f = (v: number | null) => formatValue(v, c.metric.unit, { currency: c.metric.currency, compact: true })
-            const pct = c.progress === null ? 0 : Math.max(0, Math.min(1, c.progress))
+            const f = (v: number | null) => formatValue(v, c.metric.unit, { currency: c.metric.currency, style: 'summary' })
+            const pct = progressBarShare(c.progress)
             return (
               <li key={c.id} id={`commitment-${c.id}`} className="card commitment">
                 <div className="commitment-main">
@@ -144,7 +146,7 @@ export default function CommitmentsPage() {
                       {c.metric.name}
                     </Link>
                     <span className={`tag ${c.metric.indicator}`}>{INDICATOR_LABELS[c.metric.indicator]}</span>
-                    <HealthChip health={c.health} />
+                    {c.passed ? <HealthChip health="on_track" label="Target passed" /> : <HealthChip health={c.health} />}
                     {c.source === 'text' ? (
                       c.inText ? (
                         <span className="tag" title="Derived from a $ chip in the narrative's text">
@@ -167,15 +169,15 @@ export default function CommitmentsPage() {
                     aria-valuemin={0}
                     aria-valuemax={100}
                     aria-valuenow={Math.round(pct * 100)}
-                    aria-label={`${c.metric.name}: ${Math.round(pct * 100)}% of the way from baseline to target, ${Math.round(c.elapsed * 100)}% of the time gone`}
+                    aria-label={`${c.metric.name}: ${c.passed ? 'target passed' : `${Math.round(pct * 100)}% of the way from baseline to target`}, ${Math.round(c.elapsed * 100)}% of the time gone`}
                   >
                     <span className={`progress-fill ${c.health}`} style={{ width: `${pct * 100}%` }} />
                     <span className="progress-time" style={{ left: `${c.elapsed * 100}%` }} title="Time elapsed" />
                   </div>
                   <p className="muted small">
                     Now {f(c.current)}
-                    {c.currentPeriod ? ` (${c.currentPeriod})` : ''} ·{' '}
-                    {c.progress === null ? 'no progress to measure yet' : `${Math.round(c.progress * 100)}% of the way`} ·{' '}
+                    {c.currentPeriod ? ` (${c.currentPeriod})` : ''}
+                    {c.pace !== null ? `, on pace for ${f(c.pace)} a ${c.granularity}` : ''} · {progressWords(c)} ·{' '}
                     {Math.round(c.elapsed * 100)}% of the time gone · cites definition v{c.metricVersion}
                     {c.metricVersion !== c.metric.version ? ` (now v${c.metric.version})` : ''}
                   </p>

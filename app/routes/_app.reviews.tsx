@@ -101,7 +101,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
         target: c.target,
         current: c.current,
         dueOn: c.dueOn,
+        currentPeriod: c.currentPeriod,
         progress: c.progress,
+        passed: c.passed,
         health: c.health,
       })),
       note: r.notes.overall,
@@ -122,7 +124,7 @@ const dateRange = (from: string, to: string) => `${dayMonth(from, from.slice(0, 
 type Row = ReturnType<typeof useLoaderData<typeof loader>>['leading'][number]
 
 function fmt(v: number | null, unit: Unit, currency: string | null) {
-  return formatValue(v, unit, { currency, compact: true })
+  return formatValue(v, unit, { currency, style: 'summary' })
 }
 
 function Delta({ row }: { row: Row }) {
@@ -477,11 +479,11 @@ export default function ReviewPage() {
                       <td>
                         <Link to={`/narratives/${c.narrativeId}/commitments`}>{c.narrativeTitle}</Link>
                       </td>
-                      <td className="num">{fmt(c.current, c.unit, c.currency)}</td>
-                      <td>{c.dueOn}</td>
-                      <td>
-                        <HealthChip health={c.health} />
+                      <td className="num" title={c.currentPeriod ?? undefined}>
+                        {fmt(c.current, c.unit, c.currency)}
                       </td>
+                      <td>{c.dueOn}</td>
+                      <td>{c.passed ? <HealthChip health="on_track" label="Target passed" /> : <HealthChip health={c.health} />}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
 import { buildNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
 import { AppError } from '#app/domain/errors.ts'
+import { countSubPeriods, periodKey, periodLabel, periodOf, periodRange, shiftPeriod, today } from '#app/domain/periods.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import {
   addCommitment,
@@ -11,7 +12,9 @@ import {
   getFunnelFor,
   getMetricDetailFor,
   getReviewFor,
+  getMetricContext,
   getSeriesFor,
+  getStandingFor,
   importCsv,
   listCommitmentsFor,
   listStoredValuesFor,
@@ -291,6 +294,68 @@ describe('series, dashboard and settings', () => {
 })
 
 describe('commitments and reviews', () => {
+  it('compares a flow’s quarter to date at its pace, and says a passed target plainly', async () => {
+    const ws = await buildWorkspace()
+    await metric(ws, { key: 'pipeline', unit: 'currency', currency: 'USD', indicator: 'lagging' })
+    const { calendar } = await getMetricContext(ws.editor.actor)
+    // Only the first month of the current quarter has an actual: the quarter runs, one month of it in.
+    const quarter = periodOf(today(), 'quarter', calendar)
+    const first = periodOf(periodRange(quarter, calendar).start, 'month', calendar)
+    await putValues(ws.editor.actor, 'pipeline', 'actual', [{ period: periodKey(first), value: 1.4e6 }])
+    const n = await buildNarrative(ws.editor)
+    await addCommitment(ws.editor.actor, n.id, {
+      metricKey: 'pipeline',
+      baseline: 4.0e6,
+      target: 4.6e6,
+      granularity: 'quarter',
+      dueOn: '2099-03-31',
+      note: '',
+    })
+    const [c] = (await listCommitmentsFor(ws.editor.actor, n.id)).commitments
+    const share = 1 / countSubPeriods(quarter, 'month', calendar)
+    expect(c!.current).toBe(1.4e6)
+    expect(c!.currentPeriod).toBe(`${periodLabel(quarter)} to date`)
+    // $1.4M in a third of the quarter is a pace of $4.2M a quarter: a third of the way, not a fall.
+    expect(c!.pace).toBeCloseTo(1.4e6 / share)
+    expect(c!.progress).toBeCloseTo((1.4e6 / share - 4.0e6) / 0.6e6)
+    expect(c!.passed).toBe(false)
+
+    const m = await buildNarrative(ws.editor)
+    await addCommitment(ws.editor.actor, m.id, {
+      metricKey: 'pipeline',
+      baseline: 1.0e6,
+      target: 1.2e6,
+      granularity: 'month',
+      dueOn: '2099-03-31',
+      note: '',
+    })
+    const [passed] = (await listCommitmentsFor(ws.editor.actor, m.id)).commitments
+    expect(passed!.progress).toBeGreaterThan(1)
+    expect(passed!.passed).toBe(true)
+    expect(passed!.health).toBe('on_track')
+  })
+
+  it('gives the metric page the same standing as the dashboard, whatever the chart’s granularity', async () => {
+    const ws = await buildWorkspace()
+    await metric(ws, { key: 'pipeline', unit: 'currency', currency: 'USD', indicator: 'lagging' })
+    const { calendar } = await getMetricContext(ws.editor.actor)
+    const now = periodOf(today(), 'month', calendar)
+    const months = [-4, -3, -2, -1, 0].map((i) => shiftPeriod(now, i, calendar))
+    await putValues(
+      ws.editor.actor,
+      'pipeline',
+      'actual',
+      months.map((p, i) => ({ period: periodKey(p), value: 1e6 + i * 1e5 })),
+    )
+    const standing = await getStandingFor(ws.reader.actor, 'pipeline')
+    const dashboard = (await getDashboardFor(ws.reader.actor)).metrics.find((d) => d.metric.key === 'pipeline')!
+    expect(standing).toEqual(dashboard.latest)
+    // The current month has its actual: that is where the metric stands, on the page as in the chips.
+    expect(standing?.period).toBe(periodKey(now))
+    expect(standing?.actual).toBe(1.4e6)
+    expect((await refused(getStandingFor(ws.reader.actor, 'nope'))).status).toBe(404)
+  })
+
   it('lists a narrative’s commitments with progress and flags one that cites only lagging metrics', async () => {
     const ws = await buildWorkspace()
     await metric(ws, { key: 'pipeline', unit: 'currency', currency: 'USD', indicator: 'lagging' })

@@ -11,6 +11,7 @@ import {
   changeOf,
   chipCommitmentTerms,
   commitmentProgress,
+  comparableCurrent,
   CsvSyntaxError,
   formatValue,
   funnel,
@@ -32,6 +33,7 @@ import {
   formatDate,
   parseDate,
   parsePeriod,
+  periodFromKey,
   periodKey,
   periodLabel,
   periodOf,
@@ -760,6 +762,33 @@ export async function getSeriesFor(actor: Actor, key: string, query: { granulari
   return { metric, ctx, points }
 }
 
+/**
+ * Where a metric stands — the one figure the metric page's "Latest actual", the dashboard, home and
+ * the `$` chips all show: the latest month with an actual (a whole month preferred over the one
+ * still running), whatever granularity a chart is drawn at.
+ */
+export const STANDING_GRANULARITY: Granularity = 'month'
+
+/** The standing of one metric (see STANDING_GRANULARITY), as the dashboard computes it for all. */
+export async function getStandingFor(actor: Actor, key: string, day = today()) {
+  const sql = getSql()
+  const [metric, ctx] = await Promise.all([getMetricFor(actor, key, sql), getMetricContext(actor, sql)])
+  const to = periodOf(day, STANDING_GRANULARITY, ctx.calendar)
+  const from = shiftPeriod(to, -(DEFAULT_SPAN[STANDING_GRANULARITY] - 1), ctx.calendar)
+  const values = await q.listValueColumns(sql, { workspaceId: actor.workspaceId, metricIds: [metric.id] })
+  const series = buildSeries({
+    ...indexes(values, ctx.calendar)(metric.id),
+    aggregation: metric.aggregation,
+    direction: metric.direction,
+    thresholds: ctx.thresholds,
+    calendar: ctx.calendar,
+    granularity: STANDING_GRANULARITY,
+    from,
+    to,
+  })
+  return latestPoint(series)
+}
+
 export interface DashboardMetric {
   metric: q.MetricRow
   series: SeriesPoint[]
@@ -774,7 +803,7 @@ export interface DashboardMetric {
 export async function getDashboardFor(actor: Actor, opts: { granularity?: Granularity; periods?: number; day?: number } = {}) {
   assertRead(actor)
   const sql = getSql()
-  const granularity = opts.granularity ?? 'month'
+  const granularity = opts.granularity ?? STANDING_GRANULARITY
   const [metrics, settings] = await Promise.all([q.listMetrics(sql, actor.workspaceId), q.getMetricSettings(sql, actor.workspaceId)])
   const ctx = contextOf(settings)
   const to = periodOf(opts.day ?? today(), granularity, ctx.calendar)
@@ -877,7 +906,11 @@ function leadDecisions(
 export interface CommitmentView extends q.CommitmentRow {
   metric: q.MetricRow
   current: number | null
+  /** "FY27 Q2", or "FY27 Q3 to date" for a period still running. */
   currentPeriod: string | null
+  /** A summed period still running, scaled to a whole one (what progress is measured with), else null. */
+  pace: number | null
+  passed: boolean
   progress: number | null
   elapsed: number
   health: Health
@@ -899,8 +932,9 @@ async function commitmentViews(
     const metric = byId.get(c.metricId)!
     const to = periodOf(day, c.granularity, ctx.calendar)
     const from = shiftPeriod(to, -(DEFAULT_SPAN[c.granularity] - 1), ctx.calendar)
+    const values = idx(metric.id)
     const series = buildSeries({
-      ...idx(metric.id),
+      ...values,
       aggregation: metric.aggregation,
       direction: metric.direction,
       thresholds: ctx.thresholds,
@@ -910,18 +944,28 @@ async function commitmentViews(
       to,
     })
     const latest = latestPoint(series)
+    // A quarter to date of a flow is compared at its pace, not read as a fall (decision 006).
+    const rolled = latest && !latest.complete ? values.actuals.valueOf(periodFromKey(latest.period), metric.aggregation) : null
+    const { current, pace } = comparableCurrent(latest, metric.aggregation, rolled ? rolled.covered / rolled.total : null)
     const p = commitmentProgress(
       {
         baseline: c.baseline,
         target: c.target,
-        current: latest?.actual ?? null,
+        current,
         startDay: parseDate(c.startsOn)!,
         dueDay: parseDate(c.dueOn)!,
         todayDay: day,
       },
       ctx.thresholds,
     )
-    return { ...c, metric, current: latest?.actual ?? null, currentPeriod: latest?.label ?? null, ...p }
+    return {
+      ...c,
+      metric,
+      current: latest?.actual ?? null,
+      currentPeriod: latest ? `${latest.label}${latest.complete ? '' : ' to date'}` : null,
+      pace,
+      ...p,
+    }
   })
 }
 
@@ -964,7 +1008,9 @@ export function commitmentJson(c: CommitmentView) {
     edited: c.editedAt !== null,
     current: c.current,
     currentPeriod: c.currentPeriod,
+    pace: c.pace,
     progress: c.progress,
+    passed: c.passed,
     health: c.health,
   }
 }

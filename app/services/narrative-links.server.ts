@@ -16,7 +16,7 @@ import { canSeeWorkingMaterial, type Actor } from '#app/domain/policies.ts'
 import type { ChipKind, ChipRef } from '#app/editor/nodes/ChipNode.ts'
 import { bus } from '#server/events/bus.ts'
 import { getNarrativeFeasibility, publishFeasibility, reevaluateWorkspace, todayIso } from './feasibility.server.ts'
-import { getDashboardFor, listCommitmentsFor, syncTextCommitments, type CommitmentSync } from './metrics.server.ts'
+import { getDashboardFor, listCommitmentsFor, STANDING_GRANULARITY, syncTextCommitments, type CommitmentSync } from './metrics.server.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -207,7 +207,7 @@ export async function getNarrativeEvidence(actor: Actor, narrativeId: string, ch
     loadInventory(sql, actor.workspaceId),
     listRequirements(sql, { workspaceId: actor.workspaceId, narrativeId: narrative.id }),
     listCommitmentsFor(actor, narrative.id),
-    getDashboardFor(actor, { granularity: 'month' }),
+    getDashboardFor(actor, { granularity: STANDING_GRANULARITY }),
     links.listNarrativeLinks(sql, { workspaceId: actor.workspaceId, narrativeId: narrative.id }),
   ])
   const ix = new InventoryIndex(inventory)
@@ -261,7 +261,8 @@ export async function getNarrativeEvidence(actor: Actor, narrativeId: string, ch
   const metricView = (id: string) => {
     const m = byId.get(id)
     if (!m) return null
-    const fmt = (v: number | null | undefined) => formatValue(v, m.metric.unit, { currency: m.metric.currency ?? currency, compact: true })
+    const fmt = (v: number | null | undefined) =>
+      formatValue(v, m.metric.unit, { currency: m.metric.currency ?? currency, style: 'summary' })
     const health = m.latest?.health ?? 'unknown'
     return {
       id,
@@ -309,7 +310,7 @@ export async function getNarrativeEvidence(actor: Actor, narrativeId: string, ch
     metrics: {
       canEdit: commitments.can.edit,
       commitments: commitments.commitments.map((c) => {
-        const fmt = (v: number | null) => formatValue(v, c.metric.unit, { currency: c.metric.currency ?? currency, compact: true })
+        const fmt = (v: number | null) => formatValue(v, c.metric.unit, { currency: c.metric.currency ?? currency, style: 'summary' })
         return {
           id: c.id,
           name: c.metric.name,
@@ -318,8 +319,11 @@ export async function getNarrativeEvidence(actor: Actor, narrativeId: string, ch
           baseline: fmt(c.baseline),
           target: fmt(c.target),
           current: fmt(c.current),
+          currentPeriod: c.currentPeriod,
+          pace: c.pace === null ? null : fmt(c.pace),
           dueOn: c.dueOn,
           progress: c.progress,
+          passed: c.passed,
           health: c.health,
           source: c.source,
           inText: c.inText,

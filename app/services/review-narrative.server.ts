@@ -1,5 +1,5 @@
 import { getSql } from '#db/client.ts'
-import { formatAttainment, formatValue, HEALTH_LABELS } from '#app/domain/metrics.ts'
+import { formatAttainment, formatValue, HEALTH_LABELS, type FigureStyle } from '#app/domain/metrics.ts'
 import { TEMPLATE_DEFINITIONS } from '#app/domain/templates.ts'
 import { buildMarkdownUpdate, seedNarrativeContent } from '#server/collab/content.ts'
 import { getReviewFor } from './metrics.server.ts'
@@ -11,8 +11,9 @@ type Row = Review['leading'][number]
 /** Markdown-safe cell text (a pipe would split the cell). */
 const cell = (s: string) => s.replace(/\|/g, '/').replace(/\s+/g, ' ').trim()
 
-function value(r: Row, v: number | null) {
-  return formatValue(v, r.metric.unit, { currency: r.metric.currency })
+/** Exact in the tables, compact in the sentences (the rule of FigureStyle). */
+function value(r: Row, v: number | null, style: FigureStyle = 'exact') {
+  return formatValue(v, r.metric.unit, { currency: r.metric.currency, style })
 }
 
 /** The period's figures as the Markdown of a business-review narrative. */
@@ -20,7 +21,7 @@ export function reviewMarkdown(review: Review): string {
   const hint = (heading: string) => TEMPLATE_DEFINITIONS.qbr.sections.find((s) => s.heading === heading)?.hint ?? ''
   const moved = review.movers.slice(0, 3).map((r) => {
     const pct = r.relative === null ? '' : ` (${r.relative > 0 ? '+' : ''}${(r.relative * 100).toFixed(1)}% on ${review.previousLabel})`
-    return `- ${r.metric.name} ${r.improved ? 'improved' : 'worsened'} to ${value(r, r.point.actual)}${pct}.`
+    return `- ${r.metric.name} ${r.improved ? 'improved' : 'worsened'} to ${value(r, r.point.actual, 'summary')}${pct}.`
   })
   const table = (rows: Row[]) => [
     '| Metric | Target | Actual | Attainment | Health |',
@@ -32,7 +33,7 @@ export function reviewMarkdown(review: Review): string {
   ]
   const due = review.commitments.map(
     (c) =>
-      `- ${c.metric.name}: ${formatValue(c.current, c.metric.unit, { currency: c.metric.currency })} now, ${formatValue(c.target, c.metric.unit, { currency: c.metric.currency })} by ${c.dueOn} (${cell(c.narrativeTitle)}) — ${HEALTH_LABELS[c.health].toLowerCase()}.`,
+      `- ${c.metric.name}: ${formatValue(c.current, c.metric.unit, { currency: c.metric.currency, style: 'summary' })} now, ${formatValue(c.target, c.metric.unit, { currency: c.metric.currency, style: 'summary' })} by ${c.dueOn} (${cell(c.narrativeTitle)}) — ${HEALTH_LABELS[c.health].toLowerCase()}.`,
   )
   // The review's notes: the overall one and each metric line's, as the review page shows them.
   const md = (s: string) =>

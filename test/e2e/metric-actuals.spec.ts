@@ -71,6 +71,11 @@ test("finance enters an actual for revenue and the CMO's open narrative updates 
   await finance.page.getByRole('button', { name: 'Save actuals' }).click()
   await expect(finance.page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible()
   await finance.page.screenshot({ path: `${SHOTS}/metric-actuals-finance.png`, fullPage: true })
+  // The page's "Latest actual" is the chip's figure, compact, whatever granularity the chart is drawn at.
+  for (const g of ['month', 'quarter', 'week']) {
+    await finance.page.goto(`/metrics/revenue?g=${g}`)
+    await expect(finance.page.getByLabel('Where it stands')).toContainText(`$2.4M${month}`)
+  }
 
   // The CMO's chip shows the new value and its health, in the same page.
   await expect(chip).toHaveAttribute('data-live', /^\$2\.4M \/ \$\d+(\.\d)?M · On track$/)
@@ -86,6 +91,17 @@ test("finance enters an actual for revenue and the CMO's open narrative updates 
   await cmo.page.goto(`/narratives/${id}/commitments`)
   await expect(cmo.page.getByRole('listitem').filter({ hasText: 'Revenue' })).toContainText('From the text · edited')
   await cmo.page.screenshot({ path: `${SHOTS}/metric-actuals-commitments.png`, fullPage: true })
+  // With the target below where revenue stands, it is passed: said plainly, on the on-track scale, the bar full and no more.
+  const card = cmo.page.locator('li.commitment', { hasText: 'Revenue' })
+  await card.getByText('Edit the terms').click()
+  // Revenue is a flow measured per quarter: with $2.4M this month the quarter is past $5M, whole or at its pace.
+  await card.getByRole('textbox', { name: 'Baseline', exact: true }).fill('4,000,000')
+  await card.getByRole('textbox', { name: 'Target', exact: true }).fill('5,000,000')
+  await card.getByRole('button', { name: 'Save the Revenue commitment' }).click()
+  await expect(card.locator('.chip.pass')).toHaveText('Target passed')
+  await expect(card).toContainText('· Target passed ·')
+  await expect(card.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100')
+  await cmo.page.screenshot({ path: `${SHOTS}/metric-actuals-target-passed.png`, fullPage: true })
   noErrors()
   financeErrors()
   await finance.context.close()

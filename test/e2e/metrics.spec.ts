@@ -65,7 +65,9 @@ test('define a metric, enter an actual and see it in the chart and its table', a
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible()
 
   // Where it stands, and the chart with a point for the actual.
-  await expect(page.getByLabel('Where it stands')).toContainText('$1,250,000')
+  // A summary figure, compact like the chips; the exact one on hover (and in the table below).
+  await expect(page.getByLabel('Where it stands')).toContainText('$1.3M')
+  await expect(page.getByLabel('Where it stands').getByTitle('$1,250,000')).toBeVisible()
   await expect(page.getByLabel('Where it stands')).toContainText('104.1%')
   await expect(page.getByLabel('Where it stands')).toContainText('On track')
   const figure = page.locator('figure.chart-figure')

@@ -47,8 +47,15 @@ export function ActualTargetChart({
   width: number
   height?: number
 }) {
-  const data = points.map((p) => ({ ...p, band: healthBand(p.target, direction, thresholds) }))
-  const fmt = (v: number) => formatValue(v, unit, { currency, compact: true })
+  // A period still running (a quarter to date) is a hollow point off the line: joined to whole
+  // periods, two months of a quarter's pipeline would read as a fall.
+  const data = points.map((p) => ({
+    ...p,
+    band: healthBand(p.target, direction, thresholds),
+    whole: p.complete ? p.actual : null,
+    toDate: p.complete ? null : p.actual,
+  }))
+  const fmt = (v: number) => formatValue(v, unit, { currency, style: 'summary' })
   const every = Math.max(0, Math.ceil(points.length / Math.max(4, Math.floor(width / 72))) - 1)
   return (
     <ComposedChart id={id} width={width} height={height} data={data} margin={{ top: 12, right: 16, bottom: 4, left: 8 }}>
@@ -94,7 +101,7 @@ export function ActualTargetChart({
         name="Target"
       />
       <Line
-        dataKey="actual"
+        dataKey="whole"
         stroke={INK}
         strokeWidth={2}
         dot={{ r: 3, fill: INK, strokeWidth: 0 }}
@@ -102,6 +109,16 @@ export function ActualTargetChart({
         isAnimationActive={false}
         name="Actual"
       />
+      {points.some((p) => !p.complete && p.actual !== null) ? (
+        <Line
+          dataKey="toDate"
+          stroke="none"
+          dot={{ r: 4, fill: '#fff', stroke: INK, strokeWidth: 1.5 }}
+          activeDot={{ r: 5, fill: '#fff', stroke: INK }}
+          isAnimationActive={false}
+          name="To date"
+        />
+      ) : null}
     </ComposedChart>
   )
 }
@@ -130,7 +147,7 @@ function PointTooltip({ active, payload, unit, currency }: TooltipProps<number, 
 }
 
 /** The legend, as HTML beside the chart (a legend only when needed: three series here). */
-export function ActualTargetLegend() {
+export function ActualTargetLegend({ toDate = false }: { toDate?: boolean }) {
   return (
     <>
       <span className="legend-item">
@@ -151,6 +168,14 @@ export function ActualTargetLegend() {
         </svg>
         On-track band
       </span>
+      {toDate ? (
+        <span className="legend-item">
+          <svg width="10" height="10" aria-hidden>
+            <circle cx="5" cy="5" r="3.5" fill="#fff" stroke={INK} strokeWidth="1.5" />
+          </svg>
+          So far (period still running)
+        </span>
+      ) : null}
     </>
   )
 }

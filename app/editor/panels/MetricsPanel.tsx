@@ -2,6 +2,7 @@ import { Link, useFetcher } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import { ArrowRight, TriangleAlert } from 'lucide-react'
 import { HealthChip } from '#app/components/metrics/health-chip.tsx'
+import { progressBarShare, progressWords } from '#app/domain/metrics.ts'
 import { useNarrativeEvidence, type ChipIdsStore, type NarrativeEvidence } from './evidence.ts'
 
 /**
@@ -42,10 +43,12 @@ export function MetricsPanel({ narrativeId, store }: { narrativeId: string; stor
               <li key={c.id} className="evidence-item">
                 <div className="evidence-head">
                   <span className="evidence-name">{c.name}</span>
-                  <HealthChip health={c.health} />
+                  {c.passed ? <HealthChip health="on_track" label="Target passed" /> : <HealthChip health={c.health} />}
                 </div>
                 <p className="evidence-figures">
                   {c.baseline} → {c.target} by {c.dueOn} · now {c.current}
+                  {c.currentPeriod ? ` (${c.currentPeriod})` : ''}
+                  {c.pace !== null ? `, on pace for ${c.pace}` : ''}
                 </p>
                 {c.progress !== null ? (
                   <div
@@ -54,9 +57,10 @@ export function MetricsPanel({ narrativeId, store }: { narrativeId: string; stor
                     aria-label={`${c.name} progress`}
                     aria-valuemin={0}
                     aria-valuemax={100}
-                    aria-valuenow={Math.round(Math.max(0, Math.min(1, c.progress)) * 100)}
+                    aria-valuenow={Math.round(progressBarShare(c.progress) * 100)}
+                    aria-valuetext={progressWords(c)}
                   >
-                    <span style={{ width: `${Math.max(0, Math.min(1, c.progress)) * 100}%` }} />
+                    <span style={{ width: `${progressBarShare(c.progress) * 100}%` }} />
                   </div>
                 ) : null}
                 <p className="evidence-meta">
