@@ -212,7 +212,7 @@ export function VersionsPanel({ narrativeId }: { narrativeId: string }) {
                       Compare with v{previous.number}
                     </Link>
                   ) : null}
-                  {data.can.restore && i > 0 ? (
+                  {data.can.restore ? (
                     <fetcher.Form
                       method="post"
                       action={action}
