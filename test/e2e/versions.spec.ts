@@ -208,7 +208,7 @@ test('a blocking thread holds approval back until it is resolved', async ({ brow
     .filter({ hasText: /blocking/i })
   await expect(blockingItem).toContainText(': missing')
   await expect(approve).toBeDisabled()
-  await expect(mops.page.locator('#gate-reason')).toContainText(/blocking/i)
+  await expect(mops.page.locator('#gate-reason')).toHaveText(`Approve is disabled: 1 blocking comment thread unresolved: “${SIX}”`)
   await mops.page.screenshot({ path: `${SHOTS}/versions-blocking.png` })
 
   // Sales resolves the thread: the item clears and Approve is enabled again.
@@ -251,16 +251,20 @@ test('the reading view and the metrics review download Markdown and PDF; screens
   const pdfBody = await pdf.body()
   expect(pdfBody.subarray(0, 5).toString('latin1')).toBe('%PDF-')
   expect(pdfBody.length).toBeGreaterThan(1000)
-  // The title is in the PDF's document information (Chromium writes the page's <title>) or the download name.
-  expect(`${pdf.headers()['content-disposition'] ?? ''} ${pdfBody.toString('latin1')}`).toContain(title.split(' ')[0]!)
+  // Both downloads are named after the narrative (the name keeps word characters, dots and dashes).
+  const fileTitle = title.replace(/[^\w.-]+/g, '-')
+  expect(md.headers()['content-disposition']).toMatch(new RegExp(`attachment; filename="${fileTitle}-v\\d+\\.md"`))
+  expect(pdf.headers()['content-disposition']).toMatch(new RegExp(`attachment; filename="${fileTitle}-v\\d+\\.pdf"`))
 
   await mops.page.goto('/reviews')
+  const period = (await mops.page.getByRole('heading', { level: 1 }).textContent())!.trim()
   const reviewPdf = await mops.page.request.get((await mops.page.getByRole('link', { name: 'Download PDF' }).getAttribute('href'))!)
   expect(reviewPdf.status()).toBe(200)
   expect(reviewPdf.headers()['content-type']).toBe('application/pdf')
   const reviewBody = await reviewPdf.body()
   expect(reviewBody.subarray(0, 5).toString('latin1')).toBe('%PDF-')
   expect(reviewBody.length).toBeGreaterThan(1000)
+  expect(reviewPdf.headers()['content-disposition']).toContain(`filename="${period.replace(/[^\w.-]+/g, '-')}-review.pdf"`)
 
   await Promise.all([mops.context.close(), ceo.context.close()])
 })
