@@ -1,15 +1,17 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
-import { ArrowLeft } from 'lucide-react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { ArrowLeft, GitCompare } from 'lucide-react'
 import { z } from 'zod'
 import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
-import { diffVersionsFor, getVersionFor } from '#app/services/versions.server.ts'
+import { canSeeVersions } from '#app/domain/policies.ts'
+import { diffVersionsFor, getVersionFor, listVersionsFor } from '#app/services/versions.server.ts'
 import { getNarrativeFor } from '#app/services/narratives.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { orThrowResponse, parseOrThrow } from '#app/utils/http.server.ts'
 import { DiffText } from '#app/components/diff-text.tsx'
+import { timeAgo } from '#app/utils/format.ts'
 import reviewStyles from '../styles/review.css'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: reviewStyles }]
@@ -37,10 +39,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!id.success) throw notFound('Narrative')
     const narrative = await getNarrativeFor(actor, id.data)
     const query = parseOrThrow(QuerySchema, Object.fromEntries(new URL(request.url).searchParams))
+    // Every version to compare any two (readers, who only open approved versions, get no picker).
+    const choices = canSeeVersions(actor)
+      ? (await listVersionsFor(actor, narrative.id)).versions.map((v) => ({ id: v.id, label: label(v) }))
+      : []
     if ('v' in query) {
       const v = await getVersionFor(actor, narrative.id, query.v)
       return json({
         narrative: { id: narrative.id, title: narrative.title },
+        choices,
+        selected: { from: choices[choices.findIndex((c) => c.id === v.id) + 1]?.id ?? v.id, to: v.id },
         view: { label: label(v), by: v.createdByName, at: v.createdAt.toISOString(), html: v.html },
         diff: null,
       })
@@ -48,6 +56,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const d = await diffVersionsFor(actor, narrative.id, query.from, query.to)
     return json({
       narrative: { id: narrative.id, title: narrative.title },
+      choices,
+      selected: { from: d.from.id, to: d.to.id },
       view: null,
       diff: { from: label(d.from), to: label(d.to), parts: d.parts },
     })
@@ -55,19 +65,49 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function VersionsPage() {
-  const { narrative, view, diff } = useLoaderData<typeof loader>()
+  const { narrative, choices, selected, view, diff } = useLoaderData<typeof loader>()
   return (
     <div className="page version-page">
-      <p>
+      <p className="version-back">
         <Link to={`/narratives/${narrative.id}`} className="panel-link">
           <ArrowLeft size={14} aria-hidden /> Back to {narrative.title}
         </Link>
       </p>
+      {choices.length > 1 ? (
+        <Form method="get" className="inline-form compare-form" aria-label="Compare two versions" key={`${selected.from}-${selected.to}`}>
+          <div className="field">
+            <label htmlFor="compare-from">From</label>
+            <select id="compare-from" name="from" defaultValue={selected.from}>
+              {choices.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="compare-to">To</label>
+            <select id="compare-to" name="to" defaultValue={selected.to}>
+              {choices.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button secondary">
+            <GitCompare size={14} aria-hidden /> Compare
+          </button>
+        </Form>
+      ) : null}
       {view ? (
         <>
           <h1>{view.label}</h1>
-          <p className="muted">
-            {view.by ?? 'Accord'} · {new Date(view.at).toLocaleString()}
+          <p className="muted version-byline">
+            {view.by ?? 'Accord'} ·{' '}
+            <time dateTime={view.at} title={view.at}>
+              {timeAgo(view.at)}
+            </time>
           </p>
           {/* HTML rendered on the server by the headless editor from the frozen Yjs state. */}
           <article className="reading-doc" dangerouslySetInnerHTML={{ __html: view.html }} />

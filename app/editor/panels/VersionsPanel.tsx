@@ -135,7 +135,7 @@ export function VersionsPanel({ narrativeId }: { narrativeId: string }) {
               </div>
               {!data.gate.passed ? (
                 <p id="gate-reason" className="review-note">
-                  Approve is disabled: {data.gate.reasons.join('; ')}.
+                  Approve is disabled: {sentence(data.gate.reasons.join('; '))}
                 </p>
               ) : null}
             </fetcher.Form>
@@ -212,7 +212,7 @@ export function VersionsPanel({ narrativeId }: { narrativeId: string }) {
                       Compare with v{previous.number}
                     </Link>
                   ) : null}
-                  {data.can.restore && i > 0 ? (
+                  {data.can.restore ? (
                     <fetcher.Form
                       method="post"
                       action={action}
@@ -352,4 +352,9 @@ function SendToReview({
       </button>
     </fetcher.Form>
   )
+}
+
+/** Ends `text` with a full stop unless it already ends a sentence (a reason may end with a quoted sentence). */
+function sentence(text: string) {
+  return /[.!?][”"’]?$/.test(text) ? text : `${text}.`
 }
