@@ -447,11 +447,18 @@ export async function getReadingViewFor(actor: Actor, narrativeId: string, opts:
   const { narrative, approvedVersionId } = await getApprovedNarrativeFor(actor, narrativeId)
   const sql = getSql()
   const versionId = opts.versionId ?? approvedVersionId
-  const meta = await versionQueries.getVersionMeta(sql, { id: versionId, narrativeId: narrative.id, workspaceId: actor.workspaceId })
-  if (!meta || meta.kind !== 'approved') throw notFound('Approved version')
-  const [content, approvals, now, read, reads, allVersions] = await Promise.all([
-    versionContent(meta.id),
-    reviews.listApprovalsOf(sql, meta.id),
+  // After the authorization above, everything else in parallel: the version (then its content and
+  // approvals) alongside the reader's state and the metrics now, so the page waits for the longest
+  // chain of round trips rather than their sum.
+  const versionPart = versionQueries
+    .getVersionMeta(sql, { id: versionId, narrativeId: narrative.id, workspaceId: actor.workspaceId })
+    .then(async (meta) => {
+      if (!meta || meta.kind !== 'approved') throw notFound('Approved version')
+      const [content, approvals] = await Promise.all([versionContent(meta.id), reviews.listApprovalsOf(sql, meta.id)])
+      return { meta, content, approvals }
+    })
+  const [{ meta, content, approvals }, now, read, reads, allVersions] = await Promise.all([
+    versionPart,
     listCommitmentValues(sql, actor.workspaceId, narrative.id),
     reviews.getRead(sql, { narrativeId: narrative.id, userId: actor.userId }),
     canManageNarrative(actor) || narrative.ownerId === actor.userId ? reviews.listReads(sql, narrative.id) : Promise.resolve(null),
