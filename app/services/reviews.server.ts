@@ -2,7 +2,7 @@ import { getSql, type Db, type Sql } from '#db/client.ts'
 import * as reviews from '#db/queries/reviews.ts'
 import * as versionQueries from '#db/queries/versions.ts'
 import { listMembers } from '#db/queries/workspaces.ts'
-import { getNarrative } from '#db/queries/narratives.ts'
+import { getNarrativeWithApproved } from '#db/queries/narratives.ts'
 import { conflict, forbidden, invalid, notFound, AppError } from '#app/domain/errors.ts'
 import { driftOf, evaluateGate, isVersionStale, reviewOutcome, type GateResult } from '#app/domain/approval.ts'
 import { formatValue, HEALTH_LABELS } from '#app/domain/metrics.ts'
@@ -427,13 +427,9 @@ function excerptOfApproved(text: string): string {
 
 /** A narrative whose approved version the actor may read (every member; 404 when none is approved). */
 async function getApprovedNarrativeFor(actor: Actor, narrativeId: string) {
-  const [narrative, rows] = await Promise.all([
-    getNarrative(getSql(), { id: narrativeId, workspaceId: actor.workspaceId }),
-    getSql()<{ approvedVersionId: string | null }[]>`
-      select approved_version_id as "approvedVersionId" from narratives where id = ${narrativeId} and workspace_id = ${actor.workspaceId}`,
-  ])
+  const narrative = await getNarrativeWithApproved(getSql(), { id: narrativeId, workspaceId: actor.workspaceId })
   if (!narrative) throw notFound('Approved narrative')
-  const approvedVersionId = rows[0]?.approvedVersionId ?? null
+  const approvedVersionId = narrative.approvedVersionId
   if (!canReadApprovedVersion(actor, { approvedVersionId }) || narrative.status === 'archived') throw notFound('Approved narrative')
   return { narrative, approvedVersionId: approvedVersionId! }
 }
