@@ -114,13 +114,51 @@ export function createApp(opts: AppOptions) {
     next()
   })
 
+  const build = buildLoader(opts.dev)
+  app.get('/read/:id', readingViewFastPath(build))
+
   app.all(
     '*',
     createRequestHandler({
-      build: buildLoader(opts.dev),
+      build,
       mode: opts.dev ? 'development' : 'production',
       getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
     }),
   )
   return app
+}
+
+/**
+ * GET /read/:id straight to the route's own loader (the same session, policy and queries), without
+ * Remix's per-request route matching over every route, which costs more than the page itself under
+ * load (docs/benchmarks.md, reading view). Only a 200 or 304 is answered here; anything else
+ * (sign-in redirect, 404, errors, `?_data` requests) falls through to Remix, which runs the loader
+ * again and answers exactly as it always does.
+ */
+function readingViewFastPath(build: () => Promise<ServerBuild>) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const extra = Object.keys(req.query).some((k) => k !== 'v')
+    if (req.method !== 'GET' || extra) return next()
+    try {
+      const route = (await build()).routes['routes/read.$id']
+      if (!route?.module.loader) return next()
+      const headers = new Headers()
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string') headers.set(name, value)
+        else if (Array.isArray(value)) for (const v of value) headers.append(name, v)
+      }
+      const request = new globalThis.Request(`${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`, { headers })
+      const result: unknown = await route.module.loader({
+        request,
+        params: { id: req.params.id },
+        context: { cspNonce: res.locals.cspNonce as string },
+      })
+      if (!(result instanceof globalThis.Response) || (result.status !== 200 && result.status !== 304)) return next()
+      res.status(result.status)
+      result.headers.forEach((value, name) => res.setHeader(name, value))
+      res.end(result.body ? Buffer.from(await result.arrayBuffer()) : undefined)
+    } catch {
+      next()
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { createHash } from 'node:crypto'
 import { redirect } from '@remix-run/node'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { ArrowLeft, CheckCircle2, Circle, Download, FileText, Stamp, TriangleAlert, XCircle } from 'lucide-react'
@@ -46,13 +47,43 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       reads: v.reads?.map((r) => ({ name: r.name, versionNumber: r.versionNumber, at: r.acknowledgedAt.toISOString() })) ?? null,
       can: v.can,
     }
-    // The frozen HTML goes in as it was rendered at approval, after React renders the rest: the
-    // page is one document with no client script and no copy of the text in hydration data.
-    const markup = renderToStaticMarkup(<ReadingView d={data} />).replace(FROZEN, () => v.version.html)
-    return new Response(`<!DOCTYPE html>${markup}`, {
-      headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'private, no-store' },
-    })
+    // The page is a pure function of `data` (the version's frozen HTML is immutable per version
+    // id, which `data` carries) and of this build's stylesheet URLs: its hash is the ETag, and the
+    // encoded page is kept per hash, so a repeat reader gets a 304 and other requests skip React.
+    const etag = `"r-${createHash('sha1').update(STYLESHEETS).update(JSON.stringify(data)).digest('base64url')}"`
+    const headers = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'private, no-cache', ETag: etag }
+    if (
+      request.headers
+        .get('If-None-Match')
+        ?.split(/\s*,\s*/)
+        .includes(etag)
+    )
+      return new Response(null, { status: 304, headers })
+    return new Response(renderedPage(etag, data, v.version.html), { headers })
   })
+}
+
+const STYLESHEETS = `${appStyles} ${reviewStyles}`
+
+/**
+ * Rendered pages by ETag, encoded once: React renders the small shell, the frozen HTML goes in as
+ * it was rendered at approval (one document, no client script, no copy of the text in hydration
+ * data). Several readers' states of a few narratives fit; the least recently used page goes first.
+ */
+const pages = new Map<string, Uint8Array<ArrayBuffer>>()
+const PAGE_CACHE_SIZE = 48
+function renderedPage(etag: string, data: ReadingData, frozenHtml: string) {
+  const hit = pages.get(etag)
+  if (hit) {
+    pages.delete(etag)
+    pages.set(etag, hit)
+    return hit
+  }
+  const markup = renderToStaticMarkup(<ReadingView d={data} />).replace(FROZEN, () => frozenHtml)
+  const page = Buffer.from(`<!DOCTYPE html>${markup}`)
+  pages.set(etag, page)
+  if (pages.size > PAGE_CACHE_SIZE) pages.delete(pages.keys().next().value!)
+  return page
 }
 
 type ReadingData = {

@@ -924,9 +924,12 @@ async function commitmentViews(
   day = today(),
 ): Promise<CommitmentView[]> {
   if (rows.length === 0) return []
-  const metrics = await q.listMetrics(db, workspaceId)
+  // Independent of each other: one round trip, not two.
+  const [metrics, values] = await Promise.all([
+    q.listMetrics(db, workspaceId),
+    q.listValueColumns(db, { workspaceId, metricIds: [...new Set(rows.map((r) => r.metricId))], kind: 'actual' }),
+  ])
   const byId = new Map(metrics.map((m) => [m.id, m]))
-  const values = await q.listValueColumns(db, { workspaceId, metricIds: [...new Set(rows.map((r) => r.metricId))], kind: 'actual' })
   const idx = indexes(values, ctx.calendar)
   return rows.map((c) => {
     const metric = byId.get(c.metricId)!
@@ -1332,8 +1335,6 @@ export function seriesPointJson(p: SeriesPoint) {
  * the reader: the approval freeze and the reading view's "drift since approval").
  */
 export async function listCommitmentValues(db: Db, workspaceId: string, narrativeId: string) {
-  const settings = await q.getMetricSettings(db, workspaceId)
-  const ctx = contextOf(settings)
-  const rows = await q.listCommitments(db, { workspaceId, narrativeId })
-  return commitmentViews(db, workspaceId, rows, ctx)
+  const [settings, rows] = await Promise.all([q.getMetricSettings(db, workspaceId), q.listCommitments(db, { workspaceId, narrativeId })])
+  return commitmentViews(db, workspaceId, rows, contextOf(settings))
 }

@@ -2,7 +2,7 @@ import { getSql, type Db, type Sql } from '#db/client.ts'
 import * as reviews from '#db/queries/reviews.ts'
 import * as versionQueries from '#db/queries/versions.ts'
 import { listMembers } from '#db/queries/workspaces.ts'
-import { getNarrative } from '#db/queries/narratives.ts'
+import { getNarrativeWithApproved } from '#db/queries/narratives.ts'
 import { conflict, forbidden, invalid, notFound, AppError } from '#app/domain/errors.ts'
 import { driftOf, evaluateGate, isVersionStale, reviewOutcome, type GateResult } from '#app/domain/approval.ts'
 import { formatValue, HEALTH_LABELS } from '#app/domain/metrics.ts'
@@ -427,13 +427,9 @@ function excerptOfApproved(text: string): string {
 
 /** A narrative whose approved version the actor may read (every member; 404 when none is approved). */
 async function getApprovedNarrativeFor(actor: Actor, narrativeId: string) {
-  const [narrative, rows] = await Promise.all([
-    getNarrative(getSql(), { id: narrativeId, workspaceId: actor.workspaceId }),
-    getSql()<{ approvedVersionId: string | null }[]>`
-      select approved_version_id as "approvedVersionId" from narratives where id = ${narrativeId} and workspace_id = ${actor.workspaceId}`,
-  ])
+  const narrative = await getNarrativeWithApproved(getSql(), { id: narrativeId, workspaceId: actor.workspaceId })
   if (!narrative) throw notFound('Approved narrative')
-  const approvedVersionId = rows[0]?.approvedVersionId ?? null
+  const approvedVersionId = narrative.approvedVersionId
   if (!canReadApprovedVersion(actor, { approvedVersionId }) || narrative.status === 'archived') throw notFound('Approved narrative')
   return { narrative, approvedVersionId: approvedVersionId! }
 }
@@ -447,11 +443,18 @@ export async function getReadingViewFor(actor: Actor, narrativeId: string, opts:
   const { narrative, approvedVersionId } = await getApprovedNarrativeFor(actor, narrativeId)
   const sql = getSql()
   const versionId = opts.versionId ?? approvedVersionId
-  const meta = await versionQueries.getVersionMeta(sql, { id: versionId, narrativeId: narrative.id, workspaceId: actor.workspaceId })
-  if (!meta || meta.kind !== 'approved') throw notFound('Approved version')
-  const [content, approvals, now, read, reads, allVersions] = await Promise.all([
-    versionContent(meta.id),
-    reviews.listApprovalsOf(sql, meta.id),
+  // After the authorization above, everything else in parallel: the version (then its content and
+  // approvals) alongside the reader's state and the metrics now, so the page waits for the longest
+  // chain of round trips rather than their sum.
+  const versionPart = versionQueries
+    .getVersionMeta(sql, { id: versionId, narrativeId: narrative.id, workspaceId: actor.workspaceId })
+    .then(async (meta) => {
+      if (!meta || meta.kind !== 'approved') throw notFound('Approved version')
+      const [content, approvals] = await Promise.all([versionContent(meta.id), reviews.listApprovalsOf(sql, meta.id)])
+      return { meta, content, approvals }
+    })
+  const [{ meta, content, approvals }, now, read, reads, allVersions] = await Promise.all([
+    versionPart,
     listCommitmentValues(sql, actor.workspaceId, narrative.id),
     reviews.getRead(sql, { narrativeId: narrative.id, userId: actor.userId }),
     canManageNarrative(actor) || narrative.ownerId === actor.userId ? reviews.listReads(sql, narrative.id) : Promise.resolve(null),

@@ -42,6 +42,15 @@ export async function getNarrative(db: Db, args: { id: string; workspaceId: stri
   return row ?? null
 }
 
+/** A narrative with the id of its approved version (the reading view): one query, not two. */
+export async function getNarrativeWithApproved(db: Db, args: { id: string; workspaceId: string }) {
+  const [row] = await db<[(NarrativeRow & { approvedVersionId: string | null })?]>`
+    select ${columns(db)}, n.approved_version_id as "approvedVersionId"
+    from narratives n join users o on o.id = n.owner_id left join users e on e.id = n.last_edited_by
+    where n.id = ${args.id} and n.workspace_id = ${args.workspaceId}`
+  return row ?? null
+}
+
 /** The narrative's workspace and status, for authorizing a collaboration socket. */
 export async function getNarrativeAccess(db: Db, id: string) {
   const [row] = await db<[{ workspaceId: string; status: NarrativeStatus; seeded: boolean; template: Template; title: string }?]>`
