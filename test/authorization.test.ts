@@ -912,6 +912,25 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       expect: row(400, { rest: '302 /home' }),
     },
   ],
+  // Search (issue 9): every member searches their own workspace; what each finds is tested in
+  // app/services/search.server.test.ts.
+  '_app.search.tsx': [
+    { label: 'GET /search', method: 'GET', path: () => '/search?q=walk', expect: row(LOGIN, { rest: 200 }) },
+    { label: 'GET /search (too long)', method: 'GET', path: () => `/search?q=${'x'.repeat(300)}`, expect: row(LOGIN, { rest: 400 }) },
+  ],
+  'resources.search.ts': [
+    { label: 'GET /resources/search', method: 'GET', path: () => '/resources/search?q=walk', expect: row(LOGIN, { rest: 200 }) },
+    {
+      label: 'GET /resources/search (bad type)',
+      method: 'GET',
+      path: () => '/resources/search?q=a&type=x',
+      expect: row(LOGIN, { rest: 400 }),
+    },
+  ],
+  'api.v1.search.ts': [
+    { label: 'GET /api/v1/search', method: 'GET', api: true, path: () => '/api/v1/search?q=walk', expect: row(401, { rest: 200 }) },
+    { label: 'GET /api/v1/search (no q)', method: 'GET', api: true, path: () => '/api/v1/search', expect: row(401, { rest: 400 }) },
+  ],
 }
 
 const routeFiles = readdirSync(path.resolve('app/routes')).filter((f) => !f.startsWith('.') && !/\.test\.tsx?$/.test(f))
