@@ -931,6 +931,11 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     { label: 'GET /api/v1/search', method: 'GET', api: true, path: () => '/api/v1/search?q=walk', expect: row(401, { rest: 200 }) },
     { label: 'GET /api/v1/search (no q)', method: 'GET', api: true, path: () => '/api/v1/search', expect: row(401, { rest: 400 }) },
   ],
+  // The API's own description is public: it holds no data.
+  'api.v1.openapi[.]json.ts': [
+    { label: 'GET /api/v1/openapi.json', method: 'GET', api: true, path: () => '/api/v1/openapi.json', expect: row(200, { rest: 200 }) },
+  ],
+  'api.docs.tsx': [{ label: 'GET /api/docs', method: 'GET', path: () => '/api/docs', expect: row(200, { rest: 200 }) }],
 }
 
 const routeFiles = readdirSync(path.resolve('app/routes')).filter((f) => !f.startsWith('.') && !/\.test\.tsx?$/.test(f))
