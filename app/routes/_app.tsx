@@ -81,11 +81,13 @@ export default function AppShell() {
       </header>
       <aside className={`rail${open ? ' open' : ''}`} aria-label="Main">
         <DropdownMenu.Root>
-          <DropdownMenu.Trigger className="workspace-switcher" aria-label={`Workspace: ${workspace.name}. Switch workspace`}>
+          <DropdownMenu.Trigger className="workspace-switcher">
             <span className="ws-mark" aria-hidden>
               {workspace.name.slice(0, 1).toUpperCase()}
             </span>
+            {/* The visible name starts the accessible name (WCAG 2.5.3 label in name). */}
             <span className="ws-name">{workspace.name}</span>
+            <span className="visually-hidden">: Switch workspace</span>
             <ChevronsUpDown size={16} aria-hidden />
           </DropdownMenu.Trigger>
           <DropdownMenu.Portal>
