@@ -936,6 +936,15 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     { label: 'GET /api/v1/openapi.json', method: 'GET', api: true, path: () => '/api/v1/openapi.json', expect: row(200, { rest: 200 }) },
   ],
   'api.docs.tsx': [{ label: 'GET /api/docs', method: 'GET', path: () => '/api/docs', expect: row(200, { rest: 200 }) }],
+  // The audit log (issue 9): owners of the workspace only.
+  '_app.settings.audit.tsx': [
+    {
+      label: 'GET /settings/audit',
+      method: 'GET',
+      path: () => '/settings/audit',
+      expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }),
+    },
+  ],
 }
 
 const routeFiles = readdirSync(path.resolve('app/routes')).filter((f) => !f.startsWith('.') && !/\.test\.tsx?$/.test(f))

@@ -1,4 +1,5 @@
 import { getSql, type TransactionSql } from '#db/client.ts'
+import { recordAudit } from './audit.server.ts'
 import * as inv from '#db/queries/inventory.ts'
 import * as requirements from '#db/queries/requirements.ts'
 import { listMembers } from '#db/queries/workspaces.ts'
@@ -765,6 +766,7 @@ export async function importInventory(actor: Actor, args: { kind: ImportKind; te
 export async function exportInventoryCsv(actor: Actor, kind: ImportKind): Promise<string> {
   assertRead(actor)
   const sql = getSql()
+  await recordAudit(sql, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'export.downloaded', meta: { kind } })
   if (kind === 'systems') {
     const [systems, members] = await Promise.all([inv.listSystems(sql, actor.workspaceId), listMembers(sql, actor.workspaceId)])
     const email = new Map(members.map((m) => [m.userId, m.email]))
