@@ -3,7 +3,7 @@ import { recordAudit } from './audit.server.ts'
 import * as inv from '#db/queries/inventory.ts'
 import * as requirements from '#db/queries/requirements.ts'
 import { listMembers } from '#db/queries/workspaces.ts'
-import { AppError, conflict, forbidden, invalid, notFound, tooLarge } from '#app/domain/errors.ts'
+import { AppError, assertNoNul, conflict, forbidden, invalid, notFound, tooLarge } from '#app/domain/errors.ts'
 import {
   CATEGORY_LABELS,
   CsvSyntaxError,
@@ -392,6 +392,7 @@ export async function getStackMap(actor: Actor) {
 }
 
 function parseOr400<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  assertNoNul(input)
   const r = schema.safeParse(input)
   if (r.success) return r.data
   const errors: Record<string, string[]> = {}
