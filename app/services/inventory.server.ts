@@ -1,3 +1,4 @@
+import { json } from '@remix-run/node'
 import { getSql, type TransactionSql } from '#db/client.ts'
 import { recordAudit } from './audit.server.ts'
 import * as inv from '#db/queries/inventory.ts'
@@ -807,8 +808,14 @@ export async function exportInventoryCsv(actor: Actor, kind: ImportKind): Promis
 
 /** Form fields with repeated keys (checkbox groups) as arrays. */
 export async function readFormValues(request: Request, maxBytes = 256 * 1024): Promise<Record<string, string | string[]>> {
-  if (Number(request.headers.get('Content-Length') ?? 0) > maxBytes) throw tooLarge('The form is too large')
-  const form = await request.formData()
+  // Called from routes before any error mapping: refusals are thrown Responses, never a 500.
+  if (Number(request.headers.get('Content-Length') ?? 0) > maxBytes) throw json({ message: 'The form is too large' }, { status: 413 })
+  let form: FormData
+  try {
+    form = await request.formData()
+  } catch {
+    throw json({ message: 'The form could not be read' }, { status: 400 })
+  }
   const out: Record<string, string | string[]> = {}
   for (const key of new Set(form.keys())) {
     const all = form.getAll(key).filter((v): v is string => typeof v === 'string')
