@@ -6,6 +6,8 @@ import { openDatabase, useDatabase, type Database } from './client.ts'
 import { migrate } from './migrate.ts'
 import { signIn, signUp } from '#app/services/accounts.server.ts'
 import { createNarrative, getNarrativeFor, listNarrativesFor } from '#app/services/narratives.server.ts'
+import { search } from '#app/services/search.server.ts'
+import { updateNarrativeDerived } from '#db/queries/narratives.ts'
 import { changeRole, createInvite, removeMember, signUpWithInvite } from '#app/services/workspaces.server.ts'
 
 // The storage layer against the embedded PGlite (what `npm start` uses without DATABASE_URL),
@@ -46,6 +48,11 @@ describe('embedded database (PGlite)', () => {
     const listed = await listNarrativesFor(owner, {})
     expect(listed.map((n) => n.id).sort()).toEqual([a.id, b.id].sort())
     expect((await listNarrativesFor(owner, { q: 'pr/faq' })).map((n) => n.id)).toEqual([b.id])
+    // Full-text search (the 'english' configuration, generated tsvector columns, ts_headline) works here too.
+    await updateNarrativeDerived(db.sql, { id: b.id, text: 'Press release\n\nPipeline doubles.', excerpt: '', outline: [], wordCount: 4 })
+    const found = await search(owner, { q: 'pipe', type: 'narrative', limit: 10 })
+    expect(found.map((h) => h.id).sort()).toEqual([a.id, b.id].sort())
+    expect(found.find((h) => h.id === b.id)!.parts).toContainEqual({ text: 'Pipeline', match: true })
     await removeMember(owner, { userId: editor.id })
 
     // Restart on the same data directory: everything is still there.

@@ -1100,6 +1100,39 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       expect: row(400, { rest: '302 /home' }),
     },
   ],
+  // Search (issue 9): every member searches their own workspace; what each finds is tested in
+  // app/services/search.server.test.ts.
+  '_app.search.tsx': [
+    { label: 'GET /search', method: 'GET', path: () => '/search?q=walk', expect: row(LOGIN, { rest: 200 }) },
+    { label: 'GET /search (too long)', method: 'GET', path: () => `/search?q=${'x'.repeat(300)}`, expect: row(LOGIN, { rest: 400 }) },
+  ],
+  'resources.search.ts': [
+    { label: 'GET /resources/search', method: 'GET', path: () => '/resources/search?q=walk', expect: row(LOGIN, { rest: 200 }) },
+    {
+      label: 'GET /resources/search (bad type)',
+      method: 'GET',
+      path: () => '/resources/search?q=a&type=x',
+      expect: row(LOGIN, { rest: 400 }),
+    },
+  ],
+  'api.v1.search.ts': [
+    { label: 'GET /api/v1/search', method: 'GET', api: true, path: () => '/api/v1/search?q=walk', expect: row(401, { rest: 200 }) },
+    { label: 'GET /api/v1/search (no q)', method: 'GET', api: true, path: () => '/api/v1/search', expect: row(401, { rest: 400 }) },
+  ],
+  // The API's own description is public: it holds no data.
+  'api.v1.openapi[.]json.ts': [
+    { label: 'GET /api/v1/openapi.json', method: 'GET', api: true, path: () => '/api/v1/openapi.json', expect: row(200, { rest: 200 }) },
+  ],
+  'api.docs.tsx': [{ label: 'GET /api/docs', method: 'GET', path: () => '/api/docs', expect: row(200, { rest: 200 }) }],
+  // The audit log (issue 9): owners of the workspace only.
+  '_app.settings.audit.tsx': [
+    {
+      label: 'GET /settings/audit',
+      method: 'GET',
+      path: () => '/settings/audit',
+      expect: row(LOGIN, { rest: 403, owner: 200, foreign: 200 }),
+    },
+  ],
 }
 
 const routeFiles = readdirSync(path.resolve('app/routes')).filter((f) => !f.startsWith('.') && !/\.test\.tsx?$/.test(f))

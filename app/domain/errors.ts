@@ -23,3 +23,32 @@ export const conflict = (message: string, fieldErrors?: FieldErrors) => new AppE
 export const tooLarge = (message: string) => new AppError(413, message)
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new AppError(429, message, undefined, { 'Retry-After': String(retryAfterSeconds) })
+
+/**
+ * The first string inside `value` that holds a NUL character (PostgreSQL text cannot store one),
+ * walked without recursion so pathologically deep input cannot overflow the stack.
+ */
+export function findNul(value: unknown): string | null {
+  const stack: unknown[] = [value]
+  let seen = 0
+  while (stack.length) {
+    const v = stack.pop()
+    if (++seen > 1_000_000) return null
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return v
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item)
+    } else if (v && typeof v === 'object') {
+      for (const [key, item] of Object.entries(v)) {
+        if (key.includes('\u0000')) return key
+        stack.push(item)
+      }
+    }
+  }
+  return null
+}
+
+/** A 400 when `input` holds a NUL character anywhere (strings or keys, at any depth). */
+export function assertNoNul(input: unknown) {
+  if (findNul(input) !== null) throw invalid('Text may not contain NUL characters (\\u0000)')
+}

@@ -361,10 +361,10 @@ export default function ReviewPage() {
           ))}
         </nav>
         <nav className="period-nav" aria-label="Period">
-          <Link to={`?cadence=${d.cadence}&period=${d.prevKey}`} className="button ghost small" aria-label="Previous period">
+          <Link to={`?cadence=${d.cadence}&period=${d.prevKey}`} className="button ghost small" aria-label="Earlier: previous period">
             <ChevronLeft size={16} aria-hidden /> Earlier
           </Link>
-          <Link to={`?cadence=${d.cadence}&period=${d.nextKey}`} className="button ghost small" aria-label="Next period">
+          <Link to={`?cadence=${d.cadence}&period=${d.nextKey}`} className="button ghost small" aria-label="Later: next period">
             Later <ChevronRight size={16} aria-hidden />
           </Link>
         </nav>

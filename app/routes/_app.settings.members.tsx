@@ -62,7 +62,7 @@ function MemberRow({ member, isMe }: { member: ReturnType<typeof useLoaderData<t
   const fetcher = useFetcher<typeof action>()
   const error = isFormResult(fetcher.data) ? fetcher.data.message : null
   return (
-    <tr>
+    <tr id={`member-${member.userId}`}>
       <td>
         <div className="row">
           <Avatar id={member.userId} name={member.name} />

@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const IntentSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('create'), name: CreateTokenSchema.shape.name }),
+  z.object({ intent: z.literal('create'), name: CreateTokenSchema.shape.name, scope: CreateTokenSchema.shape.scope }),
   z.object({ intent: z.literal('revoke'), tokenId: z.uuid('Unknown token') }),
 ])
 
@@ -31,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   return formAction(values, async () => {
     const input = parseOrThrow(IntentSchema, values)
     if (input.intent === 'create') {
-      const { token } = await createApiToken(actor, { name: input.name })
+      const { token } = await createApiToken(actor, { name: input.name, scope: input.scope })
       return json({ ok: true as const, token })
     }
     await revokeApiToken(actor, input.tokenId)
@@ -60,6 +60,15 @@ export default function TokensPage() {
           <Form method="post" className="inline-form" noValidate>
             <input type="hidden" name="intent" value="create" />
             <Field name="name" label="Token name" placeholder="e.g. Warehouse sync" result={result} />
+            <div className="field">
+              <label className="label" htmlFor="token-scope">
+                Access
+              </label>
+              <select id="token-scope" name="scope" defaultValue="read">
+                <option value="read">Read only (GET)</option>
+                <option value="write">Read and write</option>
+              </select>
+            </div>
             <button className="button" type="submit">
               <KeyRound size={16} aria-hidden /> Create token
             </button>
@@ -97,8 +106,12 @@ export default function TokensPage() {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Token</th>
+                <th scope="col">Access</th>
                 <th scope="col">Created by</th>
                 <th scope="col">Last used</th>
+                <th scope="col" className="num">
+                  Uses
+                </th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
                 </th>
@@ -111,8 +124,12 @@ export default function TokensPage() {
                   <td>
                     <code>{t.prefix}…</code>
                   </td>
+                  <td>
+                    <span className="chip neutral">{t.scope === 'read' ? 'Read only' : 'Read and write'}</span>
+                  </td>
                   <td>{t.userName}</td>
                   <td className="muted">{t.lastUsedAt ? timeAgo(t.lastUsedAt) : 'never'}</td>
+                  <td className="num">{t.useCount}</td>
                   <td>
                     <Form method="post">
                       <input type="hidden" name="intent" value="revoke" />

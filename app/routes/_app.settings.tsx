@@ -15,6 +15,7 @@ export default function SettingsLayout() {
       <nav className="tabs-list" aria-label="Settings">
         <NavLink to="/settings/members">Members</NavLink>
         <NavLink to="/settings/tokens">API tokens</NavLink>
+        <NavLink to="/settings/audit">Audit log</NavLink>
       </nav>
       <Outlet />
     </div>

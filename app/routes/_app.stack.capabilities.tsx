@@ -187,7 +187,7 @@ export default function CapabilitiesPage() {
               const best = systems.map((s) => level.get(`${s.id}|${c.id}`)?.level ?? 'none').sort((a, b) => RANK[a] - RANK[b])[0] ?? 'none'
               const bt = SUPPORT_TONE[best]
               return (
-                <tr key={c.id}>
+                <tr key={c.id} id={`capability-${c.id}`}>
                   <th scope="row" className="matrix-cap" title={c.description}>
                     <span>{c.name}</span>
                     {can.edit ? (

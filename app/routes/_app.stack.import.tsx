@@ -317,7 +317,9 @@ export default function ImportPage() {
                 </code>
               ))}
             </p>
-            <pre className="code example">{KIND_LABELS[kind].example}</pre>
+            <pre className="code example" tabIndex={0} aria-label={`Example ${kind} CSV`}>
+              {KIND_LABELS[kind].example}
+            </pre>
             <p className="hint">
               <AlertTriangle size={12} aria-hidden /> Dates as YYYY-MM-DD. Values may be keys or labels (“Phasing out”, “via add-on”).
             </p>

@@ -2,8 +2,22 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { Form, NavLink, Outlet, useLoaderData, useLocation, useSubmit } from '@remix-run/react'
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
-import { BarChart3, CheckCircle2, ChevronsUpDown, FileText, Home, Inbox, Layers, LogOut, Map, Menu, Plus, Settings } from 'lucide-react'
-import { useEffect, useState } from 'react'
+import {
+  BarChart3,
+  CheckCircle2,
+  ChevronsUpDown,
+  FileText,
+  Home,
+  Inbox,
+  Layers,
+  LogOut,
+  Map,
+  Menu,
+  Plus,
+  Search,
+  Settings,
+} from 'lucide-react'
+import { useCallback, useEffect, useState } from 'react'
 import { Avatar } from '#app/components/avatar.tsx'
 import { navigationFor, ROLE_LABELS } from '#app/domain/policies.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
@@ -11,8 +25,10 @@ import { countUnreadFor } from '#app/services/notifications.server.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 // Relative, so the compiler bundles the stylesheet (see app/editor/styles.ts); it holds the inbox count.
 import { links as commentsLinks } from '../components/comments/styles.ts'
+import { links as searchLinks } from '../components/search/styles.ts'
+import { SearchPalette, usePaletteShortcut } from '#app/components/search/SearchPalette.tsx'
 
-export const links = commentsLinks
+export const links = () => [...commentsLinks(), ...searchLinks()]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, actor, membership, memberships } = await requireActor(request)
@@ -34,6 +50,14 @@ export default function AppShell() {
   const submit = useSubmit()
   const location = useLocation()
   useEffect(() => setOpen(false), [location.pathname])
+  const [paletteOpen, setPaletteOpen] = useState(false)
+  const [paletteSeed, setPaletteSeed] = useState('')
+  usePaletteShortcut(
+    useCallback(() => {
+      setPaletteSeed('')
+      setPaletteOpen(true)
+    }, []),
+  )
 
   const links = [
     { to: '/home', label: 'Home', icon: Home, show: true },
@@ -57,11 +81,13 @@ export default function AppShell() {
       </header>
       <aside className={`rail${open ? ' open' : ''}`} aria-label="Main">
         <DropdownMenu.Root>
-          <DropdownMenu.Trigger className="workspace-switcher" aria-label={`Workspace: ${workspace.name}. Switch workspace`}>
+          <DropdownMenu.Trigger className="workspace-switcher">
             <span className="ws-mark" aria-hidden>
               {workspace.name.slice(0, 1).toUpperCase()}
             </span>
+            {/* The visible name starts the accessible name (WCAG 2.5.3 label in name). */}
             <span className="ws-name">{workspace.name}</span>
+            <span className="visually-hidden">: Switch workspace</span>
             <ChevronsUpDown size={16} aria-hidden />
           </DropdownMenu.Trigger>
           <DropdownMenu.Portal>
@@ -88,6 +114,29 @@ export default function AppShell() {
           </DropdownMenu.Portal>
         </DropdownMenu.Root>
 
+        <form className="rail-search" method="get" action="/search" role="search">
+          <label className="visually-hidden" htmlFor="rail-search">
+            Search
+          </label>
+          <Search size={16} aria-hidden />
+          <input
+            id="rail-search"
+            type="search"
+            name="q"
+            placeholder="Search"
+            maxLength={200}
+            autoComplete="off"
+            onKeyDown={(e) => {
+              // With JavaScript the palette takes over as soon as you type; without it, Enter opens /search.
+              if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) {
+                e.preventDefault()
+                setPaletteSeed(e.currentTarget.value + e.key)
+                setPaletteOpen(true)
+              }
+            }}
+          />
+          <kbd aria-hidden>Ctrl K</kbd>
+        </form>
         <nav aria-label="Sections">
           {links
             .filter((l) => l.show)
@@ -134,6 +183,7 @@ export default function AppShell() {
       <main id="main" className="main">
         <Outlet />
       </main>
+      <SearchPalette open={paletteOpen} onOpenChange={setPaletteOpen} initialQuery={paletteSeed} />
     </div>
   )
 }

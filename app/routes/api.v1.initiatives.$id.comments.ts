@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { z } from 'zod'
 import { notFound } from '#app/domain/errors.ts'
-import { CommentBodySchema } from '#app/schemas/comments.ts'
+import { InitiativeCommentSchema } from '#app/schemas/comments.ts'
 import { InitiativeIdSchema } from '#app/schemas/roadmap.ts'
 import type { ThreadView } from '#app/services/comments.server.ts'
 import { listInitiativeDiscussion, runInitiativeCommentIntent } from '#app/services/roadmap.server.ts'
@@ -42,15 +41,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   })
 }
 
-const NewSchema = z.object({ body: CommentBodySchema, threadId: z.uuid('Not a thread id').optional() })
-
 /** POST /api/v1/initiatives/ID/comments { body, threadId? } (plain text; `@Name` mentions a member) → 201 { threadId, commentId? }. */
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
     const id = initiativeId(params.id)
-    const input = parseOrThrow(NewSchema, await readJson(request, 16 * 1024))
+    const input = parseOrThrow(InitiativeCommentSchema, await readJson(request, 16 * 1024))
     const result = input.threadId
       ? {
           threadId: input.threadId,

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { z } from 'zod'
+import { MarkNotificationsSchema } from '#app/schemas/notifications.ts'
 import { forbidden } from '#app/domain/errors.ts'
 import { canSeeWorkingMaterial } from '#app/domain/policies.ts'
 import { countUnreadFor, listNotificationsFor, markNotificationsRead } from '#app/services/notifications.server.ts'
@@ -18,15 +18,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   })
 }
 
-const MarkSchema = z.object({ ids: z.array(z.uuid('Not a notification id')).max(500).optional() })
-
 /** POST /api/v1/notifications { ids?: [id] } marks those (or all) read → { marked }. */
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
     if (!canSeeWorkingMaterial(actor)) throw forbidden('Readers have no inbox')
-    const { ids } = parseOrThrow(MarkSchema, await readJson(request, 64 * 1024))
+    const { ids } = parseOrThrow(MarkNotificationsSchema, await readJson(request, 64 * 1024))
     return json({ marked: await markNotificationsRead(actor, ids) })
   })
 }

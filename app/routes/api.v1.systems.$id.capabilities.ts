@@ -1,18 +1,10 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { z } from 'zod'
 import { notFound } from '#app/domain/errors.ts'
-import { SUPPORT_LEVELS } from '#app/domain/inventory.ts'
-import { InventoryIdSchema } from '#app/schemas/inventory.ts'
+import { InventoryIdSchema, SystemSupportBodySchema } from '#app/schemas/inventory.ts'
 import { getSystemFor, listCapabilitiesFor, setSupport } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
-
-const Body = z.object({
-  capability: z.string({ error: 'capability (an id or a name) is required' }).trim().min(1, 'capability (an id or a name) is required'),
-  level: z.enum(SUPPORT_LEVELS, { error: `level must be one of ${SUPPORT_LEVELS.join(', ')}` }),
-  note: z.string().trim().max(500).optional().default(''),
-})
 
 /** PUT /api/v1/systems/ID/capabilities { capability, level, note } → the system's capabilities. */
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -21,7 +13,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = InventoryIdSchema.safeParse(params.id)
     if (!id.success) throw notFound('System')
-    const body = parseOrThrow(Body, await readJson(request, 16 * 1024))
+    const body = parseOrThrow(SystemSupportBodySchema, await readJson(request, 16 * 1024))
     const cap = (await listCapabilitiesFor(actor)).find(
       (c) => c.id === body.capability || c.name.toLowerCase() === body.capability.toLowerCase(),
     )

@@ -60,12 +60,17 @@ export const CreateInviteSchema = z.object({
 export const ChangeRoleSchema = z.object({ userId: z.uuid('Unknown member'), role: RoleSchema })
 export const RemoveMemberSchema = z.object({ userId: z.uuid('Unknown member') })
 
+export const TOKEN_SCOPES = ['read', 'write'] as const
+export const TokenScopeSchema = z.enum(TOKEN_SCOPES, { error: 'Scope must be read or write' })
+
 export const CreateTokenSchema = z.object({
   name: z.string().trim().min(1, 'Name the token').max(100, 'Name must be at most 100 characters'),
+  scope: TokenScopeSchema.default('write'),
 })
 
 export const ApiTokenRequestSchema = z.object({
   email: EmailSchema,
   password: z.string({ error: 'Password is required' }).min(1, 'Password is required').max(200),
   workspace: z.string().trim().min(1).max(100).optional(),
+  scope: TokenScopeSchema.default('write').describe('read: GET only; write: everything the member may do'),
 })

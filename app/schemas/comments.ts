@@ -44,3 +44,6 @@ export const CommentIntentSchema = z.discriminatedUnion('intent', [
   }),
 ])
 export type CommentIntent = z.infer<typeof CommentIntentSchema>
+
+/** POST /api/v1/initiatives/ID/comments: a new thread, or a reply when threadId is given. */
+export const InitiativeCommentSchema = z.object({ body: CommentBodySchema, threadId: z.uuid('Not a thread id').optional() })

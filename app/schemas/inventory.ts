@@ -231,3 +231,10 @@ export const ImportQuerySchema = z.object({
 })
 
 export const InventoryIdSchema = z.uuid('Not an id')
+
+/** PUT /api/v1/systems/ID/capabilities: a capability by id or name, and how the system supports it. */
+export const SystemSupportBodySchema = z.object({
+  capability: z.string({ error: 'capability (an id or a name) is required' }).trim().min(1, 'capability (an id or a name) is required'),
+  level: z.enum(SUPPORT_LEVELS, { error: `level must be one of ${SUPPORT_LEVELS.join(', ')}` }),
+  note: z.string().trim().max(500).optional().default(''),
+})

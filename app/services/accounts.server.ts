@@ -3,9 +3,10 @@ import * as users from '#db/queries/users.ts'
 import * as workspaces from '#db/queries/workspaces.ts'
 import * as sessions from '#db/queries/sessions.ts'
 import * as failures from '#db/queries/sign-in-failures.ts'
-import { conflict, invalid, tooManyRequests } from '#app/domain/errors.ts'
+import { AppError, conflict, invalid, tooManyRequests } from '#app/domain/errors.ts'
 import type { MemberFunction, Role } from '#app/domain/policies.ts'
 import { DUMMY_PASSWORD_HASH, hashPassword, randomToken, sha256, verifyPassword } from '#app/utils/crypto.server.ts'
+import { auditSignIn } from './audit.server.ts'
 
 export const SESSION_DAYS = 30
 const WINDOW_MINUTES = 15
@@ -106,11 +107,23 @@ export async function verifyCredentials(args: { email: string; password: string;
   return { id: user.id, email: user.email, name: user.name }
 }
 
+/** verifyCredentials, with a failed attempt (wrong password, or refused as guessing) in the audit log. */
+export async function verifyCredentialsAudited(args: { email: string; password: string; ip: string }, via: 'form' | 'api') {
+  try {
+    return await verifyCredentials(args)
+  } catch (e) {
+    if (e instanceof AppError && (e.status === 400 || e.status === 429))
+      await auditSignIn({ email: args.email, ok: false, ip: args.ip, via })
+    throw e
+  }
+}
+
 /** Sign-in: a new session id every time (no fixation), in the user's first workspace. */
 export async function signIn(args: { email: string; password: string; ip: string }) {
-  const user = await verifyCredentials(args)
+  const user = await verifyCredentialsAudited(args, 'form')
   const sql = getSql()
   const [first] = await workspaces.listMemberships(sql, user.id)
   const session = await createSession(sql, { userId: user.id, workspaceId: first?.workspaceId ?? null })
+  await auditSignIn({ email: args.email, ok: true, ip: args.ip, via: 'form', userId: user.id, workspaceId: first?.workspaceId ?? null })
   return { user, session }
 }

@@ -1,8 +1,10 @@
+import { json } from '@remix-run/node'
 import { getSql, type TransactionSql } from '#db/client.ts'
+import { recordAudit } from './audit.server.ts'
 import * as inv from '#db/queries/inventory.ts'
 import * as requirements from '#db/queries/requirements.ts'
 import { listMembers } from '#db/queries/workspaces.ts'
-import { AppError, conflict, forbidden, invalid, notFound, tooLarge } from '#app/domain/errors.ts'
+import { AppError, assertNoNul, conflict, forbidden, invalid, notFound, tooLarge } from '#app/domain/errors.ts'
 import {
   CATEGORY_LABELS,
   CsvSyntaxError,
@@ -391,6 +393,7 @@ export async function getStackMap(actor: Actor) {
 }
 
 function parseOr400<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  assertNoNul(input)
   const r = schema.safeParse(input)
   if (r.success) return r.data
   const errors: Record<string, string[]> = {}
@@ -765,6 +768,7 @@ export async function importInventory(actor: Actor, args: { kind: ImportKind; te
 export async function exportInventoryCsv(actor: Actor, kind: ImportKind): Promise<string> {
   assertRead(actor)
   const sql = getSql()
+  await recordAudit(sql, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'export.downloaded', meta: { kind } })
   if (kind === 'systems') {
     const [systems, members] = await Promise.all([inv.listSystems(sql, actor.workspaceId), listMembers(sql, actor.workspaceId)])
     const email = new Map(members.map((m) => [m.userId, m.email]))
@@ -804,8 +808,14 @@ export async function exportInventoryCsv(actor: Actor, kind: ImportKind): Promis
 
 /** Form fields with repeated keys (checkbox groups) as arrays. */
 export async function readFormValues(request: Request, maxBytes = 256 * 1024): Promise<Record<string, string | string[]>> {
-  if (Number(request.headers.get('Content-Length') ?? 0) > maxBytes) throw tooLarge('The form is too large')
-  const form = await request.formData()
+  // Called from routes before any error mapping: refusals are thrown Responses, never a 500.
+  if (Number(request.headers.get('Content-Length') ?? 0) > maxBytes) throw json({ message: 'The form is too large' }, { status: 413 })
+  let form: FormData
+  try {
+    form = await request.formData()
+  } catch {
+    throw json({ message: 'The form could not be read' }, { status: 400 })
+  }
   const out: Record<string, string | string[]> = {}
   for (const key of new Set(form.keys())) {
     const all = form.getAll(key).filter((v): v is string => typeof v === 'string')

@@ -250,9 +250,16 @@ export async function listMetricsFor(actor: Actor) {
   return q.listMetrics(getSql(), actor.workspaceId)
 }
 
+/** Whether `key` could be a metric key at all (the metrics_key check, any case). */
+function isMetricKeyShape(key: string) {
+  return /^[a-z][a-z0-9_]{1,62}$/i.test(key)
+}
+
 /** A metric by key; missing and foreign are the same 404. */
 export async function getMetricFor(actor: Actor, key: string, db: Db = getSql()) {
   assertRead(actor)
+  // A key that cannot exist (URL junk, NUL) is a 404 without asking the database.
+  if (!isMetricKeyShape(key)) throw notFound('Metric')
   const m = await q.getMetricByKey(db, { workspaceId: actor.workspaceId, key: key.toLowerCase() })
   if (!m) throw notFound('Metric')
   return m
@@ -311,6 +318,7 @@ const DEFINITION_FIELDS = ['name', 'definition', 'unit', 'currency', 'direction'
 /** Updates a metric; a change to how it is defined or counted starts a new definition version. */
 export async function updateMetric(actor: Actor, key: string, patch: MetricUpdate) {
   assertEdit(actor)
+  if (!isMetricKeyShape(key)) throw notFound('Metric')
   await getSql().begin(async (tx) => {
     const current = await q.lockMetricByKey(tx, { workspaceId: actor.workspaceId, key: key.toLowerCase() })
     if (!current) throw notFound('Metric')

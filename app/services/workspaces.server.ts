@@ -3,11 +3,14 @@ import * as workspaces from '#db/queries/workspaces.ts'
 import * as invites from '#db/queries/invites.ts'
 import * as sessions from '#db/queries/sessions.ts'
 import * as tokens from '#db/queries/api-tokens.ts'
+import type { TokenScope } from '#db/queries/api-tokens.ts'
 import { conflict, forbidden, notFound } from '#app/domain/errors.ts'
 import { canManageWorkspace, type Actor, type MemberFunction, type Role } from '#app/domain/policies.ts'
 import { randomToken, sha256 } from '#app/utils/crypto.server.ts'
 import { bus } from '#server/events/bus.ts'
-import { createSession, createUser, createWorkspace, verifyCredentials } from './accounts.server.ts'
+import { createSession, createUser, createWorkspace, verifyCredentialsAudited } from './accounts.server.ts'
+import { recordAudit } from './audit.server.ts'
+import { userNameOf } from '#db/queries/audit.ts'
 
 const INVITE_DAYS = 14
 
@@ -59,6 +62,14 @@ async function joinWithInvite(tx: TransactionSql, token: string, userId: string)
     })
   }
   await invites.markInviteAccepted(tx, { id: invite.id, userId })
+  if (!existing)
+    await recordAudit(tx, {
+      workspaceId: invite.workspaceId,
+      actorId: userId,
+      action: 'member.joined',
+      target: await userNameOf(tx, userId),
+      meta: { userId, role: invite.role },
+    })
   return invite
 }
 
@@ -107,6 +118,14 @@ export async function changeRole(actor: Actor, args: { userId: string; role: Rol
       if (owners <= 1) throw conflict('A workspace needs at least one owner', { role: ['Make someone else an owner first'] })
     }
     await workspaces.updateMemberRole(tx, { workspaceId: actor.workspaceId, ...args })
+    if (current.role !== args.role)
+      await recordAudit(tx, {
+        workspaceId: actor.workspaceId,
+        actorId: actor.userId,
+        action: 'member.role_changed',
+        target: await userNameOf(tx, args.userId),
+        meta: { userId: args.userId, from: current.role, to: args.role },
+      })
   })
   bus.publish({ type: 'membership.changed', workspaceId: actor.workspaceId, userId: args.userId })
 }
@@ -123,6 +142,13 @@ export async function removeMember(actor: Actor, args: { userId: string }) {
     }
     await workspaces.deleteMembership(tx, { workspaceId: actor.workspaceId, userId: args.userId })
     await sessions.deleteSessionsInWorkspace(tx, { workspaceId: actor.workspaceId, userId: args.userId })
+    await recordAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: 'member.removed',
+      target: await userNameOf(tx, args.userId),
+      meta: { userId: args.userId, role: current.role },
+    })
   })
   bus.publish({ type: 'membership.changed', workspaceId: actor.workspaceId, userId: args.userId })
 }
@@ -156,35 +182,65 @@ function newApiToken() {
   return { token, tokenHash: sha256(token), prefix: token.slice(0, 10) }
 }
 
-/** An owner creates a token in Settings; the secret is shown once. */
-export async function createApiToken(actor: Actor, args: { name: string }) {
+/** An owner creates a token in Settings; the secret is shown once. Read tokens may only read. */
+export async function createApiToken(actor: Actor, args: { name: string; scope?: TokenScope }) {
   assertOwner(actor)
   const t = newApiToken()
-  await tokens.insertApiToken(getSql(), {
-    workspaceId: actor.workspaceId,
-    userId: actor.userId,
-    name: args.name,
-    tokenHash: t.tokenHash,
-    prefix: t.prefix,
+  const scope = args.scope ?? 'write'
+  await getSql().begin(async (tx) => {
+    await tokens.insertApiToken(tx, {
+      workspaceId: actor.workspaceId,
+      userId: actor.userId,
+      name: args.name,
+      tokenHash: t.tokenHash,
+      prefix: t.prefix,
+      scope,
+    })
+    await recordAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: 'token.created',
+      target: `${args.name} (${t.prefix}…)`,
+      meta: { scope, via: 'settings' },
+    })
   })
   return { token: t.token }
 }
 
 /** Exchanges a password for a token in the named (or first) workspace of the user. */
-export async function issueApiTokenWithPassword(args: { email: string; password: string; workspace?: string; ip: string }) {
-  const user = await verifyCredentials(args)
+export async function issueApiTokenWithPassword(args: {
+  email: string
+  password: string
+  workspace?: string
+  ip: string
+  scope?: TokenScope
+}) {
+  const user = await verifyCredentialsAudited(args, 'api')
   const sql = getSql()
   const workspace = args.workspace
     ? await workspaces.getWorkspaceByName(sql, { userId: user.id, name: args.workspace })
     : ((await workspaces.listMemberships(sql, user.id)).map((m) => ({ id: m.workspaceId, name: m.workspaceName }))[0] ?? null)
   if (!workspace) throw notFound('Workspace')
   const t = newApiToken()
-  await tokens.insertApiToken(sql, {
-    workspaceId: workspace.id,
-    userId: user.id,
-    name: 'API (password exchange)',
-    tokenHash: t.tokenHash,
-    prefix: t.prefix,
+  const scope = args.scope ?? 'write'
+  await sql.begin(async (tx) => {
+    await tokens.insertApiToken(tx, {
+      workspaceId: workspace.id,
+      userId: user.id,
+      name: 'API (password exchange)',
+      tokenHash: t.tokenHash,
+      prefix: t.prefix,
+      scope,
+    })
+    await recordAudit(tx, { workspaceId: workspace.id, actorId: user.id, action: 'auth.sign_in', meta: { via: 'api' }, ip: args.ip })
+    await recordAudit(tx, {
+      workspaceId: workspace.id,
+      actorId: user.id,
+      action: 'token.created',
+      target: `API (password exchange) (${t.prefix}…)`,
+      meta: { scope, via: 'password' },
+      ip: args.ip,
+    })
   })
   return { token: t.token, workspace }
 }
@@ -196,5 +252,15 @@ export async function listApiTokens(actor: Actor) {
 
 export async function revokeApiToken(actor: Actor, tokenId: string) {
   assertOwner(actor)
-  if (!(await tokens.revokeApiToken(getSql(), { id: tokenId, workspaceId: actor.workspaceId }))) throw notFound('Token')
+  await getSql().begin(async (tx) => {
+    const revoked = await tokens.revokeApiToken(tx, { id: tokenId, workspaceId: actor.workspaceId })
+    if (!revoked) throw notFound('Token')
+    await recordAudit(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: 'token.revoked',
+      target: `${revoked.name} (${revoked.prefix}…)`,
+      meta: { tokenId, uses: Number(revoked.useCount) },
+    })
+  })
 }

@@ -3,7 +3,8 @@ import { getSql } from '#db/client.ts'
 import * as sessions from '#db/queries/sessions.ts'
 import * as workspaces from '#db/queries/workspaces.ts'
 import * as tokens from '#db/queries/api-tokens.ts'
-import { unauthenticated } from '#app/domain/errors.ts'
+import { forbidden, unauthenticated } from '#app/domain/errors.ts'
+import { recordAudit } from '#app/services/audit.server.ts'
 import type { Actor } from '#app/domain/policies.ts'
 import { sha256 } from './crypto.server.ts'
 import { SESSION_DAYS } from '#app/services/accounts.server.ts'
@@ -91,7 +92,20 @@ export async function requireApiActor(request: Request) {
   if (!match?.[1]) throw unauthenticated('Send an API token as "Authorization: Bearer <token>"')
   const row = await tokens.getTokenActor(getSql(), sha256(match[1]))
   if (!row) throw unauthenticated('The API token is unknown or revoked')
-  await tokens.touchApiToken(getSql(), row.tokenId)
+  // Read tokens read: every method but GET and HEAD is a write.
+  if (row.scope === 'read' && request.method !== 'GET' && request.method !== 'HEAD') {
+    throw forbidden('This API token is read-only: create a write token in Settings → API tokens to change data')
+  }
+  if (await tokens.touchApiToken(getSql(), row.tokenId)) {
+    await recordAudit(getSql(), {
+      workspaceId: row.workspaceId,
+      actorId: row.userId,
+      action: 'token.used',
+      target: `${row.tokenName} (${row.prefix}…)`,
+      meta: { scope: row.scope, method: request.method, path: new URL(request.url).pathname.slice(0, 200) },
+      ip: clientAddress(request),
+    })
+  }
   const actor: Actor = { userId: row.userId, workspaceId: row.workspaceId, role: row.role, function: row.function }
   return {
     actor,

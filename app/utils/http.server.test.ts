@@ -8,7 +8,7 @@ import { action as signupAction } from '#app/routes/signup.tsx'
 import { action as loginAction } from '#app/routes/login.tsx'
 import { loader as inviteLoader } from '#app/routes/invite.$token.tsx'
 import { createInvite } from '#app/services/workspaces.server.ts'
-import { formAction, parseOrThrow, readJson } from './http.server.ts'
+import { findNul, formAction, parseOrThrow, readForm, readJson } from './http.server.ts'
 
 await useTestDatabase()
 
@@ -41,6 +41,34 @@ describe('parseOrThrow', () => {
       error = e
     }
     expect(error).toMatchObject({ status: 400, fieldErrors: { a: ['too short'], 'b.c': ['a number'] } })
+  })
+
+  it('refuses NUL characters anywhere in the input with a 400 (PostgreSQL text cannot hold them)', () => {
+    expect(() => parseOrThrow(z.object({ a: z.string() }), { a: 'x\u0000y' })).toThrow(/NUL/)
+    expect(() => parseOrThrow(z.any(), { list: [{ deep: ['\u0000'] }] })).toThrow(/NUL/)
+    expect(() => parseOrThrow(z.any(), { ['k\u0000']: 1 })).toThrow(/NUL/)
+    expect(parseOrThrow(z.object({ a: z.string() }), { a: 'fine \u0001' })).toEqual({ a: 'fine \u0001' })
+    // Deep input is walked without recursion.
+    let deep: unknown = 'x\u0000'
+    for (let i = 0; i < 200_000; i++) deep = [deep]
+    expect(findNul(deep)).toBe('x\u0000')
+  })
+})
+
+describe('readForm', () => {
+  it('answers an oversized or unreadable form with a thrown 413/400 Response, not an error', async () => {
+    const big = new Request('http://localhost/x', {
+      method: 'POST',
+      body: 'a=' + 'x'.repeat(300_000),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': '300002' },
+    })
+    await expect(readForm(big)).rejects.toMatchObject({ status: 413 })
+    const broken = new Request('http://localhost/x', {
+      method: 'POST',
+      body: '--x\r\n',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=x' },
+    })
+    await expect(readForm(broken)).rejects.toMatchObject({ status: 400 })
   })
 })
 

@@ -1,6 +1,8 @@
 import { json } from '@remix-run/node'
 import type { z } from 'zod'
-import { AppError, invalid, tooLarge, type FieldErrors } from '#app/domain/errors.ts'
+import { AppError, assertNoNul, invalid, tooLarge, type FieldErrors } from '#app/domain/errors.ts'
+
+export { findNul } from '#app/domain/errors.ts'
 
 /** Field messages from a zod error, keyed by the first path segment. */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -14,16 +16,25 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
 
 /** Parses with `schema` or throws a 400 with a message per field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  assertNoNul(input)
   const result = schema.safeParse(input)
   if (!result.success) throw invalid('Some fields need attention', fieldErrorsOf(result.error))
   return result.data
 }
 
-/** Form fields as an object of strings (files are refused). */
+/**
+ * Form fields as an object of strings (files are refused). Called before formAction, so its
+ * refusals are thrown as Responses (413, 400) for the error boundary, never as a 500.
+ */
 export async function readForm(request: Request, maxBytes = 256 * 1024) {
   const length = Number(request.headers.get('Content-Length') ?? 0)
-  if (length > maxBytes) throw tooLarge('The form is too large')
-  const form = await request.formData()
+  if (length > maxBytes) throw json({ message: 'The form is too large' }, { status: 413 })
+  let form: FormData
+  try {
+    form = await request.formData()
+  } catch {
+    throw json({ message: 'The form could not be read' }, { status: 400 })
+  }
   const values: Record<string, string> = {}
   for (const [key, value] of form.entries()) if (typeof value === 'string') values[key] = value
   return values

@@ -1,0 +1,337 @@
+/**
+ * The bad-input corpus: every API endpoint (walked from the OpenAPI registry, which a test keeps
+ * complete) and every form route (walked from app/routes) gets wrong types, missing fields, huge
+ * strings, unicode edge cases, SQL/HTML/script injection strings, huge JSON, deep JSON and
+ * malformed bodies, over real HTTP as the workspace owner (who may do the most). Nothing may
+ * answer 5xx or bring the server down; invalid input stores nothing; hostile-but-valid text is
+ * stored verbatim. Prints how many inputs were tried. (Random and truncated y-websocket messages:
+ * server/collab/hostile.test.ts.)
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { ENDPOINTS, type Endpoint } from '#app/api/openapi.ts'
+import { useTestDatabase } from '#test/db.ts'
+import { buildApiToken, buildNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
+import { startApp, type RunningApp } from '#test/routes.ts'
+import { createCapability, createIntegration, createSystem } from '#app/services/inventory.server.ts'
+import { createMetric } from '#app/services/metrics.server.ts'
+import { createInitiative } from '#app/services/roadmap.server.ts'
+import { IntegrationInputSchema, SystemInputSchema } from '#app/schemas/inventory.ts'
+import { MetricInputSchema } from '#app/schemas/metrics.ts'
+import { InitiativeInputSchema } from '#app/schemas/roadmap.ts'
+
+const db = await useTestDatabase()
+const sql = db.sql
+
+/** Hostile but valid text: stored as typed when a field takes free text. */
+const HOSTILE_STRINGS = [
+  "'; drop table narratives; --",
+  "' or '1'='1",
+  '1; select pg_sleep(5)',
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  '{{7*7}} ${7*7} <%= 7*7 %>',
+  '../../etc/passwd',
+  'Ω≈ç√∫˜µ≤≥÷ 東京 مرحبا עברית',
+  'e\u0301 \u200b\u200d\u202e reversed \ufeff',
+  '💥🧨👩‍👩‍👧‍👦🏳️‍🌈',
+  '\ud800 lone surrogate',
+  'null',
+  'NaN',
+  ' '.repeat(50),
+]
+/** Text PostgreSQL cannot store (NUL) and other control characters. */
+const CONTROL_STRINGS = ['a\u0000b', '\u0000', '\u0001\u0002\u0007\b\u001b[31m']
+const HUGE = 'x'.repeat(300_000)
+
+/** Values of the wrong type for any field. */
+const WRONG_TYPES: unknown[] = [null, true, 0, -1, 1e308, -0.5, [], [1, 'a'], {}, { $gt: '' }, 'x', '', HUGE]
+
+function deepJson(depth: number) {
+  return '['.repeat(depth) + ']'.repeat(depth)
+}
+
+/** Malformed, oversized and pathological bodies (sent as raw text). */
+const RAW_BODIES: { label: string; body: string; type?: string }[] = [
+  { label: 'truncated JSON', body: '{"title": "a' },
+  { label: 'not JSON', body: 'title=a&template=b' },
+  { label: 'NUL byte', body: '\u0000' },
+  { label: 'empty', body: '' },
+  { label: 'BOM + JSON', body: '\ufeff{}' },
+  { label: 'deep JSON (10k)', body: deepJson(10_000) },
+  { label: 'deep JSON (200k)', body: deepJson(200_000) },
+  { label: 'deep object', body: '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) },
+  { label: 'huge JSON (3 MB)', body: JSON.stringify({ title: 'x'.repeat(3 * 1024 * 1024) }) },
+  { label: 'many keys', body: JSON.stringify(Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i]))) },
+  { label: '__proto__', body: '{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}' },
+  {
+    label: 'binary',
+    body: String.fromCharCode(...Array.from({ length: 512 }, (_, i) => (i * 37) % 256)),
+    type: 'application/octet-stream',
+  },
+  { label: 'wrong content type', body: '{}', type: 'text/html' },
+]
+
+let app: RunningApp
+let ws: WorkspaceFixture
+let token: string
+const ids: Record<string, string> = {}
+let tried = 0
+const failures: string[] = []
+
+async function send(
+  label: string,
+  pathname: string,
+  init: { method: string; body?: string; type?: string; cookie?: string; form?: Record<string, string> },
+) {
+  tried++
+  let res: Response
+  try {
+    res = await app.fetch(pathname, {
+      method: init.method,
+      ...(init.form ? { form: init.form, cookie: init.cookie } : { token, body: init.body }),
+      headers: init.body !== undefined ? { 'Content-Type': init.type ?? 'application/json' } : {},
+    })
+  } catch (e) {
+    failures.push(`${label}: the request failed (${(e as Error).message})`)
+    return 0
+  }
+  await res.arrayBuffer()
+  if (res.status >= 500) failures.push(`${label}: ${res.status}`)
+  return res.status
+}
+
+/** The path of an endpoint with real ids of the walked workspace. */
+function realPath(e: Endpoint) {
+  const kind = e.path.split('/')[3]!
+  const id = {
+    narratives: ids.narrative,
+    systems: ids.system,
+    capabilities: ids.capability,
+    integrations: ids.integration,
+    initiatives: ids.initiative,
+  }[kind]
+  return e.path.replace('{id}', id ?? crypto.randomUUID()).replace('{key}', ids.metricKey!)
+}
+
+const BAD_IDS = [
+  'not-a-uuid',
+  '%00',
+  "'%20or%201=1--",
+  encodeURIComponent('<script>'),
+  'x'.repeat(3000),
+  '00000000-0000-0000-0000-000000000000',
+  '%F0%9F%92%A5',
+]
+
+/** JSON Schema property names of an endpoint's body (objects; unions merged). */
+function bodyFields(e: Endpoint): string[] {
+  if (!e.body || e.body === 'csv') return []
+  const schema = z.toJSONSchema(e.body, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, unknown>
+    oneOf?: { properties?: Record<string, unknown> }[]
+    anyOf?: { properties?: Record<string, unknown> }[]
+    items?: { properties?: Record<string, unknown> }
+  }
+  const parts = [schema, ...(schema.oneOf ?? []), ...(schema.anyOf ?? []), ...(schema.items ? [schema.items] : [])]
+  return [...new Set(parts.flatMap((p) => Object.keys(p.properties ?? {})))]
+}
+
+const COUNTED = [
+  'narratives',
+  'systems',
+  'capabilities',
+  'integrations',
+  'metrics',
+  'initiatives',
+  'requirements',
+  'comment_threads',
+  'comments',
+  'stances',
+  'metric_commitments',
+  'api_tokens',
+  'memberships',
+]
+async function counts() {
+  const out: Record<string, number> = {}
+  for (const t of COUNTED) {
+    const exists = await sql<{ ok: boolean }[]>`select to_regclass(${t}) is not null as ok`
+    if (!exists[0]!.ok) continue
+    const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from ${sql(t)}`
+    out[t] = n
+  }
+  return out
+}
+
+beforeAll(async () => {
+  app = await startApp({ sql })
+  ws = await buildWorkspace()
+  token = await buildApiToken(ws.owner)
+  const owner = ws.owner.actor
+  ids.narrative = (await buildNarrative(ws.owner, { title: 'Corpus draft' })).id
+  ids.system = await createSystem(owner, SystemInputSchema.parse({ name: 'Corpus CRM', category: 'crm', lifecycle: 'active' }))
+  const other = await createSystem(
+    owner,
+    SystemInputSchema.parse({ name: 'Corpus MAP', category: 'marketing_automation', lifecycle: 'active' }),
+  )
+  ids.capability = await createCapability(owner, { name: 'Corpus capability', description: '' })
+  ids.integration = await createIntegration(
+    owner,
+    IntegrationInputSchema.parse({
+      fromSystemId: ids.system,
+      toSystemId: other,
+      direction: 'one_way',
+      objects: 'contacts',
+      frequency: 'daily',
+      status: 'active',
+    }),
+  )
+  ids.initiative = (
+    await createInitiative(owner, InitiativeInputSchema.parse({ title: 'Corpus initiative', timeframe: 'next', effort: 'M' }))
+  ).id
+  const metric = await createMetric(
+    owner,
+    MetricInputSchema.parse({
+      key: 'corpus_pipeline',
+      name: 'Corpus pipeline',
+      unit: 'count',
+      direction: 'higher',
+      indicator: 'lagging',
+      aggregation: 'sum',
+    }),
+  )
+  ids.metricKey = 'corpus_pipeline'
+  void metric
+}, 60_000)
+
+afterAll(async () => {
+  await app?.close()
+})
+
+describe('the bad-input corpus', () => {
+  it('invalid input to every API endpoint is refused with a 4xx and stores nothing', { timeout: 600_000 }, async () => {
+    const before = await counts()
+    const start = tried
+    for (const e of ENDPOINTS) {
+      const method = e.method.toUpperCase()
+      const label = `${method} ${e.path}`
+      const p = realPath(e)
+      if (e.path.includes('{'))
+        for (const bad of BAD_IDS)
+          await send(`${label} id=${bad.slice(0, 20)}`, e.path.replace(/\{\w+\}/g, bad), {
+            method,
+            body: method === 'GET' || method === 'DELETE' ? undefined : '{}',
+          })
+      if (e.query) {
+        const names = Object.keys(
+          (z.toJSONSchema(e.query, { io: 'input', unrepresentable: 'any' }) as { properties?: object }).properties ?? {},
+        )
+        for (const name of names)
+          for (const v of [...CONTROL_STRINGS, 'x'.repeat(5000), '-1', '1e999', '[]', "' or 1=1"])
+            await send(`${label} ?${name}=${JSON.stringify(v).slice(0, 20)}`, `${p}?${new URLSearchParams({ [name]: v })}`, {
+              method,
+              body: e.body && e.body !== 'csv' ? '{}' : undefined,
+            })
+      }
+      if (!e.body) continue
+      if (e.body === 'csv') {
+        for (const raw of RAW_BODIES)
+          await send(`${label} ${raw.label}`, `${p}${e.path.includes('inventory') ? '?kind=systems' : ''}`, {
+            method,
+            body: raw.body,
+            type: raw.type ?? 'text/csv',
+          })
+        continue
+      }
+      // Whole bodies of the wrong type, or missing every field.
+      for (const v of WRONG_TYPES.filter((v) => v !== HUGE))
+        await send(`${label} body=${JSON.stringify(v).slice(0, 20)}`, p, { method, body: JSON.stringify(v) })
+      for (const raw of RAW_BODIES) await send(`${label} ${raw.label}`, p, { method, body: raw.body, type: raw.type })
+      // Every field: far over any limit, NUL and control characters (each alone in an otherwise empty body).
+      for (const field of bodyFields(e))
+        for (const v of [HUGE, ...CONTROL_STRINGS])
+          await send(`${label} ${field}=${JSON.stringify(v).slice(0, 12)}`, p, { method, body: JSON.stringify({ [field]: v }) })
+    }
+    console.log(`bad-input corpus (invalid, API): ${tried - start} requests`)
+    expect(failures, 'requests answered 5xx (or broke the connection)').toEqual([])
+    expect(await counts(), 'invalid input stored nothing').toEqual(before)
+  })
+
+  it(
+    'wrong types and hostile text in every field of every API endpoint never cause a 5xx; hostile text is stored verbatim',
+    { timeout: 600_000 },
+    async () => {
+      const start = tried
+      for (const e of ENDPOINTS) {
+        if (!e.body || e.body === 'csv') continue
+        const method = e.method.toUpperCase()
+        const p = realPath(e)
+        for (const field of bodyFields(e))
+          for (const v of [...WRONG_TYPES.filter((v) => v !== HUGE), ...HOSTILE_STRINGS])
+            await send(`${method} ${e.path} ${field}=${JSON.stringify(v).slice(0, 20)}`, p, {
+              method,
+              body: JSON.stringify({ [field]: v }),
+            })
+      }
+      // Hostile text where it is valid: round-trips exactly (no escaping, truncation or mangling on the way).
+      for (const title of HOSTILE_STRINGS.filter((s) => s.trim() && !s.includes('\ud800'))) {
+        tried++
+        const res = await app.fetch('/api/v1/narratives', { token, json: { title, template: 'blank' } })
+        expect(res.status, title).toBe(201)
+        const { id } = (await res.json()) as { id: string }
+        const read = (await (await app.fetch(`/api/v1/narratives/${id}`, { token })).json()) as { title: string }
+        expect(read.title).toBe(title.trim())
+      }
+      console.log(`bad-input corpus (wrong types and hostile text, API): ${tried - start} requests`)
+      expect(failures, 'requests answered 5xx (or broke the connection)').toEqual([])
+    },
+  )
+
+  it('every form route survives wrong intents, hostile and oversized fields', { timeout: 600_000 }, async () => {
+    const start = tried
+    const routes = path.resolve(import.meta.dirname, '../app/routes')
+    const files = readdirSync(routes).filter(
+      (f) => /\.tsx$/.test(f) && /export (async function|const) action/.test(readFileSync(path.join(routes, f), 'utf8')),
+    )
+    const pathOf = (f: string) =>
+      '/' +
+      f
+        .replace(/\.tsx$/, '')
+        .split('.')
+        .filter((s) => s !== '_app' && s !== '_index')
+        .map((s) => s.replace(/_$/, ''))
+        .map(
+          (s) =>
+            ({
+              $id: f.includes('roadmap') ? ids.initiative : f.includes('systems') ? ids.system : ids.narrative,
+              $key: ids.metricKey,
+              $token: 'x'.repeat(32),
+            })[s] ?? s,
+        )
+        .join('/')
+    // Sign-in and sign-up throttle failed attempts (seconds each by design) and sign-out ends the
+    // session: server/app.test.ts and app/utils/http.server.test.ts probe those.
+    const skip = new Set(['logout.tsx', 'login.tsx', 'signup.tsx'])
+    for (const f of files.filter((f) => !skip.has(f))) {
+      const source = readFileSync(path.join(routes, f), 'utf8')
+      const fields = [...new Set([...source.matchAll(/name="([a-zA-Z_]+)"/g)].map((m) => m[1]!))].filter((n) => n !== 'password')
+      const intents = [...new Set([...source.matchAll(/z\.literal\('([a-z_-]+)'\)/g)].map((m) => m[1]!)), 'no-such-intent', '']
+      const target = pathOf(f)
+      const cookie = ws.owner.cookie
+      for (const intent of intents)
+        for (const v of [HUGE.slice(0, 200_000), ...CONTROL_STRINGS, ...HOSTILE_STRINGS.slice(0, 6), '-1', '1e999', ''])
+          await send(`POST ${target} intent=${intent} v=${JSON.stringify(v).slice(0, 16)}`, target, {
+            method: 'POST',
+            cookie,
+            form: { intent, ...Object.fromEntries(fields.map((n) => [n, v])) },
+          })
+    }
+    console.log(`bad-input corpus (forms): ${tried - start} requests over ${files.length - skip.size} form routes`)
+    expect(failures, 'form posts answered 5xx (or broke the connection)').toEqual([])
+    const health = await app.fetch('/healthz')
+    expect(health.status).toBe(200)
+    console.log(`bad-input corpus: ${tried} inputs tried in all`)
+  })
+})
