@@ -27,6 +27,7 @@ import {
 import { CreateNarrativeSchema, NARRATIVE_STATUSES, NarrativeListQuerySchema } from '#app/schemas/narratives.ts'
 import { MarkNotificationsSchema } from '#app/schemas/notifications.ts'
 import { InitiativeInputSchema, InitiativePatchSchema, MoveSchema, StanceInputSchema } from '#app/schemas/roadmap.ts'
+import { DecisionSchema, ExportQuerySchema, RequestReviewSchema, VersionQuerySchema } from '#app/schemas/reviews.ts'
 import { SearchQuerySchema, SearchResultSchema } from '#app/schemas/search.ts'
 import { TEMPLATES } from '#app/domain/templates.ts'
 
@@ -46,7 +47,13 @@ export interface Endpoint {
   /** A JSON request body, or 'csv' for a text/csv body. */
   body?: z.ZodType | 'csv'
   /** The success answer. */
-  ok: { status: number; description: string; schema?: z.ZodType }
+  ok: {
+    status: number
+    description: string
+    schema?: z.ZodType
+    /** Other media types the success answer may take (e.g. `application/pdf`), each with what it holds. */
+    media?: Record<string, string>
+  }
   /** Failure statuses besides 401 (answered by every authenticated endpoint) and 400/413 for bodies. */
   errors?: number[]
   /** No bearer token needed. */
@@ -88,6 +95,16 @@ export const ProblemSchema = z.object({
   status: z.number().int(),
   detail: z.string(),
   errors: z.record(z.string(), z.array(z.string())).optional().describe('Messages per field'),
+})
+
+const VersionJsonSchema = z.looseObject({
+  id: z.uuid(),
+  number: z.number().int(),
+  kind: z.string().describe('`manual`, `review`, `approved`, `restore`, …'),
+  name: z.string().nullable(),
+  wordCount: z.number().int(),
+  createdBy: Ref.nullable(),
+  createdAt: Iso,
 })
 
 // ----- the endpoints --------------------------------------------------------------------------
@@ -649,6 +666,144 @@ export const ENDPOINTS: Endpoint[] = [
     errors: [403, 404],
   },
 
+  // Review, approval and versions
+  {
+    route: 'api.v1.narratives.$id.reviews.ts',
+    method: 'get',
+    path: '/api/v1/narratives/{id}/reviews',
+    tag: 'Review',
+    summary: 'The current (or last) review, its approvers and the approval checklist',
+    ok: { status: 200, description: 'The review panel', schema: AnyObject('{ review, approvers, checklist, … }') },
+    errors: [404],
+  },
+  {
+    route: 'api.v1.narratives.$id.reviews.ts',
+    method: 'post',
+    path: '/api/v1/narratives/{id}/reviews',
+    tag: 'Review',
+    summary: 'Send the narrative to review: freezes a version and asks the named members to approve it',
+    description: 'Readers are refused. One open review per narrative: a second request answers 409.',
+    body: RequestReviewSchema,
+    ok: {
+      status: 201,
+      description: 'The review and the frozen version',
+      schema: z.object({ reviewId: z.uuid(), versionId: z.uuid(), versionNumber: z.number().int() }),
+    },
+    errors: [403, 404, 409],
+  },
+  {
+    route: 'api.v1.narratives.$id.reviews.current.decision.ts',
+    method: 'post',
+    path: '/api/v1/narratives/{id}/reviews/current/decision',
+    tag: 'Review',
+    summary: 'Approve, or request changes to, the version under review (approvers only)',
+    description:
+      'Send the `versionId` you read: when a newer version is under review the answer is 409 with `currentVersionId`. The last approval publishes the version.',
+    body: DecisionSchema,
+    ok: {
+      status: 200,
+      description: 'The outcome of the review after this decision',
+      schema: z.object({ outcome: z.string(), versionId: z.uuid(), approvedVersionId: z.uuid().nullable() }),
+    },
+    errors: [403, 404, 409],
+  },
+  {
+    route: 'api.v1.narratives.$id.acknowledge.ts',
+    method: 'post',
+    path: '/api/v1/narratives/{id}/acknowledge',
+    tag: 'Review',
+    summary: '“I have read the approved version” (readers too)',
+    ok: { status: 200, description: 'The version acknowledged', schema: z.looseObject({ versionId: z.uuid() }) },
+    errors: [404],
+  },
+  {
+    route: 'api.v1.narratives.$id.audit.ts',
+    method: 'get',
+    path: '/api/v1/narratives/{id}/audit',
+    tag: 'Review',
+    summary: 'The narrative’s audit trail: review requests, decisions, publications, exports (newest first)',
+    ok: {
+      status: 200,
+      description: 'Events',
+      schema: List(
+        z.object({
+          kind: z.string(),
+          actor: Ref.nullable(),
+          versionId: z.uuid().nullable(),
+          version: z.number().int().nullable(),
+          detail: z.unknown(),
+          at: Iso,
+        }),
+      ),
+    },
+    errors: [404],
+  },
+  {
+    route: 'api.v1.approved.ts',
+    method: 'get',
+    path: '/api/v1/approved',
+    tag: 'Review',
+    summary: 'The Approved library: approved narratives, newest approval first',
+    ok: {
+      status: 200,
+      description: 'Approved narratives',
+      schema: List(
+        z.looseObject({
+          id: z.uuid(),
+          title: z.string(),
+          status: z.string(),
+          owner: z.string(),
+          approvedVersionId: z.uuid(),
+          version: z.number().int(),
+          approvedAt: Iso,
+          approvers: z.array(z.unknown()),
+          excerpt: z.string(),
+        }),
+      ),
+    },
+  },
+  {
+    route: 'api.v1.narratives.$id.versions._index.ts',
+    method: 'get',
+    path: '/api/v1/narratives/{id}/versions',
+    tag: 'Versions',
+    summary: 'The narrative’s saved versions, newest first',
+    description: 'Readers are refused (403): they read approved versions in the library.',
+    ok: { status: 200, description: 'Versions (metadata only)', schema: List(VersionJsonSchema) },
+    errors: [403, 404],
+  },
+  {
+    route: 'api.v1.narratives.$id.versions.$vid.ts',
+    method: 'get',
+    path: '/api/v1/narratives/{id}/versions/{vid}',
+    tag: 'Versions',
+    summary: 'One version: metadata with its HTML and text, or the HTML / Markdown document itself',
+    description:
+      'Readers see approved versions only. `format=markdown` of an approved version is recorded as an export in the audit trail.',
+    query: VersionQuerySchema,
+    ok: {
+      status: 200,
+      description: 'The version',
+      schema: VersionJsonSchema.extend({ html: z.string(), text: z.string(), evidence: z.unknown() }),
+      media: {
+        'text/html': 'format=html: the version as an HTML fragment',
+        'text/markdown': 'format=markdown: the version as Markdown (sent as an attachment-style inline file)',
+      },
+    },
+    errors: [404],
+  },
+  {
+    route: 'api.v1.narratives.$id.export[.]pdf.ts',
+    method: 'get',
+    path: '/api/v1/narratives/{id}/export.pdf',
+    tag: 'Versions',
+    summary: 'The approved version (or `v`) printed to PDF, as the reading view shows it',
+    description: 'Recorded as an export in the audit trail.',
+    query: ExportQuerySchema,
+    ok: { status: 200, description: 'The PDF', media: { 'application/pdf': 'The reading view as PDF' } },
+    errors: [404],
+  },
+
   // Inbox
   {
     route: 'api.v1.notifications.ts',
@@ -701,6 +856,7 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 const PATH_PARAMS: Record<string, { schema: JsonSchema; description: string }> = {
   id: { schema: { type: 'string', format: 'uuid' }, description: 'The object’s id' },
   key: { schema: schemaOf(MetricKeySchema, 'input'), description: 'The metric’s key (e.g. `pipeline`)' },
+  vid: { schema: { type: 'string', format: 'uuid' }, description: 'The version’s id' },
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -732,7 +888,19 @@ export function buildOpenApiDocument(serverUrl?: string) {
     const responses: Record<string, unknown> = {
       [String(e.ok.status)]: {
         description: e.ok.description,
-        ...(e.ok.schema ? { content: { 'application/json': { schema: schemaOf(e.ok.schema, 'output') } } } : {}),
+        ...(e.ok.schema || e.ok.media
+          ? {
+              content: {
+                ...(e.ok.schema ? { 'application/json': { schema: schemaOf(e.ok.schema, 'output') } } : {}),
+                ...Object.fromEntries(
+                  Object.entries(e.ok.media ?? {}).map(([type, description]) => [
+                    type,
+                    { schema: { type: 'string', ...(type === 'application/pdf' ? { format: 'binary' } : {}), description } },
+                  ]),
+                ),
+              },
+            }
+          : {}),
       },
     }
     for (const s of [...statuses].sort())

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { z } from 'zod'
 import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
+import { ExportQuerySchema } from '#app/schemas/reviews.ts'
 import { forwardedAuth, pdfResponse, renderPdf } from '#app/services/pdf.server.ts'
 import { getReadingViewFor, recordExport } from '#app/services/reviews.server.ts'
 import { api, parseOrThrow } from '#app/utils/http.server.ts'
@@ -18,10 +18,7 @@ export async function exportPdf(request: Request, rawId: string | undefined) {
     const actor = await requireReadingActor(request)
     const id = NarrativeIdSchema.safeParse(rawId)
     if (!id.success) throw notFound('Approved narrative')
-    const { v } = parseOrThrow(
-      z.object({ v: z.uuid('Not a version id').optional() }),
-      Object.fromEntries(new URL(request.url).searchParams),
-    )
+    const { v } = parseOrThrow(ExportQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
     const view = await getReadingViewFor(actor, id.data, { versionId: v })
     const url = new URL(`/read/${id.data}${v ? `?v=${v}` : ''}`, request.url)
     const pdf = await renderPdf(url.toString(), { headers: forwardedAuth(request) })

@@ -29,6 +29,12 @@ export const VersionNameSchema = z.string().trim().min(1, 'Name the version').ma
 
 export const VersionFormatSchema = z.enum(['html', 'markdown', 'json'], { error: 'format must be html, markdown or json' }).default('json')
 
+/** The query of GET /api/v1/narratives/ID/versions/VID. */
+export const VersionQuerySchema = z.object({ format: VersionFormatSchema })
+
+/** The query of GET /read/ID/export.pdf and /api/v1/narratives/ID/export.pdf: a version other than the approved one. */
+export const ExportQuerySchema = z.object({ v: z.uuid('Not a version id').optional() })
+
 /** Form intents of the narrative's review and versions panel. */
 export const ReviewIntentSchema = z.discriminatedUnion('intent', [
   z.object({
