@@ -10,6 +10,9 @@ export const AUDIT_ACTIONS = {
   'token.used': 'Used an API token',
   'export.downloaded': 'Exported data',
   'narrative.approved': 'Approved a narrative',
+  'narrative.review_requested': 'Sent a narrative to review',
+  'narrative.changes_requested': 'Requested changes to a narrative',
+  'narrative.published': 'Published a narrative',
 } as const
 export type AuditAction = keyof typeof AUDIT_ACTIONS
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { z } from 'zod'
 import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
+import { ExportQuerySchema } from '#app/schemas/reviews.ts'
 import { getReadingViewFor, recordExport } from '#app/services/reviews.server.ts'
 import { getVersionMarkdown } from '#app/services/versions.server.ts'
 import { api, parseOrThrow } from '#app/utils/http.server.ts'
@@ -13,10 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const actor = await requireReadingActor(request)
     const id = NarrativeIdSchema.safeParse(params.id)
     if (!id.success) throw notFound('Approved narrative')
-    const { v } = parseOrThrow(
-      z.object({ v: z.uuid('Not a version id').optional() }),
-      Object.fromEntries(new URL(request.url).searchParams),
-    )
+    const { v } = parseOrThrow(ExportQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
     const view = await getReadingViewFor(actor, id.data, { versionId: v })
     const { markdown } = await getVersionMarkdown(actor, id.data, view.version.id)
     await recordExport(actor, id.data, view.version.id, 'markdown')

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { ReviewQuerySchema } from '#app/schemas/metrics.ts'
-import { getReviewFor } from '#app/services/metrics.server.ts'
+import { getReviewFor, recordReviewExport } from '#app/services/metrics.server.ts'
 import { forwardedAuth, pdfResponse, renderPdf } from '#app/services/pdf.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { api, parseOrThrow } from '#app/utils/http.server.ts'
@@ -14,6 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const url = new URL(`/reviews?cadence=${review.cadence}&period=${review.period}`, request.url)
     // Charts are measured in the browser: this page renders with JavaScript.
     const pdf = await renderPdf(url.toString(), { headers: forwardedAuth(request), javaScript: true })
+    await recordReviewExport(actor, review.periodLabel)
     return pdfResponse(pdf, `${review.periodLabel} review.pdf`)
   })
 }

@@ -65,6 +65,7 @@ import type {
   MetricUpdate,
 } from '#app/schemas/metrics.ts'
 import { bus } from '#server/events/bus.ts'
+import { recordAudit } from './audit.server.ts'
 import { getNarrativeFor } from './narratives.server.ts'
 
 // ---------- Errors with rows ----------
@@ -1177,6 +1178,17 @@ export interface ReviewRow {
   delta: number | null
   relative: number | null
   improved: boolean | null
+}
+
+/** Records a download of the metrics review as PDF in the workspace audit log (issue 9). */
+export async function recordReviewExport(actor: Actor, periodLabel: string) {
+  await recordAudit(getSql(), {
+    workspaceId: actor.workspaceId,
+    actorId: actor.userId,
+    action: 'export.downloaded',
+    target: `${periodLabel} metrics review (PDF)`,
+    meta: { kind: 'metrics_review', format: 'pdf' },
+  })
 }
 
 /**

@@ -19,8 +19,11 @@ import {
   listApprovedFor,
   listAuditFor,
   noteNarrativeEdited,
+  recordExport,
   requestReview,
 } from './reviews.server.ts'
+import { listAuditFor as listWorkspaceAudit } from './audit.server.ts'
+import { recordReviewExport } from './metrics.server.ts'
 import { diffVersionsFor, getVersionMarkdown, listVersionsFor, restoreVersion, saveNamedVersion } from './versions.server.ts'
 import { seedNarrativeContent } from '#server/collab/content.ts'
 import { toBase64 } from '#app/components/comments/anchors.ts'
@@ -340,5 +343,51 @@ describe('versions', () => {
     ])
     const back = await diffVersionsFor(ws.editor.actor, n.id, v1.id, restored.id)
     expect(back.parts.filter((p) => p.kind !== 'same')).toEqual([])
+  })
+})
+
+describe('the workspace audit log (issue 9)', () => {
+  const security = async (ws: WorkspaceFixture) =>
+    (await listWorkspaceAudit(ws.owner.actor, {})).filter((e) => e.action.startsWith('narrative.') || e.action === 'export.downloaded')
+
+  it('records review requests, approvals, publications and exports beside the narrative trail', async () => {
+    const ws = await buildWorkspace()
+    const { n } = await ready(ws)
+    const { versionId } = await requestReview(ws.editor.actor, n.id, { approverIds: [ws.editor.id, ws.commenter.id] })
+    await decideReview(ws.editor.actor, n.id, { decision: 'approve', note: 'Good', versionId })
+    // A refused decision (a reader) writes neither trail.
+    await refused(decideReview(ws.reader.actor, n.id, { decision: 'approve', note: '' }))
+    const { approvedVersionId } = await decideReview(ws.commenter.actor, n.id, { decision: 'approve', note: '' })
+    await recordExport(ws.reader.actor, n.id, approvedVersionId!, 'pdf')
+    await recordReviewExport(ws.editor.actor, 'Q1 2027')
+
+    const events = await security(ws)
+    expect(events.map((e) => [e.action, e.actorId]).reverse()).toEqual([
+      ['narrative.review_requested', ws.editor.id],
+      ['narrative.approved', ws.editor.id],
+      ['narrative.approved', ws.commenter.id],
+      ['narrative.published', ws.commenter.id],
+      ['export.downloaded', ws.reader.id],
+      ['export.downloaded', ws.editor.id],
+    ])
+    expect(events.find((e) => e.action === 'narrative.published')).toMatchObject({
+      target: 'FY27 plan',
+      meta: { narrativeId: n.id, versionId: approvedVersionId },
+    })
+    expect(events.find((e) => e.actorId === ws.reader.id)).toMatchObject({ target: 'FY27 plan', meta: { format: 'pdf' } })
+    expect(events[0]).toMatchObject({ target: 'Q1 2027 metrics review (PDF)', meta: { kind: 'metrics_review' } })
+    // The narrative's own trail keeps every event.
+    expect((await listAuditFor(ws.editor.actor, n.id)).map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['review_requested', 'approved', 'published', 'exported']),
+    )
+  })
+
+  it('records requested changes', async () => {
+    const ws = await buildWorkspace()
+    const { n } = await ready(ws)
+    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.owner.id] })
+    await decideReview(ws.owner.actor, n.id, { decision: 'changes', note: 'Add a commitment' })
+    expect((await security(ws)).map((e) => e.action)).toEqual(['narrative.changes_requested', 'narrative.review_requested'])
+    expect((await security(ws))[0]).toMatchObject({ actorId: ws.owner.id, meta: { note: 'Add a commitment' } })
   })
 })

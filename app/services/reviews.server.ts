@@ -15,11 +15,13 @@ import {
   type Actor,
 } from '#app/domain/policies.ts'
 import type { DecisionInput, RequestReviewInput } from '#app/schemas/reviews.ts'
+import type { AuditAction } from '#app/domain/audit.ts'
 import { bus } from '#server/events/bus.ts'
 import { collabRegistry } from '#server/collab/presence.ts'
 import { getNarrativeFeasibility } from './feasibility.server.ts'
 import { listCommitmentValues } from './metrics.server.ts'
 import { getNarrativeFor } from './narratives.server.ts'
+import { recordAudit } from './audit.server.ts'
 import { notify } from './notifications.server.ts'
 import { currentSnapshot, diffTexts, storeVersion } from './versions.server.ts'
 
@@ -90,6 +92,35 @@ async function buildEvidence(actor: Actor, narrativeId: string) {
 
 export type Evidence = Awaited<ReturnType<typeof buildEvidence>>
 
+// ---------- audit trail ----------
+
+/** The narrative events that are also security events (issue 9): owners see them in Settings → Audit log. */
+const AUDITED_EVENTS: Partial<Record<reviews.NarrativeEventKind, AuditAction>> = {
+  review_requested: 'narrative.review_requested',
+  approved: 'narrative.approved',
+  changes_requested: 'narrative.changes_requested',
+  published: 'narrative.published',
+  exported: 'export.downloaded',
+}
+
+/**
+ * Records an event in the narrative's audit trail and, for review requests, decisions,
+ * publications and exports, in the workspace audit log too — with the caller's transaction, so
+ * both commit or neither does.
+ */
+async function recordNarrativeEvent(tx: Db, event: Parameters<typeof reviews.insertEvent>[1], title: string) {
+  await reviews.insertEvent(tx, event)
+  const action = AUDITED_EVENTS[event.kind]
+  if (!action) return
+  await recordAudit(tx, {
+    workspaceId: event.workspaceId,
+    actorId: event.actorId,
+    action,
+    target: title,
+    meta: { narrativeId: event.narrativeId, versionId: event.versionId ?? null, ...event.detail },
+  })
+}
+
 // ---------- review requests ----------
 
 /** Sends the narrative to review by named approvers: snapshots the text, notifies them. */
@@ -119,14 +150,18 @@ export async function requestReview(actor: Actor, narrativeId: string, input: Re
       approverIds: input.approverIds,
     })
     await reviews.setNarrativeReviewState(tx, { id: narrative.id, status: 'in_review' })
-    await reviews.insertEvent(tx, {
-      workspaceId: actor.workspaceId,
-      narrativeId: narrative.id,
-      actorId: actor.userId,
-      kind: 'review_requested',
-      versionId: version.id,
-      detail: { approvers: input.approverIds.map((id) => members.get(id)!.name), dueDate: input.dueDate ?? null },
-    })
+    await recordNarrativeEvent(
+      tx,
+      {
+        workspaceId: actor.workspaceId,
+        narrativeId: narrative.id,
+        actorId: actor.userId,
+        kind: 'review_requested',
+        versionId: version.id,
+        detail: { approvers: input.approverIds.map((id) => members.get(id)!.name), dueDate: input.dueDate ?? null },
+      },
+      narrative.title,
+    )
     after = await notify(
       tx,
       input.approverIds.map((userId) => ({
@@ -281,14 +316,18 @@ export async function decideReview(actor: Actor, narrativeId: string, input: Dec
       note: input.note,
       versionId: version.id,
     })
-    await reviews.insertEvent(tx, {
-      workspaceId: actor.workspaceId,
-      narrativeId: narrative.id,
-      actorId: actor.userId,
-      kind: input.decision === 'approve' ? 'approved' : 'changes_requested',
-      versionId: version.id,
-      detail: input.note ? { note: input.note } : {},
-    })
+    await recordNarrativeEvent(
+      tx,
+      {
+        workspaceId: actor.workspaceId,
+        narrativeId: narrative.id,
+        actorId: actor.userId,
+        kind: input.decision === 'approve' ? 'approved' : 'changes_requested',
+        versionId: version.id,
+        detail: input.note ? { note: input.note } : {},
+      },
+      narrative.title,
+    )
     const decisions = (await reviews.listApprovers(tx, review.id)).map((a) => a.decision)
     const result = reviewOutcome(decisions)
     const owner = narrative.ownerId
@@ -309,14 +348,18 @@ export async function decideReview(actor: Actor, narrativeId: string, input: Dec
       approvedVersionId = frozen!.id
       await reviews.closeReview(tx, { reviewId: review.id, status: 'approved', approvedVersionId })
       await reviews.setNarrativeReviewState(tx, { id: narrative.id, status: 'approved', approvedVersionId })
-      await reviews.insertEvent(tx, {
-        workspaceId: actor.workspaceId,
-        narrativeId: narrative.id,
-        actorId: actor.userId,
-        kind: 'published',
-        versionId: approvedVersionId,
-        detail: { version: frozen!.number },
-      })
+      await recordNarrativeEvent(
+        tx,
+        {
+          workspaceId: actor.workspaceId,
+          narrativeId: narrative.id,
+          actorId: actor.userId,
+          kind: 'published',
+          versionId: approvedVersionId,
+          detail: { version: frozen!.number },
+        },
+        narrative.title,
+      )
     }
     after = await notify(tx, [
       {
@@ -396,15 +439,16 @@ export async function listAuditFor(actor: Actor, narrativeId: string) {
   return reviews.listEvents(getSql(), { narrativeId: narrative.id, workspaceId: actor.workspaceId })
 }
 
-/** Records an export of an approved version in the audit trail. */
+/** Records an export of an approved version in the narrative's trail and the workspace audit log. */
 export async function recordExport(actor: Actor, narrativeId: string, versionId: string, format: string) {
-  await reviews.insertEvent(getSql(), {
-    workspaceId: actor.workspaceId,
-    narrativeId,
-    actorId: actor.userId,
-    kind: 'exported',
-    versionId,
-    detail: { format },
+  await getSql().begin(async (tx) => {
+    const narrative = await getNarrativeWithApproved(tx, { id: narrativeId, workspaceId: actor.workspaceId })
+    if (!narrative) throw notFound('Narrative')
+    await recordNarrativeEvent(
+      tx,
+      { workspaceId: actor.workspaceId, narrativeId, actorId: actor.userId, kind: 'exported', versionId, detail: { format } },
+      narrative.title,
+    )
   })
 }
 
