@@ -147,13 +147,18 @@ export default function AppShell() {
               </NavLink>
             ))}
           {can.narratives ? (
-            <NavLink to="/inbox" className="rail-link" aria-label={unread > 0 ? `Inbox, ${unread} unread` : 'Inbox'}>
+            <NavLink to="/inbox" className="rail-link">
               <Inbox size={18} aria-hidden />
               Inbox
+              {/* The name is the visible text plus a hidden word ("Inbox 1 unread"): an aria-label that
+                  reorders it fails WCAG 2.5.3 label-in-name. */}
               {unread > 0 ? (
-                <span className="rail-count" data-testid="inbox-count">
-                  {unread}
-                </span>
+                <>
+                  <span className="rail-count" data-testid="inbox-count">
+                    {unread}
+                  </span>
+                  <span className="visually-hidden"> unread</span>
+                </>
               ) : null}
             </NavLink>
           ) : null}

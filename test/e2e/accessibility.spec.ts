@@ -99,6 +99,30 @@ test('every page as the owner has no serious or critical axe violations', async 
     await audit(page, path, findings, counts)
   }
 
+  // Issue 7's pages: the reading view of the demo's approved narrative, its Versions tab, one
+  // version and the word diff between the two newest versions.
+  const read = (await firstHref(page, '/approved', /^\/read\/[0-9a-f-]{36}$/))!
+  await page.goto(read)
+  await audit(page, `${read} (owner)`, findings, counts)
+  const approvedId = read.split('/')[2]!
+  await page.goto(`/narratives/${approvedId}`)
+  await expect(page.locator('.editor-surface[data-synced]')).toBeVisible()
+  await page.getByRole('tab', { name: 'Versions' }).click()
+  const list = page.getByRole('list', { name: 'Versions' })
+  await expect(list).toBeVisible()
+  await audit(page, `/narratives/${approvedId} (Versions tab)`, findings, counts)
+  const versionIds = (await list.locator('a[href*="/versions?v="]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))).map(
+    (h) => h.split('v=')[1]!,
+  )
+  expect(versionIds.length, 'the approved narrative has two versions or more').toBeGreaterThanOrEqual(2)
+  for (const path of [
+    `/narratives/${approvedId}/versions?v=${versionIds[0]}`,
+    `/narratives/${approvedId}/versions?from=${versionIds[1]}&to=${versionIds[0]}`,
+  ]) {
+    await page.goto(path)
+    await audit(page, path, findings, counts)
+  }
+
   // Dialogs: New narrative, and the search palette with results.
   await page.goto('/narratives')
   await page.getByRole('button', { name: 'New narrative' }).first().click()
@@ -121,7 +145,7 @@ test('every page as the reader has no serious or critical axe violations', async
   await signInThroughForm(page, { email: 'ceo@acme.test', ...DEMO })
   await expect(page).toHaveURL(/\/home$/)
   // The demo may have no approved narrative yet (approval arrives with issue 7): then the list's empty state is checked.
-  const approved = await firstHref(page, '/approved', /^\/narratives\/[0-9a-f-]{36}$/, true)
+  const approved = await firstHref(page, '/approved', /^\/(narratives|read)\/[0-9a-f-]{36}$/, true)
   const metric = (await firstHref(page, '/metrics', /^\/metrics\/(?!new|import|settings|funnel)[a-z][a-z0-9_]+$/))!
   const paths = ['/home', '/approved', approved, '/metrics', metric, '/metrics/funnel', '/reviews', '/search?q=pipeline']
   for (const path of paths.filter((p): p is string => p !== null)) {
