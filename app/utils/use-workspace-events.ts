@@ -1,17 +1,14 @@
 import { useRevalidator } from '@remix-run/react'
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef } from 'react'
+import { subscribeToWorkspaceFeed, type ChangeEvent } from './workspace-feed.ts'
 
-export interface ChangeEvent {
-  type: string
-  workspaceId: string
-  narrativeId?: string
-}
+export type { ChangeEvent } from './workspace-feed.ts'
 
 /**
- * Listens to the workspace change feed (/events). Each change invalidates react-query caches and,
- * when `shouldRevalidate(event)` says so, re-runs the page's loaders (debounced), so structured
- * data is live without a reload.
+ * Listens to the workspace change feed (/events, one stream per tab). Each change invalidates
+ * react-query caches and, when `shouldRevalidate(event)` says so, re-runs the page's loaders
+ * (debounced), so structured data is live without a reload.
  */
 export function useWorkspaceEvents(shouldRevalidate: (event: ChangeEvent) => boolean = () => true) {
   const revalidator = useRevalidator()
@@ -22,24 +19,17 @@ export function useWorkspaceEvents(shouldRevalidate: (event: ChangeEvent) => boo
   revalidate.current = revalidator.revalidate
 
   useEffect(() => {
-    const source = new EventSource('/events')
     let timer: ReturnType<typeof setTimeout> | null = null
-    source.addEventListener('change', (message) => {
-      let event: ChangeEvent
-      try {
-        event = JSON.parse((message as MessageEvent<string>).data) as ChangeEvent
-      } catch {
-        return
-      }
+    const unsubscribe = subscribeToWorkspaceFeed((message) => {
+      if (message.kind === 'membership') return revalidate.current()
       void queryClient.invalidateQueries()
-      if (!filter.current(event)) return
+      if (!filter.current(message.event)) return
       if (timer) clearTimeout(timer)
       timer = setTimeout(() => revalidate.current(), 300)
     })
-    source.addEventListener('membership', () => revalidate.current())
     return () => {
       if (timer) clearTimeout(timer)
-      source.close()
+      unsubscribe()
     }
   }, [queryClient])
 }

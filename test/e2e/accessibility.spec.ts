@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { expect, ownerContext, signInThroughForm, test } from './fixtures.ts'
+import { expect, ownerContext, signInThroughForm, test, waitForEditor } from './fixtures.ts'
 
 /**
  * Every page through axe-core (WCAG 2.1 A/AA rules): no serious or critical violation, as the
@@ -95,7 +95,7 @@ test('every page as the owner has no serious or critical axe violations', async 
   ]
   for (const path of pages) {
     await page.goto(path)
-    if (path === narrative) await expect(page.locator('.editor-surface[data-synced]')).toBeVisible()
+    if (path === narrative) await waitForEditor(page)
     await audit(page, path, findings, counts)
   }
 
@@ -106,7 +106,7 @@ test('every page as the owner has no serious or critical axe violations', async 
   await audit(page, `${read} (owner)`, findings, counts)
   const approvedId = read.split('/')[2]!
   await page.goto(`/narratives/${approvedId}`)
-  await expect(page.locator('.editor-surface[data-synced]')).toBeVisible()
+  await waitForEditor(page)
   await page.getByRole('tab', { name: 'Versions' }).click()
   const list = page.getByRole('list', { name: 'Versions' })
   await expect(list).toBeVisible()

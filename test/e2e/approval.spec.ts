@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test'
-import { expect, signInThroughForm, test } from './fixtures.ts'
+import { expect, signInThroughForm, test, waitForEditor } from './fixtures.ts'
 
 /**
  * Review and approval in the demo workspace: the CMO sends a narrative to review, MOps assesses
@@ -27,7 +27,7 @@ async function token(page: Page, email: string) {
 
 async function openVersions(page: Page, narrativeId: string) {
   await page.goto(`/narratives/${narrativeId}`)
-  await expect(page.locator('.editor-surface[data-synced]')).toBeVisible({ timeout: 30_000 })
+  await waitForEditor(page)
   await page.getByRole('tab', { name: 'Versions' }).click()
   await expect(page.getByRole('region', { name: 'Review and versions' })).toBeVisible()
 }
@@ -74,7 +74,7 @@ test('send to review, MOps assesses and approves, the CMO approves, the CEO read
   // The CMO writes a sentence, then sends the narrative to the CMO and MOps (the defaults).
   await cmo.page.goto(`/narratives/${id}`)
   const text = cmo.page.getByLabel('Narrative text')
-  await expect(cmo.page.locator('.editor-surface[data-synced]')).toBeVisible({ timeout: 30_000 })
+  await waitForEditor(cmo.page)
   await text.click()
   await cmo.page.keyboard.type('Pipeline grows by six percent a quarter.')
   await expect(cmo.page.getByText('All changes saved')).toBeVisible()
@@ -123,7 +123,7 @@ test('send to review, MOps assesses and approves, the CMO approves, the CEO read
 
   // The CMO changes the sentence (a draft revision) and sends it to review again; both approve.
   await cmo.page.goto(`/narratives/${id}`)
-  await expect(cmo.page.locator('.editor-surface[data-synced]')).toBeVisible({ timeout: 30_000 })
+  await waitForEditor(cmo.page)
   await text.click()
   await cmo.page.keyboard.press('End')
   await cmo.page.keyboard.type(' EMEA follows in Q3.')

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { createNarrative, expect, joinThroughInvite, ownerContext, test } from './fixtures.ts'
+import { createNarrative, expect, joinThroughInvite, ownerContext, test, waitForEditor } from './fixtures.ts'
 
 /**
  * Live chips in the narrative: `#` cites a capability (checked against the stack), `$` a metric
@@ -33,7 +33,7 @@ function failOnConsoleErrors(page: Page) {
 
 async function openEditor(page: Page, narrativeId: string): Promise<Locator> {
   await page.goto(`/narratives/${narrativeId}`)
-  await expect(page.locator('.editor-surface[data-synced]')).toBeVisible()
+  await waitForEditor(page)
   return page.getByLabel('Narrative text')
 }
 

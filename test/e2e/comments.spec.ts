@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { createNarrative, expect, joinThroughInvite, ownerContext, test } from './fixtures.ts'
+import { createNarrative, expect, joinThroughInvite, ownerContext, test, waitForEditor } from './fixtures.ts'
 
 /**
  * Comments in the margin, end to end: the finance commenter (read-only text) comments on a
@@ -12,7 +12,7 @@ const SENTENCE = 'Pipeline grows when sales and marketing share one revenue goal
 
 async function openNarrative(page: Page, id: string) {
   await page.goto(`/narratives/${id}`)
-  await expect(page.locator('.editor-surface[data-synced]')).toBeVisible()
+  await waitForEditor(page)
   return page.getByLabel('Narrative text')
 }
 

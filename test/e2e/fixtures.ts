@@ -124,3 +124,12 @@ export async function createNarrativeViaApi(
   expect(res.status()).toBe(201)
   return ((await res.json()) as { id: string }).id
 }
+
+/**
+ * Waits until the narrative editor has had its first sync with the server. Generous: the editor's
+ * bundle is parsed and the socket opened only after the page is interactive, which on a busy
+ * two-core CI machine (server, database and two browsers) has taken over 10 s.
+ */
+export async function waitForEditor(page: Page) {
+  await expect(page.locator('.editor-surface[data-synced]')).toBeVisible({ timeout: 30_000 })
+}

@@ -301,3 +301,21 @@ test('screenshots: members settings and the empty narratives page', async ({ bro
 
   for (const c of [owner.context, first.context, second.context]) await c.close()
 })
+
+test('each tab holds one change-feed stream, however many parts of the page listen', async ({ browser }) => {
+  // The layout (inbox badge) and the home page (dashboard) both listen; a stream each would use
+  // two of the six connections a browser allows per host, and the third tab would stall.
+  const owner = await ownerContext(browser, 'Feed')
+  const streams: string[] = []
+  owner.page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/events') streams.push(request.url())
+  })
+  await owner.page.goto('/home')
+  await expect(owner.page.getByRole('heading', { level: 1 })).toBeVisible()
+  await owner.page.reload()
+  await expect(owner.page.getByRole('heading', { level: 1 })).toBeVisible()
+  await expect.poll(() => streams.length).toBe(2)
+  await owner.page.waitForTimeout(500)
+  expect(streams).toHaveLength(2) // one per page load, not one per listener
+  await owner.context.close()
+})

@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test'
-import { expect, signInThroughForm, test } from './fixtures.ts'
+import { expect, signInThroughForm, test, waitForEditor } from './fixtures.ts'
 
 /**
  * Issue 5's story on the demo workspace: finance (a commenter whose function owns revenue) enters
@@ -39,7 +39,7 @@ test("finance enters an actual for revenue and the CMO's open narrative updates 
   await cmo.page.getByRole('button', { name: 'Create narrative' }).click()
   await expect(cmo.page).toHaveURL(/\/narratives\/[0-9a-f-]{36}$/)
   const id = cmo.page.url().split('/').pop()!
-  await expect(cmo.page.locator('.editor-surface[data-synced]')).toBeVisible()
+  await waitForEditor(cmo.page)
   const editor = cmo.page.getByLabel('Narrative text')
   await editor.click()
   await cmo.page.keyboard.press('Control+End')

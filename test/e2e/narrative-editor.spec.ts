@@ -1,5 +1,5 @@
 import type { BrowserContext, Locator, Page } from '@playwright/test'
-import { createNarrative, expect, joinThroughInvite, ownerContext, test } from './fixtures.ts'
+import { createNarrative, expect, joinThroughInvite, ownerContext, test, waitForEditor } from './fixtures.ts'
 
 /**
  * The collaborative narrative editor, end to end: real server, real database, and two separate
@@ -12,7 +12,7 @@ const SHOTS = 'test/.artifacts'
 /** The editor's text surface (Lexical's contenteditable), once the first sync has happened. */
 async function openEditor(page: Page, narrativeId: string): Promise<Locator> {
   if (!page.url().endsWith(`/narratives/${narrativeId}`)) await page.goto(`/narratives/${narrativeId}`)
-  await expect(page.locator('.editor-surface[data-synced]')).toBeVisible()
+  await waitForEditor(page)
   return page.getByLabel('Narrative text')
 }
 

@@ -1,12 +1,19 @@
 import type { Page } from '@playwright/test'
-import { createNarrative, createNarrativeViaApi, expect, ownerContext, test } from './fixtures.ts'
+import {
+  createNarrative,
+  createNarrativeViaApi,
+  expect,
+  ownerContext,
+  test,
+  waitForEditor,
+} from './fixtures.ts'
 
 /** Search, end to end: a word typed into a narrative's body is found from the Ctrl-K palette. */
 
 const SHOTS = 'test/.artifacts'
 
 async function typeInEditor(page: Page, text: string) {
-  await expect(page.locator('.editor-surface[data-synced]')).toBeVisible()
+  await waitForEditor(page)
   const editor = page.getByLabel('Narrative text')
   await editor.click()
   await page.keyboard.press('Control+End')

@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test'
-import { expect, signInThroughForm, test } from './fixtures.ts'
+import { expect, signInThroughForm, test, waitForEditor } from './fixtures.ts'
 
 /**
  * Versions in the demo workspace, as real users: a named version, a restore that connected editors
@@ -36,7 +36,7 @@ async function blankNarrative(page: Page, title: string) {
 async function openNarrative(page: Page, id: string) {
   await page.goto(`/narratives/${id}`)
   // Generous: the editor bundle and the first sync are slow on a loaded shared machine.
-  await expect(page.locator('.editor-surface[data-synced]')).toBeVisible({ timeout: 30_000 })
+  await waitForEditor(page)
   return page.getByLabel('Narrative text')
 }
 
