@@ -8,7 +8,7 @@ export default defineConfig({
   outputDir: 'test/.artifacts/results',
   // CI runs server, database and two browsers on two cores: pages there can take several times
   // longer than on a workstation, so waits are generous rather than tuned to a quiet machine.
-  timeout: process.env.CI ? 120_000 : 60_000,
+  timeout: process.env.CI ? 180_000 : 60_000,
   expect: { timeout: process.env.CI ? 15_000 : 10_000 },
   fullyParallel: false,
   workers: 2,

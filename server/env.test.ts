@@ -73,12 +73,16 @@ describe('start-up with bad settings', () => {
     ['a malformed DATABASE_URL', { DATABASE_URL: 'localhost:5432/accord' }, /^accord: Invalid configuration: DATABASE_URL /],
     ['a bad PORT', { PORT: 'abc', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' }, /^accord: Invalid configuration: PORT /],
     ['an unreachable database', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/accord' }, /^accord: cannot open DATABASE_URL: /],
-  ])('stops on %s with one clear line and no stack trace', async (_label, env, line) => {
-    const { code, stderr } = await startServer(env)
-    expect(code).toBe(1)
-    const lines = stderr.trim().split('\n')
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(line)
-    expect(stderr).not.toMatch(/\n\s+at /)
-  }, 90_000)
+  ])(
+    'stops on %s with one clear line and no stack trace',
+    async (_label, env, line) => {
+      const { code, stderr } = await startServer(env)
+      expect(code).toBe(1)
+      const lines = stderr.trim().split('\n')
+      expect(lines).toHaveLength(1)
+      expect(lines[0]).toMatch(line)
+      expect(stderr).not.toMatch(/\n\s+at /)
+    },
+    90_000,
+  )
 })

@@ -1,5 +1,5 @@
-import type { Browser, Page } from '@playwright/test'
-import { expect, signInThroughForm, test, waitForEditor } from './fixtures.ts'
+import type { Page } from '@playwright/test'
+import { demoAuth, demoMember, expect, test, waitForEditor } from './fixtures.ts'
 
 /**
  * Review and approval in the demo workspace: the CMO sends a narrative to review, MOps assesses
@@ -9,21 +9,6 @@ import { expect, signInThroughForm, test, waitForEditor } from './fixtures.ts'
  */
 
 const SHOTS = 'test/.artifacts'
-const PASSWORD = 'accord-demo'
-
-async function signedIn(browser: Browser, email: string) {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  await signInThroughForm(page, { email, password: PASSWORD })
-  await expect(page).toHaveURL(/\/home$/)
-  return { context, page }
-}
-
-async function token(page: Page, email: string) {
-  const res = await page.request.post('/api/v1/tokens', { data: { email, password: PASSWORD, workspace: 'Acme' } })
-  expect(res.status()).toBe(201)
-  return ((await res.json()) as { token: string }).token
-}
 
 async function openVersions(page: Page, narrativeId: string) {
   await page.goto(`/narratives/${narrativeId}`)
@@ -44,12 +29,12 @@ test('send to review, MOps assesses and approves, the CMO approves, the CEO read
   browser,
 }) => {
   test.setTimeout(120_000)
-  const cmo = await signedIn(browser, 'cmo@acme.test')
-  const mops = await signedIn(browser, 'mops@acme.test')
-  const ceo = await signedIn(browser, 'ceo@acme.test')
+  const cmo = await demoMember(browser, 'cmo@acme.test')
+  const mops = await demoMember(browser, 'mops@acme.test')
+  const ceo = await demoMember(browser, 'ceo@acme.test')
 
   // The CMO's narrative, with a requirement the stack cannot meet and a metric commitment (API).
-  const auth = { Authorization: `Bearer ${await token(cmo.page, 'cmo@acme.test')}` }
+  const auth = await demoAuth(cmo.page, 'cmo@acme.test')
   const title = `E2E plan ${Date.now()}`
   const created = await cmo.page.request.post('/api/v1/narratives', { data: { title, template: 'blank' }, headers: auth })
   expect(created.status()).toBe(201)
@@ -153,7 +138,7 @@ test('send to review, MOps assesses and approves, the CMO approves, the CEO read
   await expect(cmo.page.getByLabel('Differences').locator('ins')).toContainText('EMEA follows in Q3.')
 
   // Readers cannot write anything but acknowledgements.
-  const ceoAuth = { Authorization: `Bearer ${await token(ceo.page, 'ceo@acme.test')}` }
+  const ceoAuth = await demoAuth(ceo.page, 'ceo@acme.test')
   const refused = await ceo.page.request.post(`/api/v1/narratives/${id}/reviews`, { data: { approverIds: [] }, headers: ceoAuth })
   expect(refused.status()).toBe(403)
 

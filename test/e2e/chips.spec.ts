@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { createNarrative, expect, joinThroughInvite, ownerContext, test, waitForEditor } from './fixtures.ts'
+import { createNarrative, expect, failOnConsoleErrors, joinThroughInvite, ownerContext, test, waitForEditor } from './fixtures.ts'
 
 /**
  * Live chips in the narrative: `#` cites a capability (checked against the stack), `$` a metric
@@ -20,15 +20,6 @@ async function importCsv(page: Page, kind: 'Systems' | 'Capability support', tex
   await page.getByLabel('CSV file').setInputFiles(csv(text))
   await page.getByRole('button', { name: `Import ${rows}` }).click()
   await expect(page.getByRole('status')).toContainText(`Imported ${rows}`)
-}
-
-function failOnConsoleErrors(page: Page) {
-  const errors: string[] = []
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text())
-  })
-  page.on('pageerror', (error) => errors.push(error.message))
-  return () => expect(errors, 'console errors').toEqual([])
 }
 
 async function openEditor(page: Page, narrativeId: string): Promise<Locator> {

@@ -133,3 +133,32 @@ export async function createNarrativeViaApi(
 export async function waitForEditor(page: Page) {
   await expect(page.locator('.editor-surface[data-synced]')).toBeVisible({ timeout: 30_000 })
 }
+
+/** The demo workspace's password (server/seed.ts, DEMO_PASSWORD default). */
+export const DEMO_PASSWORD = 'accord-demo'
+
+/** A demo member (cmo@acme.test, mops@…, finance@…, sales@…, ceo@…) signed in in a fresh context. */
+export async function demoMember(browser: Browser, email: string, options: { viewport?: { width: number; height: number } } = {}) {
+  const context = await browser.newContext(options)
+  const page = await context.newPage()
+  await signInThroughForm(page, { email, password: DEMO_PASSWORD })
+  await expect(page).toHaveURL(/\/home$/)
+  return { context, page }
+}
+
+/** A write API token of a demo member, as the Authorization header. */
+export async function demoAuth(page: Page, email: string) {
+  const res = await page.request.post('/api/v1/tokens', { data: { email, password: DEMO_PASSWORD, workspace: 'Acme' } })
+  expect(res.status()).toBe(201)
+  return { Authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
+}
+
+/** Collects console errors and page errors (except `allowed`); call the result to assert none came. */
+export function failOnConsoleErrors(page: Page, allowed: RegExp[] = []) {
+  const errors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !allowed.some((re) => re.test(message.text()))) errors.push(message.text())
+  })
+  page.on('pageerror', (error) => errors.push(error.message))
+  return () => expect(errors, 'console errors').toEqual([])
+}

@@ -1,5 +1,4 @@
-import type { Browser, Page } from '@playwright/test'
-import { expect, signInThroughForm, test, waitForEditor } from './fixtures.ts'
+import { demoMember, expect, failOnConsoleErrors, test, waitForEditor } from './fixtures.ts'
 
 /**
  * Issue 5's story on the demo workspace: finance (a commenter whose function owns revenue) enters
@@ -9,27 +8,9 @@ import { expect, signInThroughForm, test, waitForEditor } from './fixtures.ts'
 
 const SHOTS = 'test/.artifacts'
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-const DEMO_PASSWORD = 'accord-demo'
-
-function failOnConsoleErrors(page: Page) {
-  const errors: string[] = []
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text())
-  })
-  page.on('pageerror', (error) => errors.push(error.message))
-  return () => expect(errors, 'console errors').toEqual([])
-}
-
-async function signedIn(browser: Browser, email: string) {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  await signInThroughForm(page, { email, password: DEMO_PASSWORD })
-  await expect(page).toHaveURL(/\/home$/)
-  return { context, page }
-}
 
 test("finance enters an actual for revenue and the CMO's open narrative updates its revenue chip without a reload", async ({ browser }) => {
-  const cmo = await signedIn(browser, 'cmo@acme.test')
+  const cmo = await demoMember(browser, 'cmo@acme.test')
   const noErrors = failOnConsoleErrors(cmo.page)
   // The demo's narratives list has a search box too: fill the dialog's Title.
   await cmo.page.goto('/narratives')
@@ -61,7 +42,7 @@ test("finance enters an actual for revenue and the CMO's open narrative updates 
   await cmo.page.evaluate(() => ((window as unknown as { __stillHere: boolean }).__stillHere = true))
 
   // Finance opens revenue: targets are read-only for them, actuals are theirs to enter.
-  const finance = await signedIn(browser, 'finance@acme.test')
+  const finance = await demoMember(browser, 'finance@acme.test')
   const financeErrors = failOnConsoleErrors(finance.page)
   await finance.page.goto('/metrics/revenue?grid=month')
   const now = new Date()
@@ -110,7 +91,7 @@ test("finance enters an actual for revenue and the CMO's open narrative updates 
 
 test('a reader sees the grid read-only; sales (not the owner function) too', async ({ browser }) => {
   for (const email of ['ceo@acme.test', 'sales@acme.test']) {
-    const who = await signedIn(browser, email)
+    const who = await demoMember(browser, email)
     await who.page.goto('/metrics/revenue?grid=month')
     await expect(who.page.getByRole('heading', { name: 'Targets and actuals' })).toBeVisible()
     await expect(who.page.getByRole('button', { name: /Save/ })).toHaveCount(0)

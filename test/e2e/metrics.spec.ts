@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, ownerContext, test } from './fixtures.ts'
+import { expect, failOnConsoleErrors, ownerContext, test } from './fixtures.ts'
 
 /**
  * Shared goal metrics end to end: define a metric, record an actual in the grid and find it in
@@ -15,15 +15,6 @@ function thisMonth() {
   const now = new Date()
   const m = now.getUTCMonth()
   return { label: `${MONTHS[m]} ${now.getUTCFullYear()}`, key: `${now.getUTCFullYear()}-${String(m + 1).padStart(2, '0')}` }
-}
-
-function failOnConsoleErrors(page: Page, allowed: RegExp[] = []) {
-  const errors: string[] = []
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !allowed.some((re) => re.test(message.text()))) errors.push(message.text())
-  })
-  page.on('pageerror', (error) => errors.push(error.message))
-  return () => expect(errors, 'console errors').toEqual([])
 }
 
 async function defineMetric(page: Page, m: { name: string; key: string; unit: string; aggregation?: string; indicator?: string }) {

@@ -1,5 +1,5 @@
 import type { BrowserContext, Locator, Page } from '@playwright/test'
-import { createNarrative, expect, joinThroughInvite, ownerContext, test, waitForEditor } from './fixtures.ts'
+import { createNarrative, expect, failOnConsoleErrors, joinThroughInvite, ownerContext, test, waitForEditor } from './fixtures.ts'
 
 /**
  * The collaborative narrative editor, end to end: real server, real database, and two separate
@@ -25,14 +25,6 @@ async function typeNewParagraph(page: Page, editor: Locator, text: string) {
 }
 
 /** Fails the test on any console error, as the house style asks (unless a test expects one). */
-function failOnConsoleErrors(page: Page, allowed: RegExp[] = []) {
-  const errors: string[] = []
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !allowed.some((re) => re.test(message.text()))) errors.push(message.text())
-  })
-  page.on('pageerror', (error) => errors.push(error.message))
-  return () => expect(errors, 'console errors').toEqual([])
-}
 
 async function closeAll(...contexts: BrowserContext[]) {
   for (const context of contexts) await context.close()

@@ -1,12 +1,5 @@
 import type { Page } from '@playwright/test'
-import {
-  createNarrative,
-  createNarrativeViaApi,
-  expect,
-  ownerContext,
-  test,
-  waitForEditor,
-} from './fixtures.ts'
+import { createNarrative, createNarrativeViaApi, expect, ownerContext, test, waitForEditor } from './fixtures.ts'
 
 /** Search, end to end: a word typed into a narrative's body is found from the Ctrl-K palette. */
 

@@ -1,5 +1,5 @@
-import type { Browser, Page } from '@playwright/test'
-import { expect, signInThroughForm, test, waitForEditor } from './fixtures.ts'
+import type { Page } from '@playwright/test'
+import { demoAuth, demoMember, expect, test, waitForEditor } from './fixtures.ts'
 
 /**
  * Versions in the demo workspace, as real users: a named version, a restore that connected editors
@@ -9,25 +9,10 @@ import { expect, signInThroughForm, test, waitForEditor } from './fixtures.ts'
  */
 
 const SHOTS = 'test/.artifacts'
-const PASSWORD = 'accord-demo'
-
-async function signedIn(browser: Browser, email: string) {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  await signInThroughForm(page, { email, password: PASSWORD })
-  await expect(page).toHaveURL(/\/home$/)
-  return { context, page }
-}
-
-async function authFor(page: Page, email: string) {
-  const res = await page.request.post('/api/v1/tokens', { data: { email, password: PASSWORD, workspace: 'Acme' } })
-  expect(res.status()).toBe(201)
-  return { Authorization: `Bearer ${((await res.json()) as { token: string }).token}` }
-}
 
 /** A blank narrative of the CMO's (API), returning its id. */
 async function blankNarrative(page: Page, title: string) {
-  const headers = await authFor(page, 'cmo@acme.test')
+  const headers = await demoAuth(page, 'cmo@acme.test')
   const res = await page.request.post('/api/v1/narratives', { data: { title, template: 'blank' }, headers })
   expect(res.status()).toBe(201)
   return { id: ((await res.json()) as { id: string }).id, headers }
@@ -72,8 +57,8 @@ const TWELVE = 'Pipeline grows by twelve percent a quarter.'
 
 test('the CMO names a version, changes a sentence, compares and restores it; MOps sees the restore live', async ({ browser }) => {
   test.setTimeout(120_000)
-  const cmo = await signedIn(browser, 'cmo@acme.test')
-  const mops = await signedIn(browser, 'mops@acme.test')
+  const cmo = await demoMember(browser, 'cmo@acme.test')
+  const mops = await demoMember(browser, 'mops@acme.test')
   const title = `Versions E2E ${Date.now()}`
   const { id, headers } = await blankNarrative(cmo.page, title)
 
@@ -164,9 +149,9 @@ test('the CMO names a version, changes a sentence, compares and restores it; MOp
 
 test('a blocking thread holds approval back until it is resolved', async ({ browser }) => {
   test.setTimeout(120_000)
-  const cmo = await signedIn(browser, 'cmo@acme.test')
-  const mops = await signedIn(browser, 'mops@acme.test')
-  const sales = await signedIn(browser, 'sales@acme.test')
+  const cmo = await demoMember(browser, 'cmo@acme.test')
+  const mops = await demoMember(browser, 'mops@acme.test')
+  const sales = await demoMember(browser, 'sales@acme.test')
   const { id, headers } = await blankNarrative(cmo.page, `Blocking E2E ${Date.now()}`)
   expect(
     (
@@ -222,8 +207,8 @@ test('a blocking thread holds approval back until it is resolved', async ({ brow
 
 test('the reading view and the metrics review download Markdown and PDF; screenshots of the library', async ({ browser }) => {
   test.setTimeout(120_000)
-  const mops = await signedIn(browser, 'mops@acme.test')
-  const ceo = await signedIn(browser, 'ceo@acme.test')
+  const mops = await demoMember(browser, 'mops@acme.test')
+  const ceo = await demoMember(browser, 'ceo@acme.test')
 
   await mops.page.goto('/approved')
   await mops.page.screenshot({ path: `${SHOTS}/versions-approved-owner.png`, fullPage: true })
@@ -271,7 +256,7 @@ test('the reading view and the metrics review download Markdown and PDF; screens
 
 test('a checkpoint is kept when the last editor leaves, and shows in the Versions list after reopening', async ({ browser }) => {
   test.setTimeout(120_000)
-  const cmo = await signedIn(browser, 'cmo@acme.test')
+  const cmo = await demoMember(browser, 'cmo@acme.test')
   const { id, headers } = await blankNarrative(cmo.page, `Checkpoint E2E ${Date.now()}`)
   const text = await openNarrative(cmo.page, id)
   await text.click()
