@@ -1,3 +1,4 @@
+import net from 'node:net'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
@@ -344,6 +345,47 @@ describe('unknown API paths', () => {
       const res = await app.fetch(p, { method, ...(method === 'POST' ? { json: {} } : {}) })
       expect(res.status).toBe(404)
       expect((await problemOf(res)).status).toBe(404)
+    }
+  })
+})
+
+describe('bodies answered before they are read', () => {
+  /** Writes `chunks` on one raw connection; everything the server sent, and how the connection ended. */
+  function exchange(chunks: (string | Buffer)[]) {
+    const { hostname, port } = new URL(app.origin)
+    return new Promise<{ received: string; error: string | null }>((resolve) => {
+      const socket = net.connect(Number(port), hostname)
+      let received = ''
+      let error: string | null = null
+      socket.on('data', (d) => (received += d.toString('latin1')))
+      socket.on('error', (e) => (error = e.message))
+      socket.on('close', () => resolve({ received, error }))
+      for (const c of chunks) socket.write(c)
+    })
+  }
+
+  it('a 3 MB body refused by its Content-Length gets its 413, and the connection serves the next request', async () => {
+    const token = await buildApiToken(ws.owner)
+    const body = Buffer.from(JSON.stringify({ title: 'x'.repeat(3 * 1024 * 1024), template: 'blank' }))
+    const { received, error } = await exchange([
+      `POST /api/v1/narratives HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      body,
+      // Left unread, the rest of the body stalled the upload until the idle timeout reset the
+      // connection: the client lost the 413 and this request with it.
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    ])
+    expect(error).toBeNull()
+    expect(received.match(/^HTTP\/1\.1 \d+/gm)).toEqual(['HTTP/1.1 413', 'HTTP/1.1 200'])
+    expect(received).toContain('application/problem+json')
+  })
+
+  it('fetch sees the 413 of a 3 MB body and the 401 of a large unauthenticated one', async () => {
+    const token = await buildApiToken(ws.owner)
+    const big = JSON.stringify({ title: 'x'.repeat(3 * 1024 * 1024) })
+    for (let i = 0; i < 3; i++) {
+      expect((await app.fetch('/api/v1/narratives', { token, json: JSON.parse(big) as unknown })).status).toBe(413)
+      expect((await app.fetch('/api/v1/narratives', { json: { title: 'x'.repeat(500_000) } })).status).toBe(401)
+      expect((await app.fetch('/api/v1/me', { token })).status).toBe(200)
     }
   })
 })

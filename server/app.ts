@@ -50,6 +50,32 @@ function sameOriginMutations(appUrl?: string) {
   }
 }
 
+/** The most of an unread request body that is read and discarded after the answer (imports take 5 MiB). */
+export const MAX_DRAINED_BODY_BYTES = 16 * 1024 * 1024
+
+/**
+ * Handlers answer before reading the whole body when they can (413 by Content-Length, 401, 404,
+ * 405). Node then leaves the rest of the body paused on the keep-alive connection: the client's
+ * upload stalls until the idle timeout resets the socket, so it never sees the answer (and the
+ * next request sent on that connection fails too). Once the answer is sent, the rest of the body
+ * is read and discarded, as Node does for bodies nobody started reading; past the bound the
+ * connection is closed instead.
+ */
+function drainUnreadBodies(req: Request, res: Response, next: NextFunction) {
+  res.once('finish', () => {
+    if (req.complete || req.destroyed) return
+    let left = MAX_DRAINED_BODY_BYTES
+    // Remix's body stream listens for data it will never read: drop it, then discard the rest.
+    req.removeAllListeners('data')
+    req.on('data', (chunk: Buffer) => {
+      left -= chunk.length
+      if (left < 0) req.socket.destroy()
+    })
+    req.resume()
+  })
+  next()
+}
+
 export interface AppOptions {
   sql: Sql
   dev: boolean
@@ -62,6 +88,7 @@ export function createApp(opts: AppOptions) {
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
 
+  app.use(drainUnreadBodies)
   app.use((req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64')
     next()

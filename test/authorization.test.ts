@@ -4,9 +4,10 @@
  * another workspace (who asks for this workspace's objects). A new route file without an entry
  * fails the first test, so later routes are covered the moment they are added.
  */
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ENDPOINTS } from '#app/api/openapi.ts'
 import { useTestDatabase } from '#test/db.ts'
 import {
   buildApiToken,
@@ -22,7 +23,8 @@ import { createSession } from '#app/services/accounts.server.ts'
 import { createInvite } from '#app/services/workspaces.server.ts'
 import { createCapability, createIntegration, createSystem } from '#app/services/inventory.server.ts'
 import { createMetric } from '#app/services/metrics.server.ts'
-import { IntegrationInputSchema, SystemInputSchema } from '#app/schemas/inventory.ts'
+import { IntegrationInputSchema, RequirementInputSchema, SystemInputSchema } from '#app/schemas/inventory.ts'
+import { addRequirement } from '#app/services/feasibility.server.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import { InitiativeInputSchema } from '#app/schemas/roadmap.ts'
 import { createInitiative } from '#app/services/roadmap.server.ts'
@@ -48,6 +50,14 @@ interface Ctx {
   integrationId: string
   /** A new integration of the walked workspace (for probes that delete one). */
   freshIntegrationId: () => Promise<string>
+  /** A second system of the walked workspace (the other end of an integration). */
+  otherSystemId: string
+  /** New objects of the walked workspace, for probes that delete one. */
+  freshSystemId: () => Promise<string>
+  freshCapabilityId: () => Promise<string>
+  freshInitiativeId: () => Promise<string>
+  /** A new requirement on the draft narrative. */
+  freshRequirementId: () => Promise<string>
   metricKey: string
   /** A narrative with an approved (frozen) version, and that version (issue 7). */
   publishedId: string
@@ -64,7 +74,7 @@ interface Ctx {
 
 interface Probe {
   label: string
-  method: 'GET' | 'POST' | 'PUT'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   path: (ctx: Ctx) => string | Promise<string>
   form?: (ctx: Ctx) => Record<string, string> | Promise<Record<string, string>>
   json?: (ctx: Ctx) => unknown
@@ -342,6 +352,7 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
     {
       label: 'POST /api/v1/tokens (own credentials)',
       method: 'POST',
+      api: true,
       path: () => '/api/v1/tokens',
       json: (c) => (c.person ? { email: c.person.email, password: PASSWORD } : {}),
       expect: row(400, { rest: 201 }),
@@ -455,6 +466,13 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: () => '/stack/systems/nope',
       expect: row(LOGIN, { rest: 404, reader: 403 }),
     },
+    {
+      label: 'POST /stack/systems/:walked (support)',
+      method: 'POST',
+      path: (c) => `/stack/systems/${c.systemId}`,
+      form: (c) => ({ intent: 'support', capabilityId: c.capabilityId, level: 'partial', note: '' }),
+      expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
   ],
   '_app.stack.export.$kind.tsx': [
     {
@@ -523,6 +541,21 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: () => '/api/v1/systems/nope',
       expect: row(401, { rest: 404 }),
     },
+    {
+      label: 'PATCH /api/v1/systems/:walked',
+      method: 'PATCH',
+      api: true,
+      path: (c) => `/api/v1/systems/${c.systemId}`,
+      json: () => ({ notes: 'Walked' }),
+      expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'DELETE /api/v1/systems/:fresh',
+      method: 'DELETE',
+      api: true,
+      path: async (c) => `/api/v1/systems/${await c.freshSystemId()}`,
+      expect: row(401, { rest: 204, commenter: 403, reader: 403, foreign: 404 }),
+    },
   ],
   'api.v1.systems.$id.capabilities.ts': [
     {
@@ -559,6 +592,21 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: (c) => `/api/v1/capabilities/${c.capabilityId}`,
       expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
     },
+    {
+      label: 'PATCH /api/v1/capabilities/:walked',
+      method: 'PATCH',
+      api: true,
+      path: (c) => `/api/v1/capabilities/${c.capabilityId}`,
+      json: () => ({ description: 'Walked' }),
+      expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'DELETE /api/v1/capabilities/:fresh',
+      method: 'DELETE',
+      api: true,
+      path: async (c) => `/api/v1/capabilities/${await c.freshCapabilityId()}`,
+      expect: row(401, { rest: 204, commenter: 403, reader: 403, foreign: 404 }),
+    },
   ],
   'api.v1.integrations._index.ts': [
     {
@@ -568,6 +616,24 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: () => '/api/v1/integrations',
       expect: row(401, { rest: 200, reader: 403 }),
     },
+    {
+      label: 'POST /api/v1/integrations (between the walked systems)',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/integrations',
+      json: (c) => ({
+        fromSystemId: c.systemId,
+        toSystemId: c.otherSystemId,
+        name: `Walked API sync ${c.persona}`,
+        direction: 'one_way',
+        objects: 'contacts',
+        frequency: 'daily',
+        status: 'active',
+      }),
+      // The foreign member names systems of another workspace: a field error, the same as for ids that
+      // exist nowhere (nothing is revealed, nothing crosses).
+      expect: row(401, { rest: 201, commenter: 403, reader: 403, foreign: 400 }),
+    },
   ],
   'api.v1.integrations.$id.ts': [
     {
@@ -576,6 +642,21 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       api: true,
       path: (c) => `/api/v1/integrations/${c.integrationId}`,
       expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'PATCH /api/v1/integrations/:walked',
+      method: 'PATCH',
+      api: true,
+      path: (c) => `/api/v1/integrations/${c.integrationId}`,
+      json: () => ({ status: 'broken' }),
+      expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'DELETE /api/v1/integrations/:fresh',
+      method: 'DELETE',
+      api: true,
+      path: async (c) => `/api/v1/integrations/${await c.freshIntegrationId()}`,
+      expect: row(401, { rest: 204, commenter: 403, reader: 403, foreign: 404 }),
     },
   ],
   'api.v1.inventory.import.ts': [
@@ -595,6 +676,21 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       api: true,
       path: (c) => `/api/v1/narratives/${c.draftId}/requirements`,
       expect: row(401, { rest: 200, reader: 404, foreign: 404 }),
+    },
+    {
+      label: 'POST /api/v1/narratives/:draft/requirements',
+      method: 'POST',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.draftId}/requirements`,
+      json: () => ({ kind: 'capability', capability: 'Walk capability' }),
+      expect: row(401, { rest: 201, commenter: 403, reader: 404, foreign: 404 }),
+    },
+    {
+      label: 'DELETE /api/v1/narratives/:draft/requirements?id=:fresh',
+      method: 'DELETE',
+      api: true,
+      path: async (c) => `/api/v1/narratives/${c.draftId}/requirements?id=${await c.freshRequirementId()}`,
+      expect: row(401, { rest: 204, commenter: 403, reader: 404, foreign: 404 }),
     },
   ],
   'api.v1.narratives.$id.feasibility.ts': [
@@ -739,6 +835,14 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: () => '/api/v1/metrics/no_such_metric',
       expect: row(401, { rest: 404 }),
     },
+    {
+      label: 'PATCH /api/v1/metrics/:walked',
+      method: 'PATCH',
+      api: true,
+      path: (c) => `/api/v1/metrics/${c.metricKey}`,
+      json: () => ({ name: 'Walk pipeline' }),
+      expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
   ],
   'api.v1.metrics.$key.actuals.ts': [
     {
@@ -765,6 +869,14 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: (c) => `/api/v1/metrics/${c.metricKey}/targets`,
       expect: row(401, { rest: 200, foreign: 404 }),
     },
+    {
+      label: 'PUT /api/v1/metrics/:walked/targets',
+      method: 'PUT',
+      api: true,
+      path: (c) => `/api/v1/metrics/${c.metricKey}/targets`,
+      json: () => [{ period: '2026-01', value: 12 }],
+      expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
   ],
   'api.v1.metrics.$key.series.ts': [
     {
@@ -785,6 +897,13 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       // The foreign member's workspace has no such metric: a row error, nothing crosses.
       expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 400 }),
     },
+    {
+      label: 'GET /api/v1/metrics/import',
+      method: 'GET',
+      api: true,
+      path: () => '/api/v1/metrics/import',
+      expect: row(405, { rest: 405 }),
+    },
   ],
   'api.v1.narratives.$id.commitments.ts': [
     {
@@ -793,6 +912,14 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       api: true,
       path: (c) => `/api/v1/narratives/${c.draftId}/commitments`,
       expect: row(401, { rest: 200, reader: 404, foreign: 404 }),
+    },
+    {
+      label: 'POST /api/v1/narratives/:draft/commitments',
+      method: 'POST',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.draftId}/commitments`,
+      json: (c) => ({ metricKey: c.metricKey, baseline: 1, target: 3, dueOn: '2099-06-30', granularity: 'quarter' }),
+      expect: row(401, { rest: 201, commenter: 403, reader: 404, foreign: 404 }),
     },
   ],
 
@@ -822,6 +949,13 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: async (c) => `/api/v1/narratives/${await c.inReviewId()}/reviews/current/decision`,
       json: () => ({ decision: 'changes', note: 'Walked' }),
       expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'GET /api/v1/narratives/:draft/reviews/current/decision',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.draftId}/reviews/current/decision`,
+      expect: row(405, { rest: 405 }),
     },
   ],
   'api.v1.narratives.$id.versions._index.ts': [
@@ -877,6 +1011,13 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: (c) => `/api/v1/narratives/${c.draftId}/acknowledge`,
       json: () => ({}),
       expect: row(401, { rest: 404 }),
+    },
+    {
+      label: 'GET /api/v1/narratives/:published/acknowledge',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/narratives/${c.publishedId}/acknowledge`,
+      expect: row(405, { rest: 405 }),
     },
   ],
 
@@ -1006,6 +1147,21 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       json: () => ({ status: 'planned' }),
       expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
     },
+    {
+      label: 'PATCH /api/v1/initiatives/:walked',
+      method: 'PATCH',
+      api: true,
+      path: async () => `/api/v1/initiatives/${await walkInitiative()}`,
+      json: () => ({ effort: 'L' }),
+      expect: row(401, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'DELETE /api/v1/initiatives/:fresh',
+      method: 'DELETE',
+      api: true,
+      path: async (c) => `/api/v1/initiatives/${await c.freshInitiativeId()}`,
+      expect: row(401, { rest: 204, commenter: 403, reader: 403, foreign: 404 }),
+    },
   ],
   'api.v1.initiatives.$id.stances.ts': [
     {
@@ -1022,6 +1178,13 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: async () => `/api/v1/initiatives/${await walkInitiative()}/stances`,
       json: () => ({ stance: 'support', reason: 'Moves the shared pipeline goal' }),
       expect: row(401, { rest: 201, reader: 403, foreign: 404 }),
+    },
+    {
+      label: 'DELETE /api/v1/initiatives/:walked/stances (withdraw one’s own)',
+      method: 'DELETE',
+      api: true,
+      path: async () => `/api/v1/initiatives/${await walkInitiative()}/stances`,
+      expect: row(401, { rest: 204, reader: 403, foreign: 404 }),
     },
   ],
   'api.v1.initiatives.$id.comments.ts': [
@@ -1148,7 +1311,61 @@ describe('the walk covers every route', () => {
       'expectations for missing route files',
     ).toEqual([])
   })
+
+  it('a route module exporting a loader has a GET probe, one exporting an action a write probe', () => {
+    const missing: string[] = []
+    for (const [file, probes] of Object.entries(ROUTES)) {
+      // Pathless layouts run (and are walked) with every child below them.
+      if (probes === 'layout') continue
+      const exported = exportsOf(file)
+      if (exported.has('loader') && !probes.some((p) => p.method === 'GET')) missing.push(`${file}: loader without a GET probe`)
+      if (exported.has('action') && !probes.some((p) => p.method !== 'GET')) missing.push(`${file}: action without a write probe`)
+      if (!exported.has('action') && probes.some((p) => p.method !== 'GET'))
+        missing.push(`${file}: write probes but no action (the module changed?)`)
+    }
+    expect(missing, 'add probes to ROUTES in test/authorization.test.ts').toEqual([])
+  })
+
+  it('every /api/v1 endpoint of the OpenAPI list (method and path) has an API probe in its route file', () => {
+    const missing = ENDPOINTS.filter((e) => {
+      const probes = ROUTES[e.route]
+      return (
+        probes === undefined ||
+        probes === 'layout' ||
+        !probes.some((p) => p.api && p.method === e.method.toUpperCase() && probePath(p) === templatePath(e.path))
+      )
+    }).map((e) => `${e.method.toUpperCase()} ${e.path} (${e.route})`)
+    expect(missing, 'add API probes to ROUTES in test/authorization.test.ts').toEqual([])
+  })
 })
+
+/** The names a route module exports (loader, action, default…), read from its source. */
+function exportsOf(file: string) {
+  const source = readFileSync(path.resolve('app/routes', file), 'utf8')
+  const names = [...source.matchAll(/^export\s+(?:async\s+)?(?:function\*?|const|let)\s+(\w+)/gm)].map((m) => m[1]!)
+  for (const m of source.matchAll(/^export\s*\{([^}]*)\}/gm))
+    names.push(
+      ...m[1]!.split(',').map((n) =>
+        n
+          .trim()
+          .split(/\s+as\s+/)
+          .pop()!,
+      ),
+    )
+  return new Set(names)
+}
+
+/** A probe's path from its label (`PUT /api/v1/systems/:walked/capabilities (…)`), parameters as `*`. */
+function probePath(p: Probe) {
+  return p.label
+    .split(' ')[1]!
+    .split('?')[0]!
+    .replace(/\/:[^/]+/g, '/*')
+}
+/** An OpenAPI path with its parameters as `*`. */
+function templatePath(p: string) {
+  return p.replace(/\/\{[^}]+\}/g, '/*')
+}
 
 let app: RunningApp
 let ws: WorkspaceFixture
@@ -1236,6 +1453,17 @@ beforeAll(async () => {
     capabilityId,
     integrationId: await freshIntegrationId(),
     freshIntegrationId,
+    otherSystemId: systemIds[1]!,
+    freshSystemId: () =>
+      createSystem(
+        ws.owner.actor,
+        SystemInputSchema.parse({ name: `Walk fresh ${crypto.randomUUID()}`, category: 'crm', lifecycle: 'active' }),
+      ),
+    freshCapabilityId: () => createCapability(ws.owner.actor, { name: `Walk fresh ${crypto.randomUUID()}`, description: '' }),
+    freshInitiativeId: async () =>
+      (await createInitiative(ws.owner.actor, InitiativeInputSchema.parse({ title: 'Walk fresh', timeframe: 'next', effort: 'S' }))).id,
+    freshRequirementId: () =>
+      addRequirement(ws.owner.actor, draft.id, RequirementInputSchema.parse({ kind: 'capability', capability: 'Walk capability' })),
     metricKey: metric.key,
     inviteToken: async () => (await createInvite(ws.owner.actor, { role: 'reader', function: 'other' })).token,
   }
@@ -1277,6 +1505,11 @@ const cases = Object.entries(ROUTES).flatMap(([file, probes]) =>
   probes === 'layout'
     ? []
     : probes.flatMap((probe) => PERSONAS.map((persona) => ({ file, probe, persona, label: `${probe.label} as ${persona}` }))),
+)
+
+const probeCount = Object.values(ROUTES).reduce((n, probes) => n + (probes === 'layout' ? 0 : probes.length), 0)
+console.log(
+  `authorization matrix: ${routeFiles.length} route files (${ENDPOINTS.length} API endpoints) × ${PERSONAS.length} personas; ${probeCount} probes × ${PERSONAS.length} = ${cases.length} requests`,
 )
 
 describe('each route × each persona', () => {

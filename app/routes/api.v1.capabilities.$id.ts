@@ -4,7 +4,7 @@ import { notFound } from '#app/domain/errors.ts'
 import { CapabilityInputSchema, InventoryIdSchema } from '#app/schemas/inventory.ts'
 import { deleteCapability, getCapabilityFor, updateCapability } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
-import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJsonObject } from '#app/utils/http.server.ts'
 
 function capabilityId(params: { id?: string }) {
   const parsed = InventoryIdSchema.safeParse(params.id)
@@ -28,11 +28,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const id = capabilityId(params)
     if (request.method === 'PATCH' || request.method === 'PUT') {
       const current = await getCapabilityFor(actor, id)
-      const body = (await readJson(request, 16 * 1024)) as Record<string, unknown> | null
+      const body = await readJsonObject(request, 16 * 1024)
       await updateCapability(
         actor,
         id,
-        parseOrThrow(CapabilityInputSchema, { name: current.name, description: current.description, ...(body ?? {}) }),
+        parseOrThrow(CapabilityInputSchema, { name: current.name, description: current.description, ...body }),
       )
       const c = await getCapabilityFor(actor, id)
       return json({ id: c.id, name: c.name, description: c.description })

@@ -4,7 +4,7 @@ import { notFound } from '#app/domain/errors.ts'
 import { InventoryIdSchema } from '#app/schemas/inventory.ts'
 import { deleteIntegration, getIntegrationFor, integrationJson, patchIntegration } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
-import { api, methodNotAllowed, readJson } from '#app/utils/http.server.ts'
+import { api, methodNotAllowed, readJsonObject } from '#app/utils/http.server.ts'
 
 function integrationId(params: { id?: string }) {
   const parsed = InventoryIdSchema.safeParse(params.id)
@@ -26,8 +26,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = integrationId(params)
     if (request.method === 'PATCH' || request.method === 'PUT') {
-      const body = await readJson(request, 32 * 1024)
-      await patchIntegration(actor, id, typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {})
+      await patchIntegration(actor, id, await readJsonObject(request, 32 * 1024))
       return json(integrationJson(await getIntegrationFor(actor, id)))
     }
     if (request.method === 'DELETE') {

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
-import { InventoryIdSchema } from '#app/schemas/inventory.ts'
+import { DeleteSystemQuerySchema, InventoryIdSchema } from '#app/schemas/inventory.ts'
 import { deleteSystem, getSystemFor, integrationJson, patchSystem, systemJson } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
-import { api, methodNotAllowed, readJson } from '#app/utils/http.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJsonObject } from '#app/utils/http.server.ts'
 
 function systemId(params: { id?: string }) {
   const parsed = InventoryIdSchema.safeParse(params.id)
@@ -50,12 +50,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = systemId(params)
     if (request.method === 'PATCH' || request.method === 'PUT') {
-      const body = await readJson(request, 64 * 1024)
-      await patchSystem(actor, id, typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {})
+      await patchSystem(actor, id, await readJsonObject(request, 64 * 1024))
       return json(systemJson((await getSystemFor(actor, id)).system))
     }
     if (request.method === 'DELETE') {
-      await deleteSystem(actor, id, { confirm: new URL(request.url).searchParams.get('confirm') === 'true' })
+      const query = parseOrThrow(DeleteSystemQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
+      await deleteSystem(actor, id, { confirm: query.confirm === 'true' })
       return new Response(null, { status: 204 })
     }
     return methodNotAllowed()

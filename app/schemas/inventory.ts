@@ -232,6 +232,9 @@ export const ImportQuerySchema = z.object({
 
 export const InventoryIdSchema = z.uuid('Not an id')
 
+/** DELETE /api/v1/systems/ID?confirm=true: delete even when requirements rely on it. */
+export const DeleteSystemQuerySchema = z.object({ confirm: z.enum(['true', 'false'], { error: 'Use true or false' }).optional() })
+
 /** PUT /api/v1/systems/ID/capabilities: a capability by id or name, and how the system supports it. */
 export const SystemSupportBodySchema = z.object({
   capability: z.string({ error: 'capability (an id or a name) is required' }).trim().min(1, 'capability (an id or a name) is required'),

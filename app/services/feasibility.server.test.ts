@@ -9,6 +9,7 @@ import * as supportApi from '#app/routes/api.v1.systems.$id.capabilities.ts'
 import * as integrationsApi from '#app/routes/api.v1.integrations._index.ts'
 import * as integrationApi from '#app/routes/api.v1.integrations.$id.ts'
 import * as capabilitiesApi from '#app/routes/api.v1.capabilities._index.ts'
+import * as capabilityApi from '#app/routes/api.v1.capabilities.$id.ts'
 import * as importApi from '#app/routes/api.v1.inventory.import.ts'
 import { seedStack } from '#server/demo/stack.ts'
 import { getNarrativeFeasibility } from './feasibility.server.ts'
@@ -91,6 +92,58 @@ describe('API: systems, integrations, capabilities', () => {
     ).toBe(403)
     expect((await call(systemsApi.loader as Handler, reader!, '/api/v1/systems')).status).toBe(403)
     expect((await call(systemsApi.loader as Handler, null, '/api/v1/systems')).status).toBe(401)
+  })
+
+  it('a PATCH body that is not a JSON object and an invalid ?confirm are 400s that change nothing', async () => {
+    const w = await buildWorkspace()
+    const [owner] = await tokens([w.owner])
+    const system = await call(systemsApi.action as Handler, owner!, '/api/v1/systems', {
+      method: 'POST',
+      body: { name: 'Salesforce', category: 'crm', lifecycle: 'active' },
+    })
+    const systemId = system.json!.id as string
+    const capability = await call(capabilitiesApi.action as Handler, owner!, '/api/v1/capabilities', {
+      method: 'POST',
+      body: { name: 'Corpus territory planning', description: '' },
+    })
+    const capabilityId = capability.json!.id as string
+    for (const body of [null, true, 0, 'x', [], [{ name: 'y' }]]) {
+      for (const [handler, id] of [
+        [systemApi.action, systemId],
+        [capabilityApi.action, capabilityId],
+      ] as const) {
+        const res = await call(handler as Handler, owner!, `/api/v1/x/${id}`, {
+          method: 'PATCH',
+          raw: JSON.stringify(body),
+          params: { id },
+        })
+        expect(res.status, JSON.stringify(body)).toBe(400)
+        expect(res.json!.detail).toBe('The body must be a JSON object')
+      }
+    }
+    // Only true deletes past dependents; anything but true/false is refused, not read as "no".
+    for (const confirm of ['yes', '1', 'a%00b'])
+      expect(
+        (
+          await call(systemApi.action as Handler, owner!, `/api/v1/systems/${systemId}?confirm=${confirm}`, {
+            method: 'DELETE',
+            params: { id: systemId },
+          })
+        ).status,
+      ).toBe(400)
+    expect(
+      (await call(systemApi.loader as Handler, owner!, `/api/v1/systems/${systemId}`, { params: { id: systemId } })).json,
+    ).toMatchObject({
+      name: 'Salesforce',
+    })
+    expect(
+      (
+        await call(systemApi.action as Handler, owner!, `/api/v1/systems/${systemId}?confirm=false`, {
+          method: 'DELETE',
+          params: { id: systemId },
+        })
+      ).status,
+    ).toBe(204)
   })
 
   it('another workspace gets 404 for a system, and the support endpoint sets capabilities by name', async () => {

@@ -53,6 +53,13 @@ export async function readJson(request: Request, maxBytes = 1024 * 1024): Promis
   }
 }
 
+/** Reads a JSON body that must be an object (a PATCH of some fields): anything else is a 400. */
+export async function readJsonObject(request: Request, maxBytes?: number): Promise<Record<string, unknown>> {
+  const body = await readJson(request, maxBytes)
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The body must be a JSON object')
+  return body as Record<string, unknown>
+}
+
 /**
  * Runs a form action: typed errors become `{ errors, values }` with their status, so the form
  * shows messages next to its fields and keeps what the user typed.

@@ -19,6 +19,8 @@ let server: TestServer
 let fx: Fixture
 const clients: TestClient[] = []
 const sockets: WebSocket[] = []
+/** Hostile messages sent in this file: the websocket part of issue 9's bad-input count. */
+let hostileMessages = 0
 
 beforeAll(async () => {
   server = await startCollabServer(sql, { limits: { maxPendingUpdates: 20, messagesPerSecond: 500, messageBurst: 2000 } })
@@ -29,6 +31,7 @@ afterEach(() => {
   for (const s of sockets.splice(0)) s.terminate()
 })
 afterAll(async () => {
+  console.log(`bad-input corpus (websocket): ${hostileMessages} random, truncated, corrupted, oversized and flooding messages`)
   await server.close()
 })
 
@@ -51,6 +54,11 @@ interface RawSocket {
 function rawSocket(narrativeId: string, cookie: string, url = server.url): RawSocket {
   const ws = new WebSocket(`${url}/${narrativeId}`, { headers: { Cookie: cookie } })
   sockets.push(ws)
+  const send = ws.send.bind(ws)
+  ws.send = ((data: Parameters<WebSocket['send']>[0]) => {
+    hostileMessages++
+    send(data)
+  }) as WebSocket['send']
   ws.on('error', () => {})
   return {
     ws,
