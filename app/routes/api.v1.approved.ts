@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
+import type { ApprovedJson } from '#app/schemas/responses.ts'
 import { listApprovedFor } from '#app/services/reviews.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api } from '#app/utils/http.server.ts'
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         approvedAt: r.approvedAt.toISOString(),
         approvers: r.approvers,
         excerpt: r.excerpt,
-      })),
+      }) satisfies ApprovedJson),
     })
   })
 }

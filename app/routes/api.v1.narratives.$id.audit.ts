@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
+import type { AuditEventJson } from '#app/schemas/responses.ts'
 import { listAuditFor } from '#app/services/reviews.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api } from '#app/utils/http.server.ts'
@@ -21,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         version: e.versionNumber,
         detail: e.detail,
         at: e.createdAt.toISOString(),
-      })),
+      }) satisfies AuditEventJson),
     })
   })
 }

@@ -3,6 +3,7 @@ import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { CommentIntentSchema } from '#app/schemas/comments.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
+import type { NarrativeThreadJson } from '#app/schemas/responses.ts'
 import { listNarrativeThreads, runNarrativeCommentIntent } from '#app/services/comments.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           createdAt: c.createdAt,
           editedAt: c.editedAt,
         })),
-      })),
+      }) satisfies NarrativeThreadJson),
     })
   })
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { SystemInputSchema } from '#app/schemas/inventory.ts'
+import type { SystemListItemJson } from '#app/schemas/responses.ts'
 import { createSystem, getSystemFor, listSystemsFor, systemJson } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         capabilities: s.capabilities,
         integrations: s.integrations,
         dependentNarratives: s.dependents,
-      })),
+      }) satisfies SystemListItemJson),
     })
   })
 }
