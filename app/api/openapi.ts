@@ -5,7 +5,7 @@
  * app/routes/api.v1.* file or one of its methods has no entry, or when the document is invalid.
  */
 import { z } from 'zod'
-import { ApiTokenRequestSchema } from '#app/schemas/accounts.ts'
+import { ApiTokenRequestSchema, MemberPatchSchema } from '#app/schemas/accounts.ts'
 import { CommentIntentSchema, InitiativeCommentSchema } from '#app/schemas/comments.ts'
 import {
   CapabilityInputSchema,
@@ -46,6 +46,7 @@ import {
   InventoryImportReportJsonSchema,
   listOf,
   MeJsonSchema,
+  MemberJsonSchema,
   MetricDetailJsonSchema,
   MetricImportJsonSchema,
   MetricJsonSchema,
@@ -141,6 +142,38 @@ export const ENDPOINTS: Endpoint[] = [
     body: ApiTokenRequestSchema,
     ok: { status: 201, description: 'A new token (shown once)', schema: TokenJsonSchema },
     errors: [401, 429],
+  },
+
+  // Members
+  {
+    route: 'api.v1.members._index.ts',
+    method: 'get',
+    path: '/api/v1/members',
+    tag: 'Members',
+    summary: 'The workspace’s members, by name',
+    description: 'Readers are refused (403): as in search, the team is working material. Members join through invite links in Settings.',
+    ok: { status: 200, description: 'Members', schema: listOf(MemberJsonSchema) },
+    errors: [403],
+  },
+  {
+    route: 'api.v1.members.$id.ts',
+    method: 'get',
+    path: '/api/v1/members/{id}',
+    tag: 'Members',
+    summary: 'A member (the id is the user’s)',
+    ok: { status: 200, description: 'The member', schema: MemberJsonSchema },
+    errors: [403, 404],
+  },
+  {
+    route: 'api.v1.members.$id.ts',
+    method: 'patch',
+    path: '/api/v1/members/{id}',
+    tag: 'Members',
+    summary: 'Change a member’s role and/or function (owners only)',
+    description: 'Both changes are recorded in the audit log. Demoting the last owner answers 409.',
+    body: MemberPatchSchema,
+    ok: { status: 200, description: 'The member', schema: MemberJsonSchema },
+    errors: [403, 404, 409],
   },
 
   // Search
