@@ -354,7 +354,14 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
   'api.v1.members._index.ts': [
     // Readers are refused, as search leaves members out for them; the foreign owner lists their own workspace.
     { label: 'GET /api/v1/members', method: 'GET', api: true, path: () => '/api/v1/members', expect: row(401, { rest: 200, reader: 403 }) },
-    { label: 'POST /api/v1/members', method: 'POST', api: true, path: () => '/api/v1/members', json: () => ({}), expect: row(405, { rest: 405 }) },
+    {
+      label: 'POST /api/v1/members',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/members',
+      json: () => ({}),
+      expect: row(405, { rest: 405 }),
+    },
   ],
   'api.v1.members.$id.ts': [
     {

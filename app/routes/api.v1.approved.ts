@@ -11,17 +11,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const rows = await listApprovedFor(actor)
     return json({
-      data: rows.map((r) => ({
-        id: r.id,
-        title: r.title,
-        status: r.status,
-        owner: r.ownerName,
-        approvedVersionId: r.approvedVersionId,
-        version: r.versionNumber,
-        approvedAt: r.approvedAt.toISOString(),
-        approvers: r.approvers,
-        excerpt: r.excerpt,
-      }) satisfies ApprovedJson),
+      data: rows.map(
+        (r) =>
+          ({
+            id: r.id,
+            title: r.title,
+            status: r.status,
+            owner: r.ownerName,
+            approvedVersionId: r.approvedVersionId,
+            version: r.versionNumber,
+            approvedAt: r.approvedAt.toISOString(),
+            approvers: r.approvers,
+            excerpt: r.excerpt,
+          }) satisfies ApprovedJson,
+      ),
     })
   })
 }

@@ -19,6 +19,9 @@ export async function action({ request }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
     const id = await createCapability(actor, parseOrThrow(CapabilityInputSchema, await readJson(request, 16 * 1024)))
-    return json(capabilityDetailJson(await getCapabilityFor(actor, id)), { status: 201, headers: { Location: `/api/v1/capabilities/${id}` } })
+    return json(capabilityDetailJson(await getCapabilityFor(actor, id)), {
+      status: 201,
+      headers: { Location: `/api/v1/capabilities/${id}` },
+    })
   })
 }

@@ -15,14 +15,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!id.success) throw notFound('Narrative')
     const events = await listAuditFor(actor, id.data)
     return json({
-      data: events.map((e) => ({
-        kind: e.kind,
-        actor: e.actorId ? { id: e.actorId, name: e.actorName } : null,
-        versionId: e.versionId,
-        version: e.versionNumber,
-        detail: e.detail,
-        at: e.createdAt.toISOString(),
-      }) satisfies AuditEventJson),
+      data: events.map(
+        (e) =>
+          ({
+            kind: e.kind,
+            actor: e.actorId ? { id: e.actorId, name: e.actorName } : null,
+            versionId: e.versionId,
+            version: e.versionNumber,
+            detail: e.detail,
+            at: e.createdAt.toISOString(),
+          }) satisfies AuditEventJson,
+      ),
     })
   })
 }

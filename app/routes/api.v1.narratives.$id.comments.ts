@@ -26,23 +26,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const shown =
       resolved === 'true' ? threads.filter((t) => t.resolved) : resolved === 'false' ? threads.filter((t) => !t.resolved) : threads
     return json({
-      data: shown.map((t) => ({
-        id: t.id,
-        quote: t.quote,
-        resolved: t.resolved,
-        resolvedAt: t.resolvedAt,
-        resolvedBy: t.resolvedByName,
-        anchor: { start: t.anchorStart, end: t.anchorEnd },
-        createdAt: t.createdAt,
-        comments: t.comments.map((c) => ({
-          id: c.id,
-          author: c.authorName,
-          authorId: c.authorId,
-          body: c.body,
-          createdAt: c.createdAt,
-          editedAt: c.editedAt,
-        })),
-      }) satisfies NarrativeThreadJson),
+      data: shown.map(
+        (t) =>
+          ({
+            id: t.id,
+            quote: t.quote,
+            resolved: t.resolved,
+            resolvedAt: t.resolvedAt,
+            resolvedBy: t.resolvedByName,
+            anchor: { start: t.anchorStart, end: t.anchorEnd },
+            createdAt: t.createdAt,
+            comments: t.comments.map((c) => ({
+              id: c.id,
+              author: c.authorName,
+              authorId: c.authorId,
+              body: c.body,
+              createdAt: c.createdAt,
+              editedAt: c.editedAt,
+            })),
+          }) satisfies NarrativeThreadJson,
+      ),
     })
   })
 }

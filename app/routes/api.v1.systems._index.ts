@@ -12,12 +12,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const rows = await listSystemsFor(actor)
     return json({
-      data: rows.map((s) => ({
-        ...systemJson(s),
-        capabilities: s.capabilities,
-        integrations: s.integrations,
-        dependentNarratives: s.dependents,
-      }) satisfies SystemListItemJson),
+      data: rows.map(
+        (s) =>
+          ({
+            ...systemJson(s),
+            capabilities: s.capabilities,
+            integrations: s.integrations,
+            dependentNarratives: s.dependents,
+          }) satisfies SystemListItemJson,
+      ),
     })
   })
 }

@@ -237,9 +237,7 @@ export const InventoryImportReportJsonSchema = z.strictObject({
   created: Int,
   updated: Int,
   errors: z.array(z.strictObject({ line: Int, column: z.string().nullable(), message: z.string() })).describe('Empty on success'),
-  preview: z.array(
-    z.strictObject({ line: Int, action: z.enum(['create', 'update']), values: z.record(z.string(), z.string()) }),
-  ),
+  preview: z.array(z.strictObject({ line: Int, action: z.enum(['create', 'update']), values: z.record(z.string(), z.string()) })),
   columns: z.array(z.string()),
 })
 
@@ -470,9 +468,7 @@ export const NotificationJsonSchema = z.strictObject({
   excerpt: z.string(),
   createdAt: Iso,
   read: z.boolean(),
-  target: z
-    .strictObject({ kind: z.enum(['narrative', 'initiative']), id: Id, title: z.string(), href: z.string() })
-    .nullable(),
+  target: z.strictObject({ kind: z.enum(['narrative', 'initiative']), id: Id, title: z.string(), href: z.string() }).nullable(),
 })
 export const NotificationsJsonSchema = listOf(NotificationJsonSchema, { unread: Int })
 
@@ -505,7 +501,14 @@ export const ReviewPanelJsonSchema = z.strictObject({
     .nullable(),
   gate: z.strictObject({
     passed: z.boolean(),
-    checks: z.array(z.strictObject({ key: z.enum(['feasibility', 'assessments', 'commitments', 'blocking'] satisfies GateCheckKey[]), label: z.string(), ok: z.boolean(), detail: z.string() })),
+    checks: z.array(
+      z.strictObject({
+        key: z.enum(['feasibility', 'assessments', 'commitments', 'blocking'] satisfies GateCheckKey[]),
+        label: z.string(),
+        ok: z.boolean(),
+        detail: z.string(),
+      }),
+    ),
     reasons: z.array(z.string()),
   }),
 })
