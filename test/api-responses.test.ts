@@ -14,6 +14,7 @@ import addFormats from 'ajv-formats'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { toBase64 } from '#app/components/comments/anchors.ts'
+import { assessRequirement } from '#app/services/feasibility.server.ts'
 import { ENDPOINTS, type Endpoint, type Method } from '#app/api/openapi.ts'
 import { useTestDatabase } from '#test/db.ts'
 import { buildApiToken, buildWorkspace, PASSWORD, uniq, type WorkspaceFixture } from '#test/factories.ts'
@@ -175,8 +176,19 @@ describe('every documented answer matches the real one', () => {
     await call('post', `/api/v1/narratives/${narrative.id}/requirements`, {
       json: { kind: 'flow', from: crm.name, to: map.name, objects: ['contacts'] },
     })
+    // Assessments are made in the app (no API yet); the feasibility answer shows them.
+    await assessRequirement(
+      ws.owner.actor,
+      { narrativeId: narrative.id, requirementId: requirement.id },
+      {
+        decision: 'accept_risk',
+        effort: 'S',
+        note: 'Fine for launch',
+      },
+    )
     await call('get', `/api/v1/narratives/${narrative.id}/requirements`)
-    await call('get', `/api/v1/narratives/${narrative.id}/feasibility`)
+    const feasibility = await call<{ requirements: { assessment: unknown }[] }>('get', `/api/v1/narratives/${narrative.id}/feasibility`)
+    expect(feasibility.requirements.filter((r) => r.assessment !== null).length).toBe(1)
     const system = await call<{ dependents: unknown[]; integrations: unknown[] }>('get', `/api/v1/systems/${crm.id}`)
     expect(system.dependents.length).toBe(1)
     expect(system.integrations.length).toBe(1)
@@ -211,9 +223,20 @@ describe('every documented answer matches the real one', () => {
       as: 'editor',
       json: { intent: 'reply', threadId: thread.threadId, body: 'Yes' },
     })
+    const reply = await call<{ commentId: string }>('post', `/api/v1/narratives/${narrative.id}/comments`, {
+      as: 'editor',
+      json: { intent: 'reply', threadId: thread.threadId, body: 'Or is it?' },
+    })
+    await call('post', `/api/v1/narratives/${narrative.id}/comments`, {
+      as: 'editor',
+      json: { intent: 'edit', commentId: reply.commentId, body: 'It is.' },
+    })
     await call('post', `/api/v1/narratives/${narrative.id}/comments`, { json: { intent: 'resolve', threadId: thread.threadId } })
-    const threads = await call<List<Obj & { comments: unknown[] }>>('get', `/api/v1/narratives/${narrative.id}/comments`)
-    expect(threads.data[0]!.comments.length).toBe(2)
+    const threads = await call<List<Obj & { comments: { editedAt: string | null }[] }>>(
+      'get',
+      `/api/v1/narratives/${narrative.id}/comments`,
+    )
+    expect(threads.data[0]!.comments.map((c) => c.editedAt !== null)).toEqual([false, false, true])
 
     // Review and approval of a narrative whose gate passes (a commitment, no requirements)
     const reviewed = await call<Obj>('post', '/api/v1/narratives', { json: { title: `Reviewed ${tag}`, template: 'blank' } })

@@ -28,8 +28,8 @@ import { TEMPLATES } from '#app/domain/templates.ts'
 import { IMPORT_KINDS } from './inventory.ts'
 import { NARRATIVE_STATUSES } from './narratives.ts'
 
-const Iso = z.string().describe('ISO 8601 date-time')
-const Day = z.string().describe('A date, YYYY-MM-DD')
+const Iso = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time')
+const Day = z.iso.date().describe('A date, YYYY-MM-DD')
 const Id = z.uuid()
 const Ref = z.strictObject({ id: Id, name: z.string() })
 /** A person picked up by a left join: the name is null if the account is gone. */
