@@ -68,6 +68,9 @@ interface Ctx {
   inReviewId: () => Promise<string>
   /** A fresh, open invite link token of the walked workspace. */
   inviteToken: () => Promise<string>
+  /** Members of the walked workspace (the owner is its only owner). */
+  ownerId: string
+  readerId: string
   persona: Persona
   person: Person | null
 }
@@ -358,6 +361,44 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       expect: row(400, { rest: 201 }),
     },
     { label: 'GET /api/v1/tokens', method: 'GET', path: () => '/api/v1/tokens', expect: row(405, { rest: 405 }) },
+  ],
+  'api.v1.members._index.ts': [
+    // Readers are refused, as search leaves members out for them; the foreign owner lists their own workspace.
+    { label: 'GET /api/v1/members', method: 'GET', api: true, path: () => '/api/v1/members', expect: row(401, { rest: 200, reader: 403 }) },
+    {
+      label: 'POST /api/v1/members',
+      method: 'POST',
+      api: true,
+      path: () => '/api/v1/members',
+      json: () => ({}),
+      expect: row(405, { rest: 405 }),
+    },
+  ],
+  'api.v1.members.$id.ts': [
+    {
+      label: 'GET /api/v1/members/:reader',
+      method: 'GET',
+      api: true,
+      path: (c) => `/api/v1/members/${c.readerId}`,
+      expect: row(401, { rest: 200, reader: 403, foreign: 404 }),
+    },
+    {
+      // The role it already has: the walk's members keep their roles (checked after the walk).
+      label: 'PATCH /api/v1/members/:reader (same role)',
+      method: 'PATCH',
+      api: true,
+      path: (c) => `/api/v1/members/${c.readerId}`,
+      json: () => ({ role: 'reader' }),
+      expect: row(401, { rest: 403, owner: 200, foreign: 404 }),
+    },
+    {
+      label: 'PATCH /api/v1/members/:owner (demote the last owner)',
+      method: 'PATCH',
+      api: true,
+      path: (c) => `/api/v1/members/${c.ownerId}`,
+      json: () => ({ role: 'editor' }),
+      expect: row(401, { rest: 403, owner: 409, foreign: 404 }),
+    },
   ],
   'api.v1.me.ts': [{ label: 'GET /api/v1/me', method: 'GET', api: true, path: () => '/api/v1/me', expect: row(401, { rest: 200 }) }],
   'api.v1.narratives._index.ts': [
@@ -1466,6 +1507,8 @@ beforeAll(async () => {
       addRequirement(ws.owner.actor, draft.id, RequirementInputSchema.parse({ kind: 'capability', capability: 'Walk capability' })),
     metricKey: metric.key,
     inviteToken: async () => (await createInvite(ws.owner.actor, { role: 'reader', function: 'other' })).token,
+    ownerId: ws.owner.id,
+    readerId: ws.reader.id,
   }
 })
 afterAll(async () => {

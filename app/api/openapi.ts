@@ -1,11 +1,11 @@
 /**
  * The OpenAPI 3.1 document of /api/v1, built from the zod schemas the routes parse with (request
- * bodies and query strings) and a few response schemas below. One entry per operation in
+ * bodies and query strings) and answer with (app/schemas/responses.ts). One entry per operation in
  * ENDPOINTS: adding an endpoint is one block there. test/openapi.test.ts fails when an
  * app/routes/api.v1.* file or one of its methods has no entry, or when the document is invalid.
  */
 import { z } from 'zod'
-import { ApiTokenRequestSchema } from '#app/schemas/accounts.ts'
+import { ApiTokenRequestSchema, MemberPatchSchema } from '#app/schemas/accounts.ts'
 import { CommentIntentSchema, InitiativeCommentSchema } from '#app/schemas/comments.ts'
 import {
   CapabilityInputSchema,
@@ -24,12 +24,52 @@ import {
   SeriesQuerySchema,
   ValueBatchSchema,
 } from '#app/schemas/metrics.ts'
-import { CreateNarrativeSchema, NARRATIVE_STATUSES, NarrativeListQuerySchema } from '#app/schemas/narratives.ts'
+import { CreateNarrativeSchema, NarrativeListQuerySchema } from '#app/schemas/narratives.ts'
 import { MarkNotificationsSchema } from '#app/schemas/notifications.ts'
 import { InitiativeInputSchema, InitiativePatchSchema, MoveSchema, StanceInputSchema } from '#app/schemas/roadmap.ts'
 import { DecisionSchema, ExportQuerySchema, RequestReviewSchema, VersionQuerySchema } from '#app/schemas/reviews.ts'
+import {
+  AcknowledgedJsonSchema,
+  ApprovedJsonSchema,
+  AuditEventJsonSchema,
+  CapabilityDetailJsonSchema,
+  CapabilityJsonSchema,
+  CommentIntentResultJsonSchema,
+  CommitmentJsonSchema,
+  DecisionJsonSchema,
+  FeasibilityJsonSchema,
+  InitiativeCommentResultJsonSchema,
+  InitiativeJsonSchema,
+  InitiativeListJsonSchema,
+  InitiativeThreadJsonSchema,
+  IntegrationJsonSchema,
+  InventoryImportReportJsonSchema,
+  listOf,
+  MeJsonSchema,
+  MemberJsonSchema,
+  MetricDetailJsonSchema,
+  MetricImportJsonSchema,
+  MetricJsonSchema,
+  NarrativeDetailJsonSchema,
+  NarrativeJsonSchema,
+  NarrativeThreadJsonSchema,
+  NotificationsJsonSchema,
+  RequirementJsonSchema,
+  ReviewPanelJsonSchema,
+  ReviewRequestedJsonSchema,
+  SeriesJsonSchema,
+  StanceJsonSchema,
+  StoredValuesJsonSchema,
+  SystemCapabilitiesJsonSchema,
+  SystemDetailJsonSchema,
+  SystemJsonSchema,
+  SystemListItemJsonSchema,
+  TokenJsonSchema,
+  ValueCountsJsonSchema,
+  VersionDetailJsonSchema,
+  VersionJsonSchema,
+} from '#app/schemas/responses.ts'
 import { SearchQuerySchema, SearchResultSchema } from '#app/schemas/search.ts'
-import { TEMPLATES } from '#app/domain/templates.ts'
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
@@ -62,32 +102,8 @@ export interface Endpoint {
 
 // ----- response schemas (what the routes return) -------------------------------------------------
 
-const Iso = z.string().describe('ISO 8601 date-time')
-const Ref = z.object({ id: z.uuid(), name: z.string() })
-
-export const NarrativeJsonSchema = z.object({
-  id: z.uuid(),
-  title: z.string(),
-  status: z.enum(NARRATIVE_STATUSES),
-  template: z.enum(TEMPLATES),
-  owner: Ref,
-  excerpt: z.string(),
-  text: z.string().optional().describe('The derived plain text (single narrative only)'),
-  outline: z.array(z.object({ level: z.number().int(), text: z.string() })).optional(),
-  wordCount: z.number().int().optional(),
-  createdAt: Iso,
-  updatedAt: Iso,
-})
-
-const AnyObject = (description: string) => z.looseObject({}).describe(description)
-const List = (item: z.ZodType, extra: Record<string, z.ZodType> = {}) => z.looseObject({ data: z.array(item), ...extra })
-
-const MeSchema = z.object({
-  user: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
-  workspace: z.object({ id: z.uuid(), name: z.string() }),
-  role: z.enum(['owner', 'editor', 'commenter', 'reader']),
-})
-const TokenSchema = z.object({ token: z.string().describe('Send as `Authorization: Bearer …`'), workspace: Ref })
+/** The OpenAPI document itself: the one answer without a schema of its own. */
+const OpenApiDocumentSchema = z.looseObject({ openapi: z.literal('3.1.0') }).describe('An OpenAPI 3.1 document')
 
 export const ProblemSchema = z.object({
   type: z.string(),
@@ -95,16 +111,6 @@ export const ProblemSchema = z.object({
   status: z.number().int(),
   detail: z.string(),
   errors: z.record(z.string(), z.array(z.string())).optional().describe('Messages per field'),
-})
-
-const VersionJsonSchema = z.looseObject({
-  id: z.uuid(),
-  number: z.number().int(),
-  kind: z.string().describe('`manual`, `review`, `approved`, `restore`, …'),
-  name: z.string().nullable(),
-  wordCount: z.number().int(),
-  createdBy: Ref.nullable(),
-  createdAt: Iso,
 })
 
 // ----- the endpoints --------------------------------------------------------------------------
@@ -123,7 +129,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/me',
     tag: 'Account',
     summary: 'The token’s user, workspace and role',
-    ok: { status: 200, description: 'Who the token acts as', schema: MeSchema },
+    ok: { status: 200, description: 'Who the token acts as', schema: MeJsonSchema },
   },
   {
     route: 'api.v1.tokens.ts',
@@ -134,8 +140,40 @@ export const ENDPOINTS: Endpoint[] = [
     description: 'Throttled per address and account: repeated failures answer 429 with Retry-After.',
     public: true,
     body: ApiTokenRequestSchema,
-    ok: { status: 201, description: 'A new token (shown once)', schema: TokenSchema },
+    ok: { status: 201, description: 'A new token (shown once)', schema: TokenJsonSchema },
     errors: [401, 429],
+  },
+
+  // Members
+  {
+    route: 'api.v1.members._index.ts',
+    method: 'get',
+    path: '/api/v1/members',
+    tag: 'Members',
+    summary: 'The workspace’s members, by name',
+    description: 'Readers are refused (403): as in search, the team is working material. Members join through invite links in Settings.',
+    ok: { status: 200, description: 'Members', schema: listOf(MemberJsonSchema) },
+    errors: [403],
+  },
+  {
+    route: 'api.v1.members.$id.ts',
+    method: 'get',
+    path: '/api/v1/members/{id}',
+    tag: 'Members',
+    summary: 'A member (the id is the user’s)',
+    ok: { status: 200, description: 'The member', schema: MemberJsonSchema },
+    errors: [403, 404],
+  },
+  {
+    route: 'api.v1.members.$id.ts',
+    method: 'patch',
+    path: '/api/v1/members/{id}',
+    tag: 'Members',
+    summary: 'Change a member’s role and/or function (owners only)',
+    description: 'Both changes are recorded in the audit log. Demoting the last owner answers 409.',
+    body: MemberPatchSchema,
+    ok: { status: 200, description: 'The member', schema: MemberJsonSchema },
+    errors: [403, 404, 409],
   },
 
   // Search
@@ -148,7 +186,7 @@ export const ENDPOINTS: Endpoint[] = [
     description:
       'Every word must match, as a word or the start of one (English stemming). Ranked best first. Readers find approved narratives and metrics only.',
     query: SearchQuerySchema,
-    ok: { status: 200, description: 'Results, best first', schema: List(SearchResultSchema) },
+    ok: { status: 200, description: 'Results, best first', schema: listOf(SearchResultSchema) },
   },
 
   // Narratives
@@ -160,7 +198,7 @@ export const ENDPOINTS: Endpoint[] = [
     summary: 'List narratives',
     description: 'Readers see approved narratives only. `q` matches titles.',
     query: NarrativeListQuerySchema,
-    ok: { status: 200, description: 'Newest edit first', schema: List(NarrativeJsonSchema) },
+    ok: { status: 200, description: 'Newest edit first', schema: listOf(NarrativeJsonSchema) },
   },
   {
     route: 'api.v1.narratives._index.ts',
@@ -169,7 +207,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Narratives',
     summary: 'Create a narrative from a template',
     body: CreateNarrativeSchema,
-    ok: { status: 201, description: 'The narrative (Location header points at it)', schema: NarrativeJsonSchema },
+    ok: { status: 201, description: 'The narrative (Location header points at it)', schema: NarrativeDetailJsonSchema },
     errors: [403],
   },
   {
@@ -178,7 +216,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/narratives/{id}',
     tag: 'Narratives',
     summary: 'A narrative with its derived text and outline',
-    ok: { status: 200, description: 'The narrative', schema: NarrativeJsonSchema },
+    ok: { status: 200, description: 'The narrative', schema: NarrativeDetailJsonSchema },
     errors: [404],
   },
   {
@@ -187,7 +225,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/narratives/{id}/requirements',
     tag: 'Feasibility',
     summary: 'The narrative’s requirements with their status and reasons',
-    ok: { status: 200, description: 'Requirements', schema: List(AnyObject('A requirement')) },
+    ok: { status: 200, description: 'Requirements', schema: listOf(RequirementJsonSchema) },
     errors: [404],
   },
   {
@@ -197,7 +235,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Feasibility',
     summary: 'State a requirement (capability, flow or data quality)',
     body: RequirementInputSchema,
-    ok: { status: 201, description: 'The requirement, evaluated', schema: AnyObject('A requirement') },
+    ok: { status: 201, description: 'The requirement, evaluated', schema: RequirementJsonSchema },
     errors: [403, 404],
   },
   {
@@ -219,7 +257,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'Feasibility',
-      schema: AnyObject('{ overall, requirements: [{ id, kind, status, reasons, assessment }] }'),
+      schema: FeasibilityJsonSchema,
     },
     errors: [404],
   },
@@ -232,7 +270,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'Commitments',
-      schema: List(AnyObject('A commitment with progress'), { needsLeadingIndicator: z.boolean() }),
+      schema: listOf(CommitmentJsonSchema, { needsLeadingIndicator: z.boolean() }),
     },
     errors: [404],
   },
@@ -243,7 +281,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Metrics',
     summary: 'Commit the narrative to a metric target',
     body: CommitmentInputSchema,
-    ok: { status: 201, description: 'The commitment', schema: AnyObject('A commitment') },
+    ok: { status: 201, description: 'The commitment', schema: CommitmentJsonSchema },
     errors: [403, 404],
   },
   {
@@ -254,7 +292,7 @@ export const ENDPOINTS: Endpoint[] = [
     summary: 'Comment threads in the margin of a narrative',
     description: '`anchor` holds the Yjs relative positions (base64) of the range; `quote` stays when the text is deleted.',
     query: ResolvedQuery,
-    ok: { status: 200, description: 'Threads with their comments', schema: List(AnyObject('{ id, quote, resolved, anchor, comments }')) },
+    ok: { status: 200, description: 'Threads with their comments', schema: listOf(NarrativeThreadJsonSchema) },
     errors: [404],
   },
   {
@@ -264,7 +302,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Comments',
     summary: 'Start a thread, reply, edit, delete, resolve or reopen (one intent)',
     body: CommentIntentSchema,
-    ok: { status: 201, description: '201 for start and reply, 200 otherwise', schema: AnyObject('The result of the intent') },
+    ok: { status: 201, description: '201 for start and reply, 200 otherwise', schema: CommentIntentResultJsonSchema },
     errors: [403, 404],
   },
 
@@ -275,7 +313,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/systems',
     tag: 'Tech stack',
     summary: 'Live systems, by name',
-    ok: { status: 200, description: 'Systems', schema: List(AnyObject('A system')) },
+    ok: { status: 200, description: 'Systems', schema: listOf(SystemListItemJsonSchema) },
     errors: [403],
   },
   {
@@ -285,7 +323,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Tech stack',
     summary: 'Add a system',
     body: SystemInputSchema,
-    ok: { status: 201, description: 'The system', schema: AnyObject('A system') },
+    ok: { status: 201, description: 'The system', schema: SystemJsonSchema },
     errors: [403, 409],
   },
   {
@@ -294,7 +332,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/systems/{id}',
     tag: 'Tech stack',
     summary: 'A system with its capabilities, integrations, data quality and dependent narratives',
-    ok: { status: 200, description: 'The system', schema: AnyObject('A system with details') },
+    ok: { status: 200, description: 'The system', schema: SystemDetailJsonSchema },
     errors: [403, 404],
   },
   {
@@ -305,7 +343,7 @@ export const ENDPOINTS: Endpoint[] = [
     summary: 'Change some fields of a system (PUT is accepted too)',
     description: 'Fields left out keep their values; the merged system is validated as a whole.',
     body: z.object(SystemInputSchema.shape).partial(),
-    ok: { status: 200, description: 'The updated system', schema: AnyObject('A system') },
+    ok: { status: 200, description: 'The updated system', schema: SystemJsonSchema },
     errors: [403, 404, 409],
   },
   {
@@ -329,7 +367,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'The system’s capabilities',
-      schema: List(z.object({ id: z.uuid(), name: z.string(), level: z.string(), note: z.string() })),
+      schema: SystemCapabilitiesJsonSchema,
     },
     errors: [403, 404],
   },
@@ -339,7 +377,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/capabilities',
     tag: 'Tech stack',
     summary: 'The workspace’s capability taxonomy',
-    ok: { status: 200, description: 'Capabilities', schema: List(z.object({ id: z.uuid(), name: z.string(), description: z.string() })) },
+    ok: { status: 200, description: 'Capabilities', schema: listOf(CapabilityJsonSchema) },
     errors: [403],
   },
   {
@@ -349,7 +387,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Tech stack',
     summary: 'Add a capability',
     body: CapabilityInputSchema,
-    ok: { status: 201, description: 'The capability', schema: AnyObject('A capability') },
+    ok: { status: 201, description: 'The capability', schema: CapabilityDetailJsonSchema },
     errors: [403, 409],
   },
   {
@@ -361,7 +399,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'The capability',
-      schema: AnyObject('{ id, name, description, support: [{ systemId, level, note }] }'),
+      schema: CapabilityDetailJsonSchema,
     },
     errors: [403, 404],
   },
@@ -372,7 +410,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Tech stack',
     summary: 'Rename or describe a capability (PUT is accepted too)',
     body: z.object(CapabilityInputSchema.shape).partial(),
-    ok: { status: 200, description: 'The capability', schema: AnyObject('A capability') },
+    ok: { status: 200, description: 'The capability', schema: CapabilityDetailJsonSchema },
     errors: [403, 404, 409],
   },
   {
@@ -390,7 +428,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/integrations',
     tag: 'Tech stack',
     summary: 'Integrations between systems',
-    ok: { status: 200, description: 'Integrations', schema: List(AnyObject('An integration')) },
+    ok: { status: 200, description: 'Integrations', schema: listOf(IntegrationJsonSchema) },
     errors: [403],
   },
   {
@@ -400,7 +438,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Tech stack',
     summary: 'Add an integration',
     body: IntegrationInputSchema,
-    ok: { status: 201, description: 'The integration', schema: AnyObject('An integration') },
+    ok: { status: 201, description: 'The integration', schema: IntegrationJsonSchema },
     errors: [403, 404],
   },
   {
@@ -409,7 +447,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/integrations/{id}',
     tag: 'Tech stack',
     summary: 'An integration',
-    ok: { status: 200, description: 'The integration', schema: AnyObject('An integration') },
+    ok: { status: 200, description: 'The integration', schema: IntegrationJsonSchema },
     errors: [403, 404],
   },
   {
@@ -419,7 +457,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Tech stack',
     summary: 'Change some fields of an integration (PUT is accepted too)',
     body: z.object(IntegrationInputSchema.shape).partial(),
-    ok: { status: 200, description: 'The integration', schema: AnyObject('An integration') },
+    ok: { status: 200, description: 'The integration', schema: IntegrationJsonSchema },
     errors: [403, 404],
   },
   {
@@ -440,7 +478,7 @@ export const ENDPOINTS: Endpoint[] = [
     description: '422 problem+json with `report.errors` (line, column, message) when any row is invalid: nothing is written.',
     query: InventoryImportQuerySchema,
     body: 'csv',
-    ok: { status: 200, description: 'The row report (written unless dryRun)', schema: AnyObject('The import report') },
+    ok: { status: 200, description: 'The row report (written unless dryRun)', schema: InventoryImportReportJsonSchema },
     errors: [403, 422],
   },
 
@@ -451,7 +489,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/metrics',
     tag: 'Metrics',
     summary: 'The metric dictionary (north stars first)',
-    ok: { status: 200, description: 'Metrics', schema: List(AnyObject('A metric')) },
+    ok: { status: 200, description: 'Metrics', schema: listOf(MetricJsonSchema) },
   },
   {
     route: 'api.v1.metrics._index.ts',
@@ -460,7 +498,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Metrics',
     summary: 'Define a metric',
     body: MetricInputSchema,
-    ok: { status: 201, description: 'The metric', schema: AnyObject('A metric') },
+    ok: { status: 201, description: 'The metric', schema: MetricJsonSchema },
     errors: [403, 409],
   },
   {
@@ -469,7 +507,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/metrics/{key}',
     tag: 'Metrics',
     summary: 'A metric with its definition versions',
-    ok: { status: 200, description: 'The metric', schema: AnyObject('A metric with versions') },
+    ok: { status: 200, description: 'The metric', schema: MetricDetailJsonSchema },
     errors: [404],
   },
   {
@@ -479,7 +517,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Metrics',
     summary: 'Change a metric (a definition change starts a new version)',
     body: MetricUpdateSchema,
-    ok: { status: 200, description: 'The metric', schema: AnyObject('A metric') },
+    ok: { status: 200, description: 'The metric', schema: MetricJsonSchema },
     errors: [403, 404],
   },
   {
@@ -491,7 +529,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'Targets per period',
-      schema: List(z.object({ period: z.string(), granularity: z.string(), value: z.number() })),
+      schema: StoredValuesJsonSchema,
     },
     errors: [404],
   },
@@ -505,7 +543,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'Counts',
-      schema: z.object({ inserted: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }),
+      schema: ValueCountsJsonSchema,
     },
     errors: [403, 404],
   },
@@ -518,7 +556,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'Actuals per period',
-      schema: List(z.object({ period: z.string(), granularity: z.string(), value: z.number() })),
+      schema: StoredValuesJsonSchema,
     },
     errors: [404],
   },
@@ -532,7 +570,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'Counts',
-      schema: z.object({ inserted: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }),
+      schema: ValueCountsJsonSchema,
     },
     errors: [403, 404],
   },
@@ -546,10 +584,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'The series',
-      schema: List(AnyObject('{ period, label, actual, target, attainment, health, complete }'), {
-        metric: AnyObject('The metric'),
-        granularity: z.string(),
-      }),
+      schema: SeriesJsonSchema,
     },
     errors: [404],
   },
@@ -562,7 +597,7 @@ export const ENDPOINTS: Endpoint[] = [
     description: 'Columns: metric, period or date, value; optionally kind. A bad row is a 400 whose `rows` give line, column and reason.',
     query: MetricImportQuerySchema,
     body: 'csv',
-    ok: { status: 201, description: '201 when written, 200 for a dry run', schema: AnyObject('{ dryRun, rows, summary }') },
+    ok: { status: 201, description: '201 when written, 200 for a dry run', schema: MetricImportJsonSchema },
     errors: [403, 415],
   },
 
@@ -576,7 +611,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'Initiatives and the scoring weights',
-      schema: List(AnyObject('An initiative'), { weights: AnyObject('Scoring weights') }),
+      schema: InitiativeListJsonSchema,
     },
     errors: [403],
   },
@@ -587,7 +622,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Roadmap',
     summary: 'Propose an initiative',
     body: InitiativeInputSchema,
-    ok: { status: 201, description: 'The initiative', schema: AnyObject('An initiative') },
+    ok: { status: 201, description: 'The initiative', schema: InitiativeJsonSchema },
     errors: [403],
   },
   {
@@ -596,7 +631,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/initiatives/{id}',
     tag: 'Roadmap',
     summary: 'An initiative with score, breakdown and input per function',
-    ok: { status: 200, description: 'The initiative', schema: AnyObject('An initiative') },
+    ok: { status: 200, description: 'The initiative', schema: InitiativeJsonSchema },
     errors: [403, 404],
   },
   {
@@ -606,7 +641,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Roadmap',
     summary: 'Change an initiative, or move it on the board (PUT is accepted too)',
     body: z.union([InitiativePatchSchema, MoveSchema]),
-    ok: { status: 200, description: 'The initiative', schema: AnyObject('An initiative') },
+    ok: { status: 200, description: 'The initiative', schema: InitiativeJsonSchema },
     errors: [403, 404],
   },
   {
@@ -624,7 +659,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/initiatives/{id}/stances',
     tag: 'Roadmap',
     summary: 'Stances of each function on an initiative',
-    ok: { status: 200, description: 'Stances', schema: List(AnyObject('{ userId, name, function, stance, reason, updatedAt }')) },
+    ok: { status: 200, description: 'Stances', schema: listOf(StanceJsonSchema) },
     errors: [403, 404],
   },
   {
@@ -634,7 +669,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Roadmap',
     summary: 'Give or replace your stance (PUT is accepted too)',
     body: StanceInputSchema,
-    ok: { status: 201, description: '201 when new, 200 when it replaced yours', schema: List(AnyObject('A stance')) },
+    ok: { status: 201, description: '201 when new, 200 when it replaced yours', schema: listOf(StanceJsonSchema) },
     errors: [403, 404],
   },
   {
@@ -652,7 +687,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/initiatives/{id}/comments',
     tag: 'Comments',
     summary: 'The discussion of an initiative',
-    ok: { status: 200, description: 'Threads with their comments', schema: List(AnyObject('A thread')) },
+    ok: { status: 200, description: 'Threads with their comments', schema: listOf(InitiativeThreadJsonSchema) },
     errors: [403, 404],
   },
   {
@@ -662,7 +697,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Comments',
     summary: 'Comment on an initiative (plain text; `@Name` mentions a member)',
     body: InitiativeCommentSchema,
-    ok: { status: 201, description: 'Where the comment went', schema: AnyObject('{ threadId, commentId? }') },
+    ok: { status: 201, description: 'Where the comment went', schema: InitiativeCommentResultJsonSchema },
     errors: [403, 404],
   },
 
@@ -673,7 +708,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/narratives/{id}/reviews',
     tag: 'Review',
     summary: 'The current (or last) review, its approvers and the approval checklist',
-    ok: { status: 200, description: 'The review panel', schema: AnyObject('{ review, approvers, checklist, … }') },
+    ok: { status: 200, description: 'The review panel', schema: ReviewPanelJsonSchema },
     errors: [404],
   },
   {
@@ -687,7 +722,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 201,
       description: 'The review and the frozen version',
-      schema: z.object({ reviewId: z.uuid(), versionId: z.uuid(), versionNumber: z.number().int() }),
+      schema: ReviewRequestedJsonSchema,
     },
     errors: [403, 404, 409],
   },
@@ -703,7 +738,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'The outcome of the review after this decision',
-      schema: z.object({ outcome: z.string(), versionId: z.uuid(), approvedVersionId: z.uuid().nullable() }),
+      schema: DecisionJsonSchema,
     },
     errors: [403, 404, 409],
   },
@@ -713,7 +748,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/v1/narratives/{id}/acknowledge',
     tag: 'Review',
     summary: '“I have read the approved version” (readers too)',
-    ok: { status: 200, description: 'The version acknowledged', schema: z.looseObject({ versionId: z.uuid() }) },
+    ok: { status: 200, description: 'The version acknowledged', schema: AcknowledgedJsonSchema },
     errors: [404],
   },
   {
@@ -725,16 +760,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'Events',
-      schema: List(
-        z.object({
-          kind: z.string(),
-          actor: Ref.nullable(),
-          versionId: z.uuid().nullable(),
-          version: z.number().int().nullable(),
-          detail: z.unknown(),
-          at: Iso,
-        }),
-      ),
+      schema: listOf(AuditEventJsonSchema),
     },
     errors: [404],
   },
@@ -747,19 +773,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'Approved narratives',
-      schema: List(
-        z.looseObject({
-          id: z.uuid(),
-          title: z.string(),
-          status: z.string(),
-          owner: z.string(),
-          approvedVersionId: z.uuid(),
-          version: z.number().int(),
-          approvedAt: Iso,
-          approvers: z.array(z.unknown()),
-          excerpt: z.string(),
-        }),
-      ),
+      schema: listOf(ApprovedJsonSchema),
     },
   },
   {
@@ -769,7 +783,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Versions',
     summary: 'The narrative’s saved versions, newest first',
     description: 'Readers are refused (403): they read approved versions in the library.',
-    ok: { status: 200, description: 'Versions (metadata only)', schema: List(VersionJsonSchema) },
+    ok: { status: 200, description: 'Versions (metadata only)', schema: listOf(VersionJsonSchema) },
     errors: [403, 404],
   },
   {
@@ -784,7 +798,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'The version',
-      schema: VersionJsonSchema.extend({ html: z.string(), text: z.string(), evidence: z.unknown() }),
+      schema: VersionDetailJsonSchema,
       media: {
         'text/html': 'format=html: the version as an HTML fragment',
         'text/markdown': 'format=markdown: the version as Markdown (sent as an attachment-style inline file)',
@@ -815,7 +829,7 @@ export const ENDPOINTS: Endpoint[] = [
     ok: {
       status: 200,
       description: 'Notifications and the unread count',
-      schema: List(AnyObject('A notification'), { unread: z.number().int() }),
+      schema: NotificationsJsonSchema,
     },
     errors: [403],
   },
@@ -826,7 +840,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Inbox',
     summary: 'Mark notifications (or all) read',
     body: MarkNotificationsSchema,
-    ok: { status: 200, description: 'How many were marked', schema: z.object({ marked: z.number().int() }) },
+    ok: { status: 200, description: 'How many were marked', schema: z.strictObject({ marked: z.number().int() }) },
     errors: [403],
   },
 
@@ -838,7 +852,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Account',
     summary: 'This document',
     public: true,
-    ok: { status: 200, description: 'OpenAPI 3.1', schema: AnyObject('An OpenAPI 3.1 document') },
+    ok: { status: 200, description: 'OpenAPI 3.1', schema: OpenApiDocumentSchema },
   },
 ]
 

@@ -3,6 +3,7 @@ export const AUDIT_ACTIONS = {
   'auth.sign_in': 'Signed in',
   'auth.sign_in_failed': 'Failed sign-in',
   'member.role_changed': 'Changed a role',
+  'member.function_changed': 'Changed a function',
   'member.removed': 'Removed a member',
   'member.joined': 'Joined through an invite',
   'token.created': 'Created an API token',

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { CapabilityInputSchema, InventoryIdSchema } from '#app/schemas/inventory.ts'
-import { deleteCapability, getCapabilityFor, updateCapability } from '#app/services/inventory.server.ts'
+import { capabilityDetailJson, deleteCapability, getCapabilityFor, updateCapability } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJsonObject } from '#app/utils/http.server.ts'
 
@@ -17,11 +17,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
     const c = await getCapabilityFor(actor, capabilityId(params))
-    return json({ ...c, support: c.support.map((s) => ({ systemId: s.systemId, level: s.level, note: s.note })) })
+    return json(capabilityDetailJson(c))
   })
 }
 
-/** PATCH /api/v1/capabilities/ID { name?, description? }; DELETE → 204 (requirements naming it become unknown). */
+/** PATCH /api/v1/capabilities/ID { name?, description? } → the capability with its support; DELETE → 204 (requirements naming it become unknown). */
 export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
@@ -35,7 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         parseOrThrow(CapabilityInputSchema, { name: current.name, description: current.description, ...body }),
       )
       const c = await getCapabilityFor(actor, id)
-      return json({ id: c.id, name: c.name, description: c.description })
+      return json(capabilityDetailJson(c))
     }
     if (request.method === 'DELETE') {
       await deleteCapability(actor, id)

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { CapabilityInputSchema } from '#app/schemas/inventory.ts'
-import { createCapability, getCapabilityFor, listCapabilitiesFor } from '#app/services/inventory.server.ts'
+import { capabilityDetailJson, createCapability, getCapabilityFor, listCapabilitiesFor } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
@@ -19,6 +19,9 @@ export async function action({ request }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
     const id = await createCapability(actor, parseOrThrow(CapabilityInputSchema, await readJson(request, 16 * 1024)))
-    return json(await getCapabilityFor(actor, id), { status: 201, headers: { Location: `/api/v1/capabilities/${id}` } })
+    return json(capabilityDetailJson(await getCapabilityFor(actor, id)), {
+      status: 201,
+      headers: { Location: `/api/v1/capabilities/${id}` },
+    })
   })
 }

@@ -3,6 +3,7 @@ import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { InitiativeCommentSchema } from '#app/schemas/comments.ts'
 import { InitiativeIdSchema } from '#app/schemas/roadmap.ts'
+import type { InitiativeThreadJson } from '#app/schemas/responses.ts'
 import type { ThreadView } from '#app/services/comments.server.ts'
 import { listInitiativeDiscussion, runInitiativeCommentIntent } from '#app/services/roadmap.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
@@ -14,7 +15,7 @@ function initiativeId(raw: string | undefined) {
   return id.data
 }
 
-function threadJson(t: ThreadView) {
+function threadJson(t: ThreadView): InitiativeThreadJson {
   return {
     id: t.id,
     quote: t.quote || null,

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { MetricUpdateSchema } from '#app/schemas/metrics.ts'
+import type { MetricDetailJson } from '#app/schemas/responses.ts'
 import { assertCanEditMetrics, getMetricDetailFor, metricJson, updateMetric } from '#app/services/metrics.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
@@ -13,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return json({
       ...metricJson(metric),
       versions: versions.map((v) => ({ ...v, changedAt: v.changedAt.toISOString() })),
-    })
+    } satisfies MetricDetailJson)
   })
 }
 

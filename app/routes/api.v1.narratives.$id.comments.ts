@@ -3,6 +3,7 @@ import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { CommentIntentSchema } from '#app/schemas/comments.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
+import type { NarrativeThreadJson } from '#app/schemas/responses.ts'
 import { listNarrativeThreads, runNarrativeCommentIntent } from '#app/services/comments.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
@@ -25,23 +26,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const shown =
       resolved === 'true' ? threads.filter((t) => t.resolved) : resolved === 'false' ? threads.filter((t) => !t.resolved) : threads
     return json({
-      data: shown.map((t) => ({
-        id: t.id,
-        quote: t.quote,
-        resolved: t.resolved,
-        resolvedAt: t.resolvedAt,
-        resolvedBy: t.resolvedByName,
-        anchor: { start: t.anchorStart, end: t.anchorEnd },
-        createdAt: t.createdAt,
-        comments: t.comments.map((c) => ({
-          id: c.id,
-          author: c.authorName,
-          authorId: c.authorId,
-          body: c.body,
-          createdAt: c.createdAt,
-          editedAt: c.editedAt,
-        })),
-      })),
+      data: shown.map(
+        (t) =>
+          ({
+            id: t.id,
+            quote: t.quote,
+            resolved: t.resolved,
+            resolvedAt: t.resolvedAt,
+            resolvedBy: t.resolvedByName,
+            anchor: { start: t.anchorStart, end: t.anchorEnd },
+            createdAt: t.createdAt,
+            comments: t.comments.map((c) => ({
+              id: c.id,
+              author: c.authorName,
+              authorId: c.authorId,
+              body: c.body,
+              createdAt: c.createdAt,
+              editedAt: c.editedAt,
+            })),
+          }) satisfies NarrativeThreadJson,
+      ),
     })
   })
 }

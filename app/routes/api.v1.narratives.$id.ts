@@ -3,7 +3,7 @@ import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { getNarrativeFor } from '#app/services/narratives.server.ts'
-import { narrativeJson } from '#app/services/narrative-json.server.ts'
+import { narrativeDetailJson } from '#app/services/narrative-json.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api } from '#app/utils/http.server.ts'
 
@@ -13,6 +13,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = NarrativeIdSchema.safeParse(params.id)
     if (!id.success) throw notFound('Narrative')
-    return json(narrativeJson(await getNarrativeFor(actor, id.data), { withText: true }))
+    return json(narrativeDetailJson(await getNarrativeFor(actor, id.data)))
   })
 }

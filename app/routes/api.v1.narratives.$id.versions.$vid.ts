@@ -4,6 +4,7 @@ import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { VersionFormatSchema } from '#app/schemas/reviews.ts'
 import { getVersionFor, getVersionMarkdown, versionJson } from '#app/services/versions.server.ts'
+import type { VersionDetailJson } from '#app/schemas/responses.ts'
 import { recordExport } from '#app/services/reviews.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, parseOrThrow } from '#app/utils/http.server.ts'
@@ -34,6 +35,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (format === 'html') {
       return new Response(version.html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } })
     }
-    return json({ ...versionJson(version), html: version.html, text: version.text, evidence: version.evidence })
+    return json({ ...versionJson(version), html: version.html, text: version.text, evidence: version.evidence } satisfies VersionDetailJson)
   })
 }

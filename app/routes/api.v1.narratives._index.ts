@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { CreateNarrativeSchema, NarrativeListQuerySchema } from '#app/schemas/narratives.ts'
 import { createNarrative, listNarrativesFor } from '#app/services/narratives.server.ts'
-import { narrativeJson } from '#app/services/narrative-json.server.ts'
+import { narrativeDetailJson, narrativeJson } from '#app/services/narrative-json.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
@@ -23,6 +23,6 @@ export async function action({ request }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const input = parseOrThrow(CreateNarrativeSchema, await readJson(request, 64 * 1024))
     const n = await createNarrative(actor, input)
-    return json(narrativeJson(n, { withText: true }), { status: 201, headers: { Location: `/api/v1/narratives/${n.id}` } })
+    return json(narrativeDetailJson(n), { status: 201, headers: { Location: `/api/v1/narratives/${n.id}` } })
   })
 }

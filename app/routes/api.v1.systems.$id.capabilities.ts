@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { InventoryIdSchema, SystemSupportBodySchema } from '#app/schemas/inventory.ts'
+import type { SystemCapabilitiesJson } from '#app/schemas/responses.ts'
 import { getSystemFor, listCapabilitiesFor, setSupport } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
@@ -24,6 +25,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
       data: d.support
         .filter((s) => s.level !== 'none')
         .map((s) => ({ id: s.capability.id, name: s.capability.name, level: s.level, note: s.note })),
-    })
+    } satisfies SystemCapabilitiesJson)
   })
 }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { DeleteSystemQuerySchema, InventoryIdSchema } from '#app/schemas/inventory.ts'
+import type { SystemDetailJson } from '#app/schemas/responses.ts'
 import { deleteSystem, getSystemFor, integrationJson, patchSystem, systemJson } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJsonObject } from '#app/utils/http.server.ts'
@@ -37,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         status: n.narrativeStatus,
         requirements: n.requirements,
       })),
-    })
+    } satisfies SystemDetailJson)
   })
 }
 

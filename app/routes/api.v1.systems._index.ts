@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { SystemInputSchema } from '#app/schemas/inventory.ts'
+import type { SystemListItemJson } from '#app/schemas/responses.ts'
 import { createSystem, getSystemFor, listSystemsFor, systemJson } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
@@ -11,12 +12,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const rows = await listSystemsFor(actor)
     return json({
-      data: rows.map((s) => ({
-        ...systemJson(s),
-        capabilities: s.capabilities,
-        integrations: s.integrations,
-        dependentNarratives: s.dependents,
-      })),
+      data: rows.map(
+        (s) =>
+          ({
+            ...systemJson(s),
+            capabilities: s.capabilities,
+            integrations: s.integrations,
+            dependentNarratives: s.dependents,
+          }) satisfies SystemListItemJson,
+      ),
     })
   })
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { ApiTokenRequestSchema } from '#app/schemas/accounts.ts'
+import type { TokenJson } from '#app/schemas/responses.ts'
 import { issueApiTokenWithPassword } from '#app/services/workspaces.server.ts'
 import { clientAddress } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
@@ -11,7 +12,7 @@ export async function action({ request }: ActionFunctionArgs) {
   return api(async () => {
     const input = parseOrThrow(ApiTokenRequestSchema, await readJson(request, 16 * 1024))
     const { token, workspace } = await issueApiTokenWithPassword({ ...input, ip: clientAddress(request) })
-    return json({ token, workspace: { id: workspace.id, name: workspace.name } }, { status: 201 })
+    return json({ token, workspace: { id: workspace.id, name: workspace.name } } satisfies TokenJson, { status: 201 })
   })
 }
 

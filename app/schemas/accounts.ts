@@ -58,6 +58,11 @@ export const CreateInviteSchema = z.object({
 })
 
 export const ChangeRoleSchema = z.object({ userId: z.uuid('Unknown member'), role: RoleSchema })
+/** PATCH /api/v1/members/ID: a new role and/or function. */
+export const MemberPatchSchema = z
+  .strictObject({ role: RoleSchema.optional(), function: FunctionSchema.optional() })
+  .refine((p) => p.role !== undefined || p.function !== undefined, { error: 'Send a role, a function or both' })
+export const MemberIdSchema = z.uuid()
 export const RemoveMemberSchema = z.object({ userId: z.uuid('Unknown member') })
 
 export const TOKEN_SCOPES = ['read', 'write'] as const

@@ -17,8 +17,8 @@ export const SearchQuerySchema = z.object({
 })
 export type SearchQuery = z.infer<typeof SearchQuerySchema>
 
-/** One search result, as the API returns it. */
-export const SearchResultSchema = z.object({
+/** One search result, as the API returns it (strict: see app/schemas/responses.ts). */
+export const SearchResultSchema = z.strictObject({
   type: z.enum(SEARCH_TYPES),
   id: z.string(),
   title: z.string(),

@@ -15,6 +15,7 @@ import { canAssessFeasibility, canEditRequirements, type Actor } from '#app/doma
 import type { RequirementInput } from '#app/schemas/inventory.ts'
 import { bus } from '#server/events/bus.ts'
 import { getNarrativeFor } from './narratives.server.ts'
+import type { FeasibilityJson, RequirementJson } from '#app/schemas/responses.ts'
 
 /** Today as an ISO day (UTC), the engine's notion of "now". */
 export function todayIso(now = new Date()): string {
@@ -300,7 +301,7 @@ async function refreshNarrative(workspaceId: string, narrativeId: string) {
 }
 
 /** The API's shape: `{ overall, requirements: [{ id, kind, status, reasons, assessment }] }`. */
-export function feasibilityJson(f: Awaited<ReturnType<typeof getNarrativeFeasibility>>) {
+export function feasibilityJson(f: Awaited<ReturnType<typeof getNarrativeFeasibility>>): FeasibilityJson {
   return {
     narrativeId: f.narrative.id,
     overall: f.overall,
@@ -326,7 +327,7 @@ export function feasibilityJson(f: Awaited<ReturnType<typeof getNarrativeFeasibi
 }
 
 /** A requirement in the API's shape. */
-export function requirementJson(r: RequirementView) {
+export function requirementJson(r: RequirementView): RequirementJson {
   return {
     id: r.id,
     kind: r.kind,

@@ -34,6 +34,7 @@ import { worsenedBy } from '#app/domain/feasibility.ts'
 import { publishFeasibility, reevaluateWorkspace, todayIso, type FeasibilityChange } from './feasibility.server.ts'
 import { notify } from './notifications.server.ts'
 import { listNarrativeOwners } from '#db/queries/narratives.ts'
+import type { CapabilityDetailJson, IntegrationJson, SystemJson } from '#app/schemas/responses.ts'
 
 function assertRead(actor: Actor) {
   if (!canSeeWorkingMaterial(actor)) throw forbidden('Readers see approved narratives only; the tech stack is working material')
@@ -827,7 +828,7 @@ export async function readFormValues(request: Request, maxBytes = 256 * 1024): P
 // ---------- API shapes ----------
 
 /** A system as the API returns it. */
-export function systemJson(s: inv.SystemRow) {
+export function systemJson(s: inv.SystemRow): SystemJson {
   return {
     id: s.id,
     name: s.name,
@@ -846,8 +847,18 @@ export function systemJson(s: inv.SystemRow) {
   }
 }
 
+/** A capability with the systems that support it, as the API returns it. */
+export function capabilityDetailJson(c: Awaited<ReturnType<typeof getCapabilityFor>>): CapabilityDetailJson {
+  return {
+    id: c.id,
+    name: c.name,
+    description: c.description,
+    support: c.support.map((s) => ({ systemId: s.systemId, level: s.level, note: s.note })),
+  }
+}
+
 /** An integration as the API returns it. */
-export function integrationJson(i: inv.IntegrationRow) {
+export function integrationJson(i: inv.IntegrationRow): IntegrationJson {
   return {
     id: i.id,
     from: { id: i.fromSystemId, name: i.fromName },

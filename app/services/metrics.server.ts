@@ -67,6 +67,7 @@ import type {
 import { bus } from '#server/events/bus.ts'
 import { recordAudit } from './audit.server.ts'
 import { getNarrativeFor } from './narratives.server.ts'
+import type { CommitmentJson, MetricJson, SeriesPointJson } from '#app/schemas/responses.ts'
 
 // ---------- Errors with rows ----------
 
@@ -225,7 +226,7 @@ function parsedKey(key: string): Period {
 // ---------- Dictionary ----------
 
 /** The API's view of a metric. */
-export function metricJson(m: q.MetricRow) {
+export function metricJson(m: q.MetricRow): MetricJson {
   return {
     key: m.key,
     name: m.name,
@@ -998,7 +999,7 @@ export async function listCommitmentsFor(actor: Actor, narrativeId: string) {
 }
 
 /** The API's view of a commitment. */
-export function commitmentJson(c: CommitmentView) {
+export function commitmentJson(c: CommitmentView): CommitmentJson {
   return {
     id: c.id,
     metric: {
@@ -1338,7 +1339,7 @@ export async function readTextBody(request: Request, maxBytes = IMPORT_MAX_BYTES
 }
 
 /** The API's view of a series point. */
-export function seriesPointJson(p: SeriesPoint) {
+export function seriesPointJson(p: SeriesPoint): SeriesPointJson {
   return {
     period: p.period,
     label: p.label,

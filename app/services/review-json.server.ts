@@ -1,7 +1,8 @@
+import type { ReviewPanelJson } from '#app/schemas/responses.ts'
 import type { getReviewPanelFor } from './reviews.server.ts'
 
 /** The API's view of a narrative's review state. */
-export function reviewJson(p: Awaited<ReturnType<typeof getReviewPanelFor>>) {
+export function reviewJson(p: Awaited<ReturnType<typeof getReviewPanelFor>>): ReviewPanelJson {
   return {
     narrativeId: p.narrative.id,
     status: p.narrative.status,

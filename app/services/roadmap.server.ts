@@ -47,6 +47,7 @@ import {
   type ThreadView,
 } from './comments.server.ts'
 import { notify } from './notifications.server.ts'
+import type { InitiativeJson, StanceJson } from '#app/schemas/responses.ts'
 
 export interface StanceView {
   userId: string
@@ -409,7 +410,7 @@ export async function runInitiativeCommentIntent(
 }
 
 /** The JSON the API returns for an initiative. */
-export function initiativeJson(v: InitiativeView) {
+export function initiativeJson(v: InitiativeView): InitiativeJson {
   return {
     id: v.id,
     title: v.title,
@@ -436,6 +437,6 @@ export function initiativeJson(v: InitiativeView) {
   }
 }
 
-export function stanceJson(s: StanceView) {
+export function stanceJson(s: StanceView): StanceJson {
   return { userId: s.userId, name: s.name, function: s.function, stance: s.stance, reason: s.reason, updatedAt: s.updatedAt }
 }

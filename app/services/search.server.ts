@@ -2,7 +2,7 @@ import { getSql } from '#db/client.ts'
 import { searchWorkspace } from '#db/queries/search.ts'
 import { canManageWorkspace, canSeeWorkingMaterial, FUNCTION_LABELS, type Actor, type MemberFunction } from '#app/domain/policies.ts'
 import { foldWhitespace, snippetParts, toPrefixTsquery, type SearchType, type SnippetPart } from '#app/domain/search.ts'
-import type { SearchQuery } from '#app/schemas/search.ts'
+import type { SearchQuery, SearchResult } from '#app/schemas/search.ts'
 
 export interface SearchHit {
   type: SearchType
@@ -69,7 +69,7 @@ function urlOf(actor: Actor, type: SearchType, id: string, key: string | null, b
 }
 
 /** The API shape of a hit: plain snippet plus an escaped one with <mark>s. */
-export function searchResultJson(hit: SearchHit) {
+export function searchResultJson(hit: SearchHit): SearchResult {
   return {
     type: hit.type,
     id: hit.id,

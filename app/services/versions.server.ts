@@ -11,6 +11,7 @@ import { loadStoredSnapshot, v2ToV1, type StoredSnapshot } from '#server/collab/
 import { collabRegistry } from '#server/collab/presence.ts'
 import { bus } from '#server/events/bus.ts'
 import { getNarrativeFor } from './narratives.server.ts'
+import type { VersionJson } from '#app/schemas/responses.ts'
 
 export type { VersionKind } from '#db/queries/versions.ts'
 
@@ -80,7 +81,7 @@ function assertCanSeeVersions(actor: Actor) {
   if (!canSeeVersions(actor)) throw forbidden('Readers see approved versions in the Approved library')
 }
 
-export function versionJson(v: versions.VersionListRow) {
+export function versionJson(v: versions.VersionListRow): VersionJson {
   return {
     id: v.id,
     number: v.number,

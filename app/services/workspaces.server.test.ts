@@ -8,6 +8,7 @@ import { sha256 } from '#app/utils/crypto.server.ts'
 import { getNarrativeFor, listNarrativesFor } from './narratives.server.ts'
 import {
   acceptInvite,
+  changeMember,
   changeRole,
   createApiToken,
   createInvite,
@@ -15,6 +16,7 @@ import {
   issueApiTokenWithPassword,
   listApiTokens,
   listMembers,
+  listMembersForApi,
   listWorkspacesOf,
   removeMember,
   revokeApiToken,
@@ -170,6 +172,26 @@ describe('roles and removal', () => {
       const [row] = await sql`select count(*)::int as n from memberships where workspace_id = ${owner.workspaceId} and role = 'owner'`
       expect(row!.n).toBe(1)
     }
+  })
+
+  it('an owner changes a member’s function (audited, applies to the next request); the last owner stays one', async () => {
+    const ws = await buildWorkspace()
+    await changeMember(ws.owner.actor, { userId: ws.editor.id, function: 'finance' })
+    expect((await requireActor(pageRequest(ws.editor.cookie))).actor.function).toBe('finance')
+    expect(await role(ws.workspace.id, ws.editor.id)).toBe('editor')
+    const [audit] = await sql<{ meta: unknown }[]>`
+      select meta from audit_events where workspace_id = ${ws.workspace.id} and action = 'member.function_changed'`
+    expect(audit!.meta).toEqual({ userId: ws.editor.id, from: 'marketing', to: 'finance' })
+    // A function change alongside a demotion of the last owner is refused as a whole.
+    expect((await appError(changeMember(ws.owner.actor, { userId: ws.owner.id, role: 'editor', function: 'sales' }))).status).toBe(409)
+    expect(await role(ws.workspace.id, ws.owner.id)).toBe('owner')
+    expect((await appError(changeMember(ws.editor.actor, { userId: ws.editor.id, function: 'sales' }))).status).toBe(403)
+  })
+
+  it('the API’s member directory is for everyone but readers', async () => {
+    const ws = await buildWorkspace()
+    expect((await listMembersForApi(ws.commenter.actor)).map((m) => m.role).sort()).toEqual(['commenter', 'editor', 'owner', 'reader'])
+    expect((await appError(listMembersForApi(ws.reader.actor))).status).toBe(403)
   })
 
   it('changing or removing someone who is not a member is a 404', async () => {

@@ -5,7 +5,8 @@ import * as sessions from '#db/queries/sessions.ts'
 import * as tokens from '#db/queries/api-tokens.ts'
 import type { TokenScope } from '#db/queries/api-tokens.ts'
 import { conflict, forbidden, notFound } from '#app/domain/errors.ts'
-import { canManageWorkspace, type Actor, type MemberFunction, type Role } from '#app/domain/policies.ts'
+import { canManageWorkspace, canSeeWorkingMaterial, type Actor, type MemberFunction, type Role } from '#app/domain/policies.ts'
+import type { MemberJson } from '#app/schemas/responses.ts'
 import { randomToken, sha256 } from '#app/utils/crypto.server.ts'
 import { bus } from '#server/events/bus.ts'
 import { createSession, createUser, createWorkspace, verifyCredentialsAudited } from './accounts.server.ts'
@@ -108,26 +109,66 @@ export async function listMembersOf(actor: Actor) {
 
 /** Changes a member's role; the last owner cannot be demoted. */
 export async function changeRole(actor: Actor, args: { userId: string; role: Role }) {
+  await changeMember(actor, args)
+}
+
+/**
+ * Changes a member's role and/or function (Settings → Members and PATCH /api/v1/members/ID);
+ * owners only, and the last owner cannot be demoted. Both changes are audited: the function
+ * carries rights too (finance records the actuals of the metrics finance owns).
+ */
+export async function changeMember(actor: Actor, args: { userId: string; role?: Role; function?: MemberFunction }) {
   assertOwner(actor)
   await getSql().begin(async (tx) => {
     await workspaces.lockWorkspaceMembers(tx, actor.workspaceId)
     const current = await workspaces.lockMembership(tx, { workspaceId: actor.workspaceId, userId: args.userId })
     if (!current) throw notFound('Member')
-    if (current.role === 'owner' && args.role !== 'owner') {
-      const owners = await workspaces.countOwners(tx, actor.workspaceId)
-      if (owners <= 1) throw conflict('A workspace needs at least one owner', { role: ['Make someone else an owner first'] })
+    const target = { workspaceId: actor.workspaceId, userId: args.userId }
+    if (args.role !== undefined) {
+      if (current.role === 'owner' && args.role !== 'owner') {
+        const owners = await workspaces.countOwners(tx, actor.workspaceId)
+        if (owners <= 1) throw conflict('A workspace needs at least one owner', { role: ['Make someone else an owner first'] })
+      }
+      await workspaces.updateMemberRole(tx, { ...target, role: args.role })
+      if (current.role !== args.role)
+        await recordAudit(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'member.role_changed',
+          target: await userNameOf(tx, args.userId),
+          meta: { userId: args.userId, from: current.role, to: args.role },
+        })
     }
-    await workspaces.updateMemberRole(tx, { workspaceId: actor.workspaceId, ...args })
-    if (current.role !== args.role)
+    if (args.function !== undefined && args.function !== current.function) {
+      await workspaces.updateMemberFunction(tx, { ...target, function: args.function })
       await recordAudit(tx, {
         workspaceId: actor.workspaceId,
         actorId: actor.userId,
-        action: 'member.role_changed',
+        action: 'member.function_changed',
         target: await userNameOf(tx, args.userId),
-        meta: { userId: args.userId, from: current.role, to: args.role },
+        meta: { userId: args.userId, from: current.function, to: args.function },
       })
+    }
   })
   bus.publish({ type: 'membership.changed', workspaceId: actor.workspaceId, userId: args.userId })
+}
+
+/** The member directory for the API: everyone but readers (for whom the team is working material, as in search). */
+export async function listMembersForApi(actor: Actor) {
+  if (!canSeeWorkingMaterial(actor)) throw forbidden('Readers see approved narratives and dashboards, not the member directory')
+  return workspaces.listMembers(getSql(), actor.workspaceId)
+}
+
+/** A member as the API returns it. */
+export function memberJson(m: workspaces.MemberRow): MemberJson {
+  return { id: m.userId, name: m.name, email: m.email, role: m.role, function: m.function, joined: m.joinedAt.toISOString() }
+}
+
+/** One member of the actor's workspace (after a change), or 404. */
+export async function getMemberFor(actor: Actor, userId: string) {
+  const member = (await workspaces.listMembers(getSql(), actor.workspaceId)).find((m) => m.userId === userId)
+  if (!member) throw notFound('Member')
+  return member
 }
 
 /** Removes a member: their sessions and tokens in this workspace end at once. */

@@ -62,8 +62,8 @@ export async function lockWorkspaceMembers(db: Db, workspaceId: string) {
 
 /** Locks the membership row for a role change or removal. */
 export async function lockMembership(db: Db, args: { workspaceId: string; userId: string }) {
-  const [row] = await db<[{ role: Role }?]>`
-    select role from memberships
+  const [row] = await db<[{ role: Role; function: MemberFunction }?]>`
+    select role, function from memberships
     where workspace_id = ${args.workspaceId} and user_id = ${args.userId} for update`
   return row ?? null
 }
@@ -84,6 +84,11 @@ export async function countOwners(db: Db, workspaceId: string): Promise<number> 
 
 export async function updateMemberRole(db: Db, args: { workspaceId: string; userId: string; role: Role }) {
   await db`update memberships set role = ${args.role}
+    where workspace_id = ${args.workspaceId} and user_id = ${args.userId}`
+}
+
+export async function updateMemberFunction(db: Db, args: { workspaceId: string; userId: string; function: MemberFunction }) {
+  await db`update memberships set function = ${args.function}
     where workspace_id = ${args.workspaceId} and user_id = ${args.userId}`
 }
 
