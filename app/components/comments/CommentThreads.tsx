@@ -53,7 +53,7 @@ export function CommentThreads({
 
   // The thread that last held focus: when it leaves the list (resolved under the Open filter),
   // focus moves to the thread now in its place instead of falling back to the page.
-  const lastFocused = useRef<number | null>(null)
+  const lastFocused = useRef<{ id: string; index: number } | null>(null)
   useEffect(() => {
     const cards = Array.from(list.current?.querySelectorAll<HTMLElement>(':scope > .thread') ?? [])
     const focusCard = (card: HTMLElement | undefined) => (card?.querySelector<HTMLElement>('.thread-quote') ?? card)?.focus()
@@ -62,8 +62,12 @@ export function CommentThreads({
       if (!card) return
       focusCard(card)
       setFocusId(null)
-    } else if (lastFocused.current !== null && document.activeElement === document.body) {
-      if (cards.length) focusCard(cards[Math.min(lastFocused.current, cards.length - 1)])
+    } else if (
+      lastFocused.current &&
+      document.activeElement === document.body &&
+      !cards.some((c) => c.dataset.threadId === lastFocused.current?.id)
+    ) {
+      if (cards.length) focusCard(cards[Math.min(lastFocused.current.index, cards.length - 1)])
       else filterGroup.current?.querySelector<HTMLElement>('[aria-pressed="true"]')?.focus()
       lastFocused.current = null
     }
@@ -116,9 +120,9 @@ export function CommentThreads({
           ref={list}
           onKeyDown={moveBetweenThreads}
           onFocus={(event) => {
-            const card = (event.target as HTMLElement).closest('.thread')
+            const card = (event.target as HTMLElement).closest<HTMLElement>('.thread')
             const index = card ? Array.from(event.currentTarget.children).indexOf(card) : -1
-            lastFocused.current = index >= 0 ? index : null
+            lastFocused.current = card && index >= 0 ? { id: card.dataset.threadId ?? '', index } : null
           }}
           onBlur={(event) => {
             const from = event.target as HTMLElement
