@@ -111,6 +111,7 @@ export default function Editor({ narrativeId, user, editable, session, comments,
                 aria-multiline
                 aria-readonly={!editable || undefined}
                 aria-placeholder="Start writing your narrative…"
+                aria-describedby={`${narrativeId}-keys`}
                 placeholder={(isEditable) =>
                   synced && isEditable ? <div className="editor-placeholder">Start writing your narrative…</div> : null
                 }
@@ -118,6 +119,9 @@ export default function Editor({ narrativeId, user, editable, session, comments,
             }
             ErrorBoundary={LexicalErrorBoundary}
           />
+          <p id={`${narrativeId}-keys`} className="visually-hidden">
+            {keyboardHint(editable, comments?.canComment ?? false)}
+          </p>
           {/* Remote carets and selections are positioned relative to the surface. */}
           <div ref={cursorsContainerRef} className="editor-cursors" aria-hidden="true" />
           {!synced ? <DocumentSkeleton /> : null}
@@ -151,6 +155,18 @@ export default function Editor({ narrativeId, user, editable, session, comments,
       </LexicalComposer>
     </LexicalCollaboration>
   )
+}
+
+/** The keys that are not obvious, read out with the text field (Tab indents inside it). */
+function keyboardHint(editable: boolean, canComment: boolean): string {
+  const mod = /Mac|iPhone|iPad/.test(navigator.platform) ? 'Command' : 'Control'
+  return [
+    editable ? 'Alt+F10 moves to the formatting toolbar.' : null,
+    canComment ? `${mod}+Alt+M comments on the selected text.` : null,
+    editable ? 'Escape then Tab leaves the text.' : null,
+  ]
+    .filter(Boolean)
+    .join(' ')
 }
 
 /** Follows `can.edit` after mount (e.g. the loader revalidated after a permission change). */

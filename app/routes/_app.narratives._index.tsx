@@ -194,7 +194,9 @@ export default function NarrativesPage() {
                   meta={`${n.ownerName} · edited ${timeAgo(n.updatedAt)}${n.lastEditedByName && n.lastEditedByName !== n.ownerName ? ` by ${n.lastEditedByName}` : ''}`}
                 >
                   {n.present.length ? (
-                    <span className="presence" aria-label={`In it now: ${n.present.map((p) => p.name).join(', ')}`}>
+                    // One image named for everyone in it (the avatars themselves are aria-hidden): aria-label
+                    // on a span without a role is prohibited and not announced.
+                    <span className="presence" role="img" aria-label={`In it now: ${n.present.map((p) => p.name).join(', ')}`}>
                       {n.present.slice(0, 4).map((p) => (
                         <Avatar key={p.userId} id={p.userId} name={p.name} />
                       ))}

@@ -35,6 +35,10 @@ export function CommentThreads({
   allowNewThread?: boolean
 }) {
   const [filter, setFilter] = useState<Filter>('open')
+  const list = useRef<HTMLOListElement>(null)
+  const filterGroup = useRef<HTMLDivElement>(null)
+  // A thread just started from the keyboard gets focus once it is in the list.
+  const [focusId, setFocusId] = useState<string | null>(null)
   const snapshot = useCommentsSnapshot(store ?? FALLBACK_STORE)
   const placement = store ? snapshot.placement : NO_PLACEMENT
   const activeId = store ? snapshot.activeThreadId : null
@@ -47,6 +51,28 @@ export function CommentThreads({
     return [...list].sort((a, b) => rank(a) - rank(b) || a.createdAt.localeCompare(b.createdAt))
   }, [filter, open, resolved, threads, placement])
 
+  // The thread that last held focus: when it leaves the list (resolved under the Open filter),
+  // focus moves to the thread now in its place instead of falling back to the page.
+  const lastFocused = useRef<{ id: string; index: number } | null>(null)
+  useEffect(() => {
+    const cards = Array.from(list.current?.querySelectorAll<HTMLElement>(':scope > .thread') ?? [])
+    const focusCard = (card: HTMLElement | undefined) => (card?.querySelector<HTMLElement>('.thread-quote') ?? card)?.focus()
+    if (focusId) {
+      const card = cards.find((c) => c.dataset.threadId === focusId)
+      if (!card) return
+      focusCard(card)
+      setFocusId(null)
+    } else if (
+      lastFocused.current &&
+      document.activeElement === document.body &&
+      !cards.some((c) => c.dataset.threadId === lastFocused.current?.id)
+    ) {
+      if (cards.length) focusCard(cards[Math.min(lastFocused.current.index, cards.length - 1)])
+      else filterGroup.current?.querySelector<HTMLElement>('[aria-pressed="true"]')?.focus()
+      lastFocused.current = null
+    }
+  }, [focusId, shown])
+
   // Opening a resolved thread from its notification shows it.
   useEffect(() => {
     if (activeId && resolved.some((t) => t.id === activeId) && filter === 'open') setFilter('all')
@@ -54,9 +80,9 @@ export function CommentThreads({
 
   return (
     <div className="comments">
-      {store && snapshot.draft ? <DraftComposer store={store} members={members} action={action} /> : null}
+      {store && snapshot.draft ? <DraftComposer store={store} members={members} action={action} onCreated={setFocusId} /> : null}
       {allowNewThread && canComment ? <NewThread members={members} action={action} /> : null}
-      <div className="comments-filter" role="group" aria-label="Show threads">
+      <div className="comments-filter" role="group" aria-label="Show threads" ref={filterGroup}>
         {(
           [
             ['open', `Open (${open.length})`],
@@ -89,7 +115,25 @@ export function CommentThreads({
           )}
         </div>
       ) : (
-        <ol className="thread-list">
+        <ol
+          className="thread-list"
+          ref={list}
+          onKeyDown={moveBetweenThreads}
+          onFocus={(event) => {
+            const card = (event.target as HTMLElement).closest<HTMLElement>('.thread')
+            const index = card ? Array.from(event.currentTarget.children).indexOf(card) : -1
+            lastFocused.current = card && index >= 0 ? { id: card.dataset.threadId ?? '', index } : null
+          }}
+          onBlur={(event) => {
+            const from = event.target as HTMLElement
+            const to = event.relatedTarget as Node | null
+            if (to && event.currentTarget.contains(to)) return
+            // Focus really moved away unless its element was removed or disabled (Resolve while sending).
+            requestAnimationFrame(() => {
+              if (from.isConnected && !from.matches(':disabled')) lastFocused.current = null
+            })
+          }}
+        >
           {shown.map((thread) => (
             <ThreadCard
               key={thread.id}
@@ -113,6 +157,30 @@ export function CommentThreads({
       )}
     </div>
   )
+}
+
+/**
+ * Arrow keys on a thread's quote move to the previous or next thread's quote (Home / End: the
+ * first and last), so the threads can be walked without tabbing through every reply button.
+ */
+function moveBetweenThreads(event: KeyboardEvent<HTMLOListElement>) {
+  const target = event.target as HTMLElement
+  if (!target.classList.contains('thread-quote')) return
+  const quotes = Array.from(event.currentTarget.querySelectorAll<HTMLElement>(':scope > .thread > .thread-quote'))
+  const at = quotes.indexOf(target)
+  const next =
+    event.key === 'ArrowDown'
+      ? Math.min(at + 1, quotes.length - 1)
+      : event.key === 'ArrowUp'
+        ? Math.max(at - 1, 0)
+        : event.key === 'Home'
+          ? 0
+          : event.key === 'End'
+            ? quotes.length - 1
+            : null
+  if (next === null || at < 0) return
+  event.preventDefault()
+  quotes[next]?.focus()
 }
 
 const NO_PLACEMENT: Record<string, number | null> = {}
@@ -145,12 +213,20 @@ function ThreadCard({
   return (
     <li
       ref={ref}
+      // Focus lands here after a new thread when it has no quote (initiatives).
+      tabIndex={-1}
       className={`thread${active ? ' is-active' : ''}${thread.resolved ? ' is-resolved' : ''}`}
       data-thread-id={thread.id}
       aria-label={`Thread on “${thread.quote || 'this initiative'}”`}
     >
       {thread.anchorStart ? (
-        <button type="button" className="thread-quote" onClick={onActivate} aria-label={`Show “${thread.quote}” in the text`}>
+        <button
+          type="button"
+          className="thread-quote"
+          onClick={onActivate}
+          aria-label={`Show “${thread.quote}” in the text`}
+          aria-keyshortcuts="ArrowUp ArrowDown"
+        >
           {removed ? (
             <span className="chip unknown">
               <TriangleAlert size={12} aria-hidden /> Text removed
@@ -280,15 +356,28 @@ function ReplyBox({ threadId, members, action }: { threadId: string; members: Me
   const fetcher = useFetcher<{ ok: boolean; message?: string }>()
   const [open, setOpen] = useState(false)
   const [key, setKey] = useState(0)
+  const button = useRef<HTMLButtonElement>(null)
+  // Closing the form (sent or cancelled) hands focus back to the Reply button it came from.
+  const returnFocus = useRef(false)
+  const close = () => {
+    const active = document.activeElement
+    returnFocus.current = !active || active === document.body || active.closest('.comment-form') !== null
+    setOpen(false)
+  }
   useEffect(() => {
     if (fetcher.state === 'idle' && fetcher.data?.ok) {
       setKey((k) => k + 1)
-      setOpen(false)
+      close()
     }
   }, [fetcher.state, fetcher.data])
+  useEffect(() => {
+    if (open || !returnFocus.current) return
+    returnFocus.current = false
+    button.current?.focus()
+  }, [open])
   if (!open)
     return (
-      <button type="button" className="button ghost small" onClick={() => setOpen(true)}>
+      <button type="button" className="button ghost small" ref={button} onClick={() => setOpen(true)}>
         <MessageSquare size={14} aria-hidden /> Reply
       </button>
     )
@@ -301,21 +390,32 @@ function ReplyBox({ threadId, members, action }: { threadId: string; members: Me
       autoFocus
       busy={fetcher.state !== 'idle'}
       error={fetcher.data && !fetcher.data.ok ? fetcher.data.message : undefined}
-      onCancel={() => setOpen(false)}
+      onCancel={close}
       onSubmit={(body) => fetcher.submit({ intent: 'reply', threadId, body }, { method: 'post', action })}
     />
   )
 }
 
-function DraftComposer({ store, members, action }: { store: CommentsStore; members: Member[]; action: string }) {
+function DraftComposer({
+  store,
+  members,
+  action,
+  onCreated,
+}: {
+  store: CommentsStore
+  members: Member[]
+  action: string
+  onCreated: (threadId: string) => void
+}) {
   const { draft } = useCommentsSnapshot(store)
   const fetcher = useFetcher<{ ok: boolean; message?: string; threadId?: string }>()
   const [blocking, setBlocking] = useState(false)
   useEffect(() => {
     if (fetcher.state === 'idle' && fetcher.data?.ok) {
       store.update({ draft: null, activeThreadId: fetcher.data.threadId ?? null })
+      if (fetcher.data.threadId) onCreated(fetcher.data.threadId)
     }
-  }, [fetcher.state, fetcher.data, store])
+  }, [fetcher.state, fetcher.data, store, onCreated])
   if (!draft) return null
   return (
     <section className="thread is-draft" aria-label="New comment">
@@ -329,7 +429,10 @@ function DraftComposer({ store, members, action }: { store: CommentsStore; membe
         autoFocus
         busy={fetcher.state !== 'idle'}
         error={fetcher.data && !fetcher.data.ok ? fetcher.data.message : undefined}
-        onCancel={() => store.update({ draft: null })}
+        onCancel={() => {
+          store.update({ draft: null })
+          store.focusText()
+        }}
         onSubmit={(body) => fetcher.submit({ intent: 'start', ...draft, body, blocking: String(blocking) }, { method: 'post', action })}
       />
       <label className="checkbox-row thread-blocking-choice">

@@ -39,6 +39,8 @@ export class CommentsStore {
   private listeners = new Set<() => void>()
   /** Set by the plugin: scrolls a thread's text into view. */
   revealThread: (id: string) => void = () => {}
+  /** Set by the plugin: puts keyboard focus back in the text (a draft cancelled with Escape). */
+  focusText: () => void = () => {}
 
   subscribe = (listener: () => void) => {
     this.listeners.add(listener)

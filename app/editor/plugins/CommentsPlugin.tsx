@@ -24,6 +24,10 @@ export function createBindingCapture(onBinding: (binding: Binding) => void): Syn
   }
 }
 
+const IS_APPLE = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
+/** The "comment on the selection" shortcut, for the button's tooltip and aria-keyshortcuts. */
+export const COMMENT_SHORTCUT = IS_APPLE ? { label: '⌘⌥M', aria: 'Meta+Alt+M' } : { label: 'Ctrl+Alt+M', aria: 'Control+Alt+M' }
+
 const HIGHLIGHT = 'accord-comment'
 const HIGHLIGHT_ACTIVE = 'accord-comment-active'
 
@@ -105,17 +109,26 @@ export function CommentsPlugin({
     [],
   )
 
-  // Scroll a thread's text into view when the panel asks.
+  // Scroll a thread's text into view when the panel asks; focus the text when it is done.
   useEffect(() => {
     store.revealThread = (id) => {
       const range = ranges.current.get(id)
-      const element = range?.startContainer.parentElement
-      element?.scrollIntoView({ block: 'center', behavior: 'smooth' })
+      if (!range) return
+      range.startContainer.parentElement?.scrollIntoView({ block: 'center', behavior: 'smooth' })
+      // Editors land in the text with the caret at the start of the quote, so the keyboard can
+      // carry on from there (read-only text cannot take a caret).
+      const root = editor.getRootElement()
+      if (root?.isContentEditable) {
+        root.focus({ preventScroll: true })
+        window.getSelection()?.collapse(range.startContainer, range.startOffset)
+      }
     }
+    store.focusText = () => editor.getRootElement()?.focus({ preventScroll: true })
     return () => {
       store.revealThread = () => {}
+      store.focusText = () => {}
     }
-  }, [store])
+  }, [store, editor])
 
   // A click on highlighted text opens its thread.
   useEffect(() => {
@@ -157,8 +170,23 @@ export function CommentsPlugin({
         setButton({ top: rect.bottom - box.top + 8, left: Math.max(0, rect.right - box.left - 40) })
       }
     }
+    // Mod+Alt+M comments on the selection (as in Google Docs). A DOM listener rather than a
+    // Lexical command: commands are not dispatched while the editor is read-only, and commenters
+    // use it. The selection is read again first: selectionchange may not have fired yet.
+    const onKeyDown = (event: KeyboardEvent) => {
+      const mod = IS_APPLE ? event.metaKey && !event.ctrlKey : event.ctrlKey && !event.metaKey
+      if (!mod || !event.altKey || event.shiftKey || event.code !== 'KeyM') return
+      event.preventDefault()
+      onSelectionChange()
+      store.startDraft()
+    }
+    const root = editor.getRootElement()
     document.addEventListener('selectionchange', onSelectionChange)
-    return () => document.removeEventListener('selectionchange', onSelectionChange)
+    root?.addEventListener('keydown', onKeyDown)
+    return () => {
+      document.removeEventListener('selectionchange', onSelectionChange)
+      root?.removeEventListener('keydown', onKeyDown)
+    }
   }, [editor, binding, canComment, store, surface])
 
   if (!selection || !button || !surface) return null
@@ -167,6 +195,8 @@ export function CommentsPlugin({
       type="button"
       className="comment-on-selection"
       style={{ top: button.top, left: button.left }}
+      aria-keyshortcuts={COMMENT_SHORTCUT.aria}
+      title={`Comment (${COMMENT_SHORTCUT.label})`}
       // Keep the text selected while pressing the button.
       onMouseDown={(event) => event.preventDefault()}
       onClick={() => store.startDraft()}

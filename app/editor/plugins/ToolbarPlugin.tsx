@@ -9,8 +9,10 @@ import {
   $isRangeSelection,
   CAN_REDO_COMMAND,
   CAN_UNDO_COMMAND,
+  COMMAND_PRIORITY_HIGH,
   COMMAND_PRIORITY_LOW,
   FORMAT_TEXT_COMMAND,
+  KEY_DOWN_COMMAND,
   REDO_COMMAND,
   UNDO_COMMAND,
   type TextFormatType,
@@ -63,12 +65,16 @@ interface Tool {
   /** Toggle buttons report their state with aria-pressed; actions (undo, insert) do not. */
   pressed?: boolean
   disabled?: boolean
+  /** Where the work goes on after a keyboard press: the link field, or the inserted table / rule. */
+  leavesToolbar?: boolean
   run: () => void
 }
 
 /**
  * The formatting toolbar: one tab stop (role="toolbar", arrow keys move between buttons — the
- * WAI-ARIA toolbar pattern), every button labelled, toggles exposing aria-pressed.
+ * WAI-ARIA toolbar pattern), every button labelled, toggles exposing aria-pressed. Tab inside
+ * the text indents, so Alt+F10 (as in TinyMCE and Word online) jumps from the text to the toolbar
+ * and Escape goes back to the text with its selection.
  */
 export function ToolbarPlugin() {
   const [editor] = useLexicalComposerContext()
@@ -117,6 +123,31 @@ export function ToolbarPlugin() {
       ),
     )
   }, [editor])
+
+  // Focus the text first: Lexical's focus() only re-applies its selection to the DOM.
+  const backToText = useCallback(() => {
+    editor.getRootElement()?.focus({ preventScroll: true })
+    editor.focus()
+  }, [editor])
+  const { toolbarRef, tabStop, setTabStop, onKeyDown } = useRovingFocus(backToText)
+
+  useEffect(
+    () =>
+      editor.registerCommand(
+        KEY_DOWN_COMMAND,
+        (event) => {
+          if (event.key !== 'F10' || !event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return false
+          const buttons = toolbarRef.current?.querySelectorAll<HTMLButtonElement>('button.toolbar-button')
+          const target = buttons?.[tabStop] ?? buttons?.[0]
+          if (!target) return false
+          event.preventDefault()
+          target.focus()
+          return true
+        },
+        COMMAND_PRIORITY_HIGH,
+      ),
+    [editor, toolbarRef, tabStop],
+  )
 
   const format = useCallback((f: TextFormatType) => editor.dispatchCommand(FORMAT_TEXT_COMMAND, f), [editor])
   const block = useCallback((target: Exclude<BlockType, 'other'>) => setBlockType(editor, target, state.block), [editor, state.block])
@@ -186,20 +217,26 @@ export function ToolbarPlugin() {
         shortcut: keys('Mod+K'),
         icon: Link,
         pressed: state.isLink,
+        leavesToolbar: true,
         run: () => editor.dispatchCommand(OPEN_LINK_EDITOR_COMMAND, undefined),
       },
       {
         id: 'table',
         label: 'Insert table',
         icon: Table,
+        leavesToolbar: true,
         run: () =>
           editor.dispatchCommand(INSERT_TABLE_COMMAND, { rows: '3', columns: '3', includeHeaders: { rows: true, columns: false } }),
       },
-      { id: 'hr', label: 'Insert divider', icon: Minus, run: () => editor.dispatchCommand(INSERT_HORIZONTAL_RULE_COMMAND, undefined) },
+      {
+        id: 'hr',
+        label: 'Insert divider',
+        icon: Minus,
+        leavesToolbar: true,
+        run: () => editor.dispatchCommand(INSERT_HORIZONTAL_RULE_COMMAND, undefined),
+      },
     ],
   ]
-
-  const { toolbarRef, tabStop, setTabStop, onKeyDown } = useRovingFocus()
 
   let index = 0
   return (
@@ -209,6 +246,7 @@ export function ToolbarPlugin() {
         role="toolbar"
         aria-label="Formatting"
         aria-orientation="horizontal"
+        aria-keyshortcuts="Alt+F10"
         ref={toolbarRef}
         onKeyDown={onKeyDown}
       >
@@ -234,8 +272,12 @@ export function ToolbarPlugin() {
                       onFocus={() => setTabStop(position)}
                       // Keep the caret (and the DOM selection) in the document on pointer clicks.
                       onMouseDown={(event) => event.preventDefault()}
-                      onClick={() => {
+                      onClick={(event) => {
                         if (!tool.disabled) tool.run()
+                        // Enter or Space (detail 0): Lexical's update puts focus back in the text
+                        // with the new selection; the toolbar keeps it, so formats can be combined.
+                        const button = event.currentTarget
+                        if (event.detail === 0 && !tool.leavesToolbar) requestAnimationFrame(() => button.focus())
                       }}
                     >
                       <tool.icon size={16} strokeWidth={2} aria-hidden />
@@ -257,29 +299,40 @@ export function ToolbarPlugin() {
   )
 }
 
-/** Arrow keys, Home and End move focus between the toolbar's buttons; Tab leaves the toolbar. */
-function useRovingFocus() {
+/**
+ * Arrow keys, Home and End move focus between the toolbar's buttons; Tab leaves the toolbar;
+ * Escape calls `back` (the text).
+ */
+function useRovingFocus(back: () => void) {
   const toolbarRef = useRef<HTMLDivElement>(null)
   const [tabStop, setTabStop] = useState(0)
-  const onKeyDown = useCallback((event: KeyboardEvent<HTMLDivElement>) => {
-    const buttons = Array.from(toolbarRef.current?.querySelectorAll<HTMLButtonElement>('button.toolbar-button') ?? [])
-    const current = buttons.indexOf(document.activeElement as HTMLButtonElement)
-    if (current < 0) return
-    const next =
-      event.key === 'ArrowRight'
-        ? (current + 1) % buttons.length
-        : event.key === 'ArrowLeft'
-          ? (current - 1 + buttons.length) % buttons.length
-          : event.key === 'Home'
-            ? 0
-            : event.key === 'End'
-              ? buttons.length - 1
-              : null
-    if (next === null) return
-    event.preventDefault()
-    setTabStop(next)
-    buttons[next]?.focus()
-  }, [])
+  const onKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLDivElement>) => {
+      const buttons = Array.from(toolbarRef.current?.querySelectorAll<HTMLButtonElement>('button.toolbar-button') ?? [])
+      const current = buttons.indexOf(document.activeElement as HTMLButtonElement)
+      if (current < 0) return
+      if (event.key === 'Escape') {
+        event.preventDefault()
+        back()
+        return
+      }
+      const next =
+        event.key === 'ArrowRight'
+          ? (current + 1) % buttons.length
+          : event.key === 'ArrowLeft'
+            ? (current - 1 + buttons.length) % buttons.length
+            : event.key === 'Home'
+              ? 0
+              : event.key === 'End'
+                ? buttons.length - 1
+                : null
+      if (next === null) return
+      event.preventDefault()
+      setTabStop(next)
+      buttons[next]?.focus()
+    },
+    [back],
+  )
   return { toolbarRef, tabStop, setTabStop, onKeyDown }
 }
 
