@@ -119,5 +119,6 @@ describe('GET /api/v1/openapi.json and /api/docs', () => {
     } finally {
       await app.close()
     }
-  })
+    // The first request of a fresh app loads the whole server build: ~20 s on a busy machine.
+  }, 90_000)
 })
