@@ -46,7 +46,13 @@ async function main() {
     if (seeded) log.info(seeded)
   }
 
-  const app = createApp({ sql: db.sql, dev, appUrl: env.APP_URL })
+  const app = createApp({
+    sql: db.sql,
+    dev,
+    appUrl: env.APP_URL,
+    apiRateLimit:
+      env.API_RATE_LIMIT_PER_MINUTE === 0 ? false : { perMinute: env.API_RATE_LIMIT_PER_MINUTE, burst: env.API_RATE_LIMIT_BURST },
+  })
   const server = http.createServer(app)
 
   // Several instances: REDIS_URL carries workspace events, document updates and awareness between
