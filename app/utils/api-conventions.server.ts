@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { json } from '@remix-run/node'
-import { AppError, invalid, preconditionFailed, unprocessable, conflict } from '#app/domain/errors.ts'
+import { AppError, conflict, invalid, preconditionFailed, tooLarge, unprocessable } from '#app/domain/errors.ts'
 import type { Actor } from '#app/domain/policies.ts'
 import { ETAG_PATTERN, IdempotencyKeySchema, PageQuerySchema, type PageQuery } from '#app/schemas/api-conventions.ts'
 import type { IfMatch } from '#app/services/preconditions.server.ts'
@@ -33,7 +33,9 @@ interface CursorPayload {
 
 /** A short digest of the filters, so a cursor is only used with the query that produced it. */
 function filterDigest(url: URL) {
-  const params = [...url.searchParams.entries()].filter(([k]) => k !== 'cursor' && k !== 'limit').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const params = [...url.searchParams.entries()]
+    .filter(([k]) => k !== 'cursor' && k !== 'limit')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return createHash('sha256').update(JSON.stringify(params)).digest('base64url').slice(0, 10)
 }
 
@@ -63,11 +65,30 @@ export function readPage(request: Request, list: string): PageQuery & { after: S
   if (!p || typeof p !== 'object' || typeof p.l !== 'string' || typeof p.f !== 'string' || !Array.isArray(p.k)) {
     throw badCursor('cursor is not one this API issued')
   }
-  if (!p.k.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) throw badCursor('cursor is not one this API issued')
+  if (!p.k.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))))
+    throw badCursor('cursor is not one this API issued')
   if (p.l !== list) throw badCursor('cursor belongs to another list')
   if (p.f !== filterDigest(url)) throw badCursor('cursor was issued for other filters: send the same query parameters with it')
   return { limit, cursor, after: p.k }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The SQL keyset of a (timestamp, uuid) list: `limit` and the previous page's last key. */
+export function keysetOf(page: { limit: number; after: SortValue[] | null }): q.Keyset {
+  if (!page.after) return { after: null, limit: page.limit }
+  const [micros, id] = page.after
+  if (page.after.length !== 2 || typeof micros !== 'string' || !/^\d{1,18}$/.test(micros) || typeof id !== 'string' || !UUID.test(id)) {
+    throw badCursor('cursor is not one this API issued')
+  }
+  return { after: { micros, id }, limit: page.limit }
+}
+
+/** The sort spec of a keyset list read with `keysetOf` (rows carry `sortMicros` and `id`). */
+export const keysetSpec = <T extends { sortMicros: string; id: string }>(list: string): SortSpec<T> => ({
+  list,
+  key: (r) => [r.sortMicros, r.id],
+})
 
 function compareKeys(a: SortValue[], b: SortValue[], desc: boolean[] = []) {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -188,14 +209,16 @@ export function jsonWithETag(request: Request, version: number | null, body: unk
 
 /**
  * A conditional update: `update` gets the If-Match versions to check inside its transaction;
- * then the object is read again (`represent`) and answered with its new ETag. A stale If-Match
- * becomes a 412 whose detail (and ETag header) names the current tag.
+ * then the object is read again and answered with its new ETag. `represent` gives the object as
+ * its GET answers it (what the ETag digests); `respond` what the update answers, when that is
+ * less. A stale If-Match becomes a 412 whose detail (and ETag header) names the current tag.
  */
-export async function conditionalUpdate(
+export async function conditionalUpdate<B>(
   request: Request,
   ref: q.VersionedRef,
   update: (ifMatch: IfMatch) => Promise<unknown>,
-  represent: () => Promise<unknown>,
+  represent: () => Promise<B>,
+  respond: (body: B) => unknown = (body) => body,
 ): Promise<Response> {
   const ifMatch = readIfMatch(request)
   try {
@@ -213,10 +236,14 @@ export async function conditionalUpdate(
     throw e
   }
   const version = await currentVersion(ref)
-  return jsonWithETag(request, version, await represent())
+  const body = await represent()
+  if (version === null) return json(respond(body))
+  return json(respond(body), { headers: { ETag: etagFor(version, body) } })
 }
 
 // ---------- Idempotency keys ----------
+
+const IDEMPOTENT_MAX_BYTES = 6 * 1024 * 1024
 
 /**
  * Runs a create at most once per `Idempotency-Key` (per user and workspace, 24 h): a retry with
@@ -230,6 +257,8 @@ export async function idempotent(request: Request, actor: Actor, create: () => P
   const parsed = IdempotencyKeySchema.safeParse(raw)
   if (!parsed.success) throw invalid('Idempotency-Key is not usable', { 'Idempotency-Key': parsed.error.issues.map((i) => i.message) })
   const url = new URL(request.url)
+  // Hashed before the handler reads it; the handlers' own (smaller) limits still apply after.
+  if (Number(request.headers.get('Content-Length') ?? 0) > IDEMPOTENT_MAX_BYTES) throw tooLarge('The body is too large')
   const body = await request.clone().text()
   const requestHash = createHash('sha256').update(`${request.method} ${url.pathname}${url.search}\n`).update(body).digest('hex')
   const k = { userId: actor.userId, workspaceId: actor.workspaceId, key: parsed.data }

@@ -68,9 +68,7 @@ export type VersionedTable = 'narratives' | 'systems' | 'capabilities' | 'integr
 export type VersionedRef = { table: VersionedTable; workspaceId: string } & ({ id: string } | { key: string })
 
 function whereOf(db: Db, ref: VersionedRef) {
-  return 'id' in ref
-    ? db`id = ${ref.id} and workspace_id = ${ref.workspaceId}`
-    : db`key = ${ref.key} and workspace_id = ${ref.workspaceId}`
+  return 'id' in ref ? db`id = ${ref.id} and workspace_id = ${ref.workspaceId}` : db`key = ${ref.key} and workspace_id = ${ref.workspaceId}`
 }
 
 export async function getRowVersion(db: Db, ref: VersionedRef): Promise<number | null> {
@@ -91,4 +89,29 @@ export async function touchIfVersion(db: Db, ref: VersionedRef, expected: number
     returning 1`
   if (rows.length === 1) return true
   return (await getRowVersion(db, ref)) === null ? null : false
+}
+
+// ---------- Keyset pages ----------
+
+/**
+ * A page of a list ordered by (timestamp, uuid): the rows after `after` (the last row of the
+ * previous page, its timestamp in epoch microseconds so no precision is lost) and one more than
+ * `limit`, which only says whether another page follows.
+ */
+export interface Keyset {
+  after: { micros: string; id: string } | null
+  limit: number
+}
+
+/** The sort timestamp of a row, exact, as a cursor keeps it. */
+export const microsOf = (db: Db, column: string) => db`(extract(epoch from ${db(column)}) * 1000000)::bigint::text`
+
+/** `and (time, id)` after the cursor, for the given directions. */
+export function keysetAfter(db: Db, k: Keyset | undefined, cols: { time: string; id: string; timeDesc: boolean; idDesc: boolean }) {
+  if (!k?.after) return db``
+  const t = db`(timestamptz 'epoch' + ${k.after.micros}::bigint * interval '1 microsecond')`
+  const time = db(cols.time)
+  const id = db(cols.id)
+  return db`and (${time} ${db.unsafe(cols.timeDesc ? '<' : '>')} ${t}
+    or (${time} = ${t} and ${id} ${db.unsafe(cols.idDesc ? '<' : '>')} ${k.after.id}::uuid))`
 }
