@@ -120,7 +120,9 @@ describe('cursor pagination', () => {
 
   it('refuses a malformed, foreign or tampered cursor and an out-of-range limit with a 400 naming the field', async () => {
     const cap = (await (await app.fetch('/api/v1/capabilities?limit=1', { token })).json()) as Page
-    const tampered = Buffer.from(JSON.stringify({ l: 'narratives', f: 'x', k: ['1', "'; drop table narratives; --"] })).toString('base64url')
+    const tampered = Buffer.from(JSON.stringify({ l: 'narratives', f: 'x', k: ['1', "'; drop table narratives; --"] })).toString(
+      'base64url',
+    )
     const cases: [string, RegExp][] = [
       ['/api/v1/narratives?cursor=not*base64', /not one this API issued/],
       [`/api/v1/narratives?cursor=${Buffer.from('{"nope').toString('base64url')}`, /not one this API issued/],
@@ -164,7 +166,12 @@ describe('ETag and If-Match', () => {
     // The old tag no longer matches a GET.
     expect((await app.fetch(`/api/v1/systems/${id}`, { token, headers: { 'If-None-Match': etag } })).status).toBe(200)
 
-    const stale = await app.fetch(`/api/v1/systems/${id}`, { token, method: 'PATCH', json: { notes: 'second' }, headers: { 'If-Match': etag } })
+    const stale = await app.fetch(`/api/v1/systems/${id}`, {
+      token,
+      method: 'PATCH',
+      json: { notes: 'second' },
+      headers: { 'If-Match': etag },
+    })
     expect(stale.status).toBe(412)
     const p = await problemOf(stale)
     const current = (await app.fetch(`/api/v1/systems/${id}`, { token })).headers.get('ETag')!
@@ -196,17 +203,35 @@ describe('ETag and If-Match', () => {
   })
 
   it('covers capabilities, integrations, metrics, initiatives and narratives (GET ETag, stale PATCH 412)', async () => {
-    const cap = (await (await app.fetch('/api/v1/capabilities', { token, json: { name: `C ${uniq()}`, description: '' } })).json()) as { id: string }
+    const cap = (await (await app.fetch('/api/v1/capabilities', { token, json: { name: `C ${uniq()}`, description: '' } })).json()) as {
+      id: string
+    }
     const metricKey = `m_${uniq()}`
     const metric = await app.fetch('/api/v1/metrics', {
       token,
-      json: { key: metricKey, name: 'Signups', definition: 'New accounts', unit: 'count', direction: 'higher', indicator: 'lagging', aggregation: 'sum' },
+      json: {
+        key: metricKey,
+        name: 'Signups',
+        definition: 'New accounts',
+        unit: 'count',
+        direction: 'higher',
+        indicator: 'lagging',
+        aggregation: 'sum',
+      },
     })
     expect(metric.status).toBe(201)
     const init = await app.fetch('/api/v1/initiatives', { token, json: { title: `I ${uniq()}`, timeframe: 'now', effort: 'M' } })
     expect(init.status).toBe(201)
     const initId = ((await init.json()) as { id: string }).id
+    const [from, to] = [await newSystem(), await newSystem()]
+    const integration = await app.fetch('/api/v1/integrations', {
+      token,
+      json: { fromSystemId: from, toSystemId: to, direction: 'one_way', objects: ['leads'], frequency: 'daily', status: 'active' },
+    })
+    expect(integration.status).toBe(201)
+    const integrationId = ((await integration.json()) as { id: string }).id
     const targets: [string, unknown][] = [
+      [`/api/v1/integrations/${integrationId}`, { status: 'broken' }],
       [`/api/v1/capabilities/${cap.id}`, { description: 'changed' }],
       [`/api/v1/metrics/${metricKey}`, { name: 'Changed' }],
       [`/api/v1/initiatives/${initId}`, { title: 'Changed' }],
@@ -224,7 +249,8 @@ describe('ETag and If-Match', () => {
 
 describe('Idempotency-Key', () => {
   const count = async (name: string) =>
-    (await sql<[{ n: number }]>`select count(*)::int as n from capabilities where workspace_id = ${ws.workspace.id} and name = ${name}`)[0].n
+    (await sql<[{ n: number }]>`select count(*)::int as n from capabilities where workspace_id = ${ws.workspace.id} and name = ${name}`)[0]
+      .n
 
   it('replays the stored answer for the same key and body, creating one row', async () => {
     const key = `key-${uniq()}`
@@ -243,14 +269,24 @@ describe('Idempotency-Key', () => {
   it('refuses the same key with another body (422), and keys are per user', async () => {
     const key = `key-${uniq()}`
     const name = `Idem ${uniq()}`
-    expect((await app.fetch('/api/v1/capabilities', { token, json: { name, description: '' }, headers: { 'Idempotency-Key': key } })).status).toBe(201)
-    const other = await app.fetch('/api/v1/capabilities', { token, json: { name: `${name} 2`, description: '' }, headers: { 'Idempotency-Key': key } })
+    expect(
+      (await app.fetch('/api/v1/capabilities', { token, json: { name, description: '' }, headers: { 'Idempotency-Key': key } })).status,
+    ).toBe(201)
+    const other = await app.fetch('/api/v1/capabilities', {
+      token,
+      json: { name: `${name} 2`, description: '' },
+      headers: { 'Idempotency-Key': key },
+    })
     expect(other.status).toBe(422)
     expect((await problemOf(other)).errors?.['Idempotency-Key']).toBeTruthy()
     expect(await count(`${name} 2`)).toBe(0)
     // Another member's same key is their own.
     const editorToken = await buildApiToken(ws.editor)
-    const theirs = await app.fetch('/api/v1/capabilities', { token: editorToken, json: { name: `${name} e`, description: '' }, headers: { 'Idempotency-Key': key } })
+    const theirs = await app.fetch('/api/v1/capabilities', {
+      token: editorToken,
+      json: { name: `${name} e`, description: '' },
+      headers: { 'Idempotency-Key': key },
+    })
     expect(theirs.status).toBe(201)
   })
 
@@ -270,10 +306,16 @@ describe('Idempotency-Key', () => {
     const key = `key-${uniq()}`
     const name = `Retry ${uniq()}`
     expect((await app.fetch('/api/v1/capabilities', { token, json: { name: '' }, headers: { 'Idempotency-Key': key } })).status).toBe(400)
-    expect((await app.fetch('/api/v1/capabilities', { token, json: { name, description: '' }, headers: { 'Idempotency-Key': key } })).status).toBe(201)
+    expect(
+      (await app.fetch('/api/v1/capabilities', { token, json: { name, description: '' }, headers: { 'Idempotency-Key': key } })).status,
+    ).toBe(201)
     // (An empty header never reaches the app over HTTP: Express drops it. The helper refuses it: see below.)
     for (const bad of ['x'.repeat(256), 'tab\there']) {
-      const res = await app.fetch('/api/v1/capabilities', { token, json: { name: `${name} ${uniq()}`, description: '' }, headers: { 'Idempotency-Key': bad } })
+      const res = await app.fetch('/api/v1/capabilities', {
+        token,
+        json: { name: `${name} ${uniq()}`, description: '' },
+        headers: { 'Idempotency-Key': bad },
+      })
       expect(res.status, JSON.stringify(bad)).toBe(400)
       expect((await problemOf(res)).errors?.['Idempotency-Key']).toBeTruthy()
     }
