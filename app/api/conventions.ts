@@ -66,6 +66,7 @@ export const IDEMPOTENT = new Set(
     '/api/v1/integrations',
     '/api/v1/inventory/import',
     '/api/v1/metrics',
+    '/api/v1/metrics/import',
     '/api/v1/narratives',
     '/api/v1/narratives/{id}/acknowledge',
     '/api/v1/narratives/{id}/comments',
