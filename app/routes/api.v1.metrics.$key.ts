@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import type { Actor } from '#app/domain/policies.ts'
 import { MetricUpdateSchema } from '#app/schemas/metrics.ts'
-import { assertCanEditMetrics, getMetricDetailFor, metricJson, updateMetric } from '#app/services/metrics.server.ts'
+import { assertCanEditMetrics, isMetricKeyShape, getMetricDetailFor, metricJson, updateMetric } from '#app/services/metrics.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
@@ -23,7 +23,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
     const key = params.key ?? ''
-    const version = await currentVersion(metricRef(actor, key))
+    // A key that cannot be one is the service's 404 (and never reaches a query).
+    const version = isMetricKeyShape(key) ? await currentVersion(metricRef(actor, key)) : null
     return jsonWithETag(request, version, await metricBody(actor, key))
   })
 }

@@ -253,7 +253,7 @@ export async function listMetricsFor(actor: Actor) {
 }
 
 /** Whether `key` could be a metric key at all (the metrics_key check, any case). */
-function isMetricKeyShape(key: string) {
+export function isMetricKeyShape(key: string) {
   return /^[a-z][a-z0-9_]{1,62}$/i.test(key)
 }
 
