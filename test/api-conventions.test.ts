@@ -242,6 +242,15 @@ describe('ETag and If-Match', () => {
       expect((await app.fetch(url, { token, method: 'PATCH', json: patch, headers: { 'If-Match': etag } })).status, url).toBe(200)
       expect((await app.fetch(url, { token, method: 'PATCH', json: patch, headers: { 'If-Match': etag } })).status, url).toBe(412)
     }
+    // A key that cannot be a metric's is a 404 (it once reached a query and failed on NUL); a
+    // malformed escape is refused before the route (400).
+    for (const [bad, status] of [
+      ['%00', 404],
+      ['a'.repeat(80), 404],
+      ['x%C3%28', 400],
+    ] as const) {
+      expect((await app.fetch(`/api/v1/metrics/${bad}`, { token })).status, bad).toBe(status)
+    }
     const n = await buildNarrative(ws.owner)
     expect((await app.fetch(`/api/v1/narratives/${n.id}`, { token })).headers.get('ETag')).toMatch(/^"\d+-/)
   })
