@@ -7,6 +7,7 @@ import helmet from 'helmet'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import type { Sql } from '#db/client.ts'
+import { configureApiRateLimit, DEFAULT_API_RATE_LIMIT, type RateLimitConfig } from '#app/utils/rate-limit.server.ts'
 
 const BUILD_PATH = path.resolve('build/index.js')
 
@@ -80,12 +81,15 @@ export interface AppOptions {
   sql: Sql
   dev: boolean
   appUrl?: string
+  /** Per-token API rate limit (default 600/min, burst 120); false turns it off (test suites). */
+  apiRateLimit?: RateLimitConfig | false
 }
 
 /** Express with security headers, health check, static files and the Remix handler. */
 export function createApp(opts: AppOptions) {
   const app = express()
   app.disable('x-powered-by')
+  configureApiRateLimit(opts.apiRateLimit === false ? null : (opts.apiRateLimit ?? DEFAULT_API_RATE_LIMIT))
   app.set('trust proxy', 'loopback')
 
   app.use(drainUnreadBodies)

@@ -9,6 +9,14 @@ describe('parseEnv', () => {
     expect(env.DATABASE_URL).toBeUndefined()
   })
 
+  it('limits each API token to 600 requests a minute with a burst of 120 unless configured', () => {
+    expect(parseEnv({})).toMatchObject({ API_RATE_LIMIT_PER_MINUTE: 600, API_RATE_LIMIT_BURST: 120 })
+    expect(parseEnv({ API_RATE_LIMIT_PER_MINUTE: '0', API_RATE_LIMIT_BURST: '10' })).toMatchObject({
+      API_RATE_LIMIT_PER_MINUTE: 0,
+      API_RATE_LIMIT_BURST: 10,
+    })
+  })
+
   it('reads a PostgreSQL url, a port and SEED_DEMO as a real boolean', () => {
     const env = parseEnv({ DATABASE_URL: 'postgresql://u@db:5432/accord', PORT: '8080', SEED_DEMO: 'false' })
     expect(env.DATABASE_URL).toBe('postgresql://u@db:5432/accord')
@@ -25,6 +33,8 @@ describe('parseEnv', () => {
     ['DEMO_PASSWORD', { DEMO_PASSWORD: 'short' }],
     ['SEED_DEMO', { SEED_DEMO: 'yes' }],
     ['APP_URL', { APP_URL: 'not a url' }],
+    ['API_RATE_LIMIT_PER_MINUTE', { API_RATE_LIMIT_PER_MINUTE: 'lots' }],
+    ['API_RATE_LIMIT_BURST', { API_RATE_LIMIT_BURST: '0' }],
   ])('refuses a bad %s with one line naming it', (name, source) => {
     let message = ''
     try {

@@ -3,6 +3,7 @@ import { parseEnv } from './env.ts'
 import { openDatabase, useDatabase, type Database } from '#db/client.ts'
 import { migrate } from '#db/migrate.ts'
 import { createApp } from './app.ts'
+import { purgeIdempotencyKeys } from '#db/queries/api-conventions.ts'
 import { seedDemoIfEmpty } from './seed.ts'
 import { log } from './log.ts'
 import { attachCollab } from './collab/upgrade.ts'
@@ -46,8 +47,19 @@ async function main() {
     if (seeded) log.info(seeded)
   }
 
-  const app = createApp({ sql: db.sql, dev, appUrl: env.APP_URL })
+  const app = createApp({
+    sql: db.sql,
+    dev,
+    appUrl: env.APP_URL,
+    apiRateLimit:
+      env.API_RATE_LIMIT_PER_MINUTE === 0 ? false : { perMinute: env.API_RATE_LIMIT_PER_MINUTE, burst: env.API_RATE_LIMIT_BURST },
+  })
   const server = http.createServer(app)
+  // Idempotency keys answer for 24 hours; lookups ignore older ones, this clears them out.
+  setInterval(
+    () => void purgeIdempotencyKeys(db.sql).catch((e: unknown) => log.warn(`idempotency key purge failed: ${String(e)}`)),
+    3_600_000,
+  ).unref()
 
   // Several instances: REDIS_URL carries workspace events, document updates and awareness between
   // them. Without it (and always with the embedded database) everything stays in this process.

@@ -96,6 +96,7 @@ describe('the OpenAPI document', () => {
       ['q', true],
       ['type', false],
       ['limit', false],
+      ['cursor', false],
     ])
   })
 })

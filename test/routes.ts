@@ -12,6 +12,7 @@ import path from 'node:path'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import type { Sql } from '#db/client.ts'
 import { createApp } from '#server/app.ts'
+import type { RateLimitConfig } from '#app/utils/rate-limit.server.ts'
 
 // --- direct calls ---------------------------------------------------------------------------
 
@@ -143,9 +144,10 @@ export interface RunningApp {
 }
 
 /** Starts createApp() with the built Remix handler on a free port, using `sql` for /healthz. */
-export async function startApp(opts: { sql: Sql; appUrl?: string }): Promise<RunningApp> {
+export async function startApp(opts: { sql: Sql; appUrl?: string; apiRateLimit?: RateLimitConfig }): Promise<RunningApp> {
   await ensureFreshBuild()
-  const app = createApp({ sql: opts.sql, dev: false, appUrl: opts.appUrl })
+  // Unthrottled unless a test asks: the matrix and bad-input suites send thousands of requests with one token.
+  const app = createApp({ sql: opts.sql, dev: false, appUrl: opts.appUrl, apiRateLimit: opts.apiRateLimit ?? false })
   const server = http.createServer(app)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`

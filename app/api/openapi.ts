@@ -70,6 +70,7 @@ import {
   VersionJsonSchema,
 } from '#app/schemas/responses.ts'
 import { SearchQuerySchema, SearchResultSchema } from '#app/schemas/search.ts'
+import { applyConventions, CONVENTIONS_DESCRIPTION } from './conventions.ts'
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
@@ -942,6 +943,10 @@ export function buildOpenApiDocument(serverUrl?: string) {
       responses,
       ...(e.public ? { security: [] } : {}),
     }
+    applyConventions(e.method, e.path, operation as unknown as Parameters<typeof applyConventions>[2], {
+      public: e.public,
+      okStatus: e.ok.status,
+    })
     ;(paths[e.path] ??= {})[e.method] = operation
   }
   return {
@@ -950,7 +955,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
       title: 'Accord API',
       version: '1',
       description:
-        'The REST API of Accord. Authenticate with `Authorization: Bearer <token>` (create tokens in Settings → API tokens, or POST /api/v1/tokens). Errors are RFC 9457 problem+json: `{ type, title, status, detail, errors: { field: [message] } }`. Lists answer `{ data: [...] }`.',
+        'The REST API of Accord. Authenticate with `Authorization: Bearer <token>` (create tokens in Settings → API tokens, or POST /api/v1/tokens). Errors are RFC 9457 problem+json: `{ type, title, status, detail, errors: { field: [message] } }`. Lists answer `{ data: [...] }`.' +
+        CONVENTIONS_DESCRIPTION,
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     tags: [...new Set(ENDPOINTS.map((e) => e.tag))].map((name) => ({ name })),

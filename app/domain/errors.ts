@@ -3,7 +3,7 @@ export type FieldErrors = Record<string, string[]>
 
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 422 | 429,
     message: string,
     readonly fieldErrors?: FieldErrors,
     readonly headers?: Record<string, string>,
@@ -20,6 +20,9 @@ export const unauthenticated = (message = 'Sign in to continue') => new AppError
 export const forbidden = (message = 'You do not have permission to do that') => new AppError(403, message)
 export const notFound = (what: string) => new AppError(404, `${what} not found`)
 export const conflict = (message: string, fieldErrors?: FieldErrors) => new AppError(409, message, fieldErrors)
+export const preconditionFailed = (message: string, extra?: Record<string, unknown>, headers?: Record<string, string>) =>
+  new AppError(412, message, undefined, headers, extra)
+export const unprocessable = (message: string, fieldErrors?: FieldErrors) => new AppError(422, message, fieldErrors)
 export const tooLarge = (message: string) => new AppError(413, message)
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new AppError(429, message, undefined, { 'Retry-After': String(retryAfterSeconds) })

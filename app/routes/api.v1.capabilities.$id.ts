@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { json } from '@remix-run/node'
+import type { Actor } from '#app/domain/policies.ts'
 import { notFound } from '#app/domain/errors.ts'
 import { CapabilityInputSchema, InventoryIdSchema } from '#app/schemas/inventory.ts'
 import { capabilityDetailJson, deleteCapability, getCapabilityFor, updateCapability } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJsonObject } from '#app/utils/http.server.ts'
 
 function capabilityId(params: { id?: string }) {
@@ -12,16 +13,24 @@ function capabilityId(params: { id?: string }) {
   return parsed.data
 }
 
-/** GET /api/v1/capabilities/ID → { id, name, description, support: [{ systemId, level, note }] } */
+async function capabilityBody(actor: Actor, id: string) {
+  return capabilityDetailJson(await getCapabilityFor(actor, id))
+}
+
+/** GET /api/v1/capabilities/ID → { id, name, description, support: [{ systemId, level, note }] } with its ETag. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const c = await getCapabilityFor(actor, capabilityId(params))
-    return json(capabilityDetailJson(c))
+    const id = capabilityId(params)
+    const version = await currentVersion({ table: 'capabilities', id, workspaceId: actor.workspaceId })
+    return jsonWithETag(request, version, await capabilityBody(actor, id))
   })
 }
 
-/** PATCH /api/v1/capabilities/ID { name?, description? } → the capability with its support; DELETE → 204 (requirements naming it become unknown). */
+/**
+ * PATCH /api/v1/capabilities/ID { name?, description? } [If-Match: ETag] → the capability with its
+ * support and new ETag; DELETE → 204 (requirements naming it become unknown).
+ */
 export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
@@ -29,13 +38,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (request.method === 'PATCH' || request.method === 'PUT') {
       const current = await getCapabilityFor(actor, id)
       const body = await readJsonObject(request, 16 * 1024)
-      await updateCapability(
-        actor,
-        id,
-        parseOrThrow(CapabilityInputSchema, { name: current.name, description: current.description, ...body }),
+      const input = parseOrThrow(CapabilityInputSchema, { name: current.name, description: current.description, ...body })
+      return conditionalUpdate(
+        request,
+        { table: 'capabilities', id, workspaceId: actor.workspaceId },
+        (ifMatch) => updateCapability(actor, id, input, ifMatch),
+        () => capabilityBody(actor, id),
       )
-      const c = await getCapabilityFor(actor, id)
-      return json(capabilityDetailJson(c))
     }
     if (request.method === 'DELETE') {
       await deleteCapability(actor, id)

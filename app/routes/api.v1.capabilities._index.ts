@@ -3,13 +3,16 @@ import { json } from '@remix-run/node'
 import { CapabilityInputSchema } from '#app/schemas/inventory.ts'
 import { capabilityDetailJson, createCapability, getCapabilityFor, listCapabilitiesFor } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
-/** GET /api/v1/capabilities → { data: [{ id, name, description }] } (the workspace taxonomy). */
+/** GET /api/v1/capabilities[?limit=&cursor=] → { data: [{ id, name, description }], nextCursor } (the workspace taxonomy, by name). */
 export async function loader({ request }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    return json({ data: await listCapabilitiesFor(actor) })
+    return pageJson(
+      pageInMemory(request, await listCapabilitiesFor(actor), { list: 'capabilities', key: (c) => [c.name.toLowerCase(), c.id] }),
+    )
   })
 }
 
@@ -18,10 +21,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = await createCapability(actor, parseOrThrow(CapabilityInputSchema, await readJson(request, 16 * 1024)))
-    return json(capabilityDetailJson(await getCapabilityFor(actor, id)), {
-      status: 201,
-      headers: { Location: `/api/v1/capabilities/${id}` },
+    return idempotent(request, actor, async () => {
+      const id = await createCapability(actor, parseOrThrow(CapabilityInputSchema, await readJson(request, 16 * 1024)))
+      return json(capabilityDetailJson(await getCapabilityFor(actor, id)), {
+        status: 201,
+        headers: { Location: `/api/v1/capabilities/${id}` },
+      })
     })
   })
 }

@@ -7,6 +7,7 @@ import type { InitiativeThreadJson } from '#app/schemas/responses.ts'
 import type { ThreadView } from '#app/services/comments.server.ts'
 import { listInitiativeDiscussion, runInitiativeCommentIntent } from '#app/services/roadmap.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent, keysetOf, keysetSpec, pageFromRows, pageJson, readPage } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
 function initiativeId(raw: string | undefined) {
@@ -34,11 +35,14 @@ function threadJson(t: ThreadView): InitiativeThreadJson {
   }
 }
 
-/** GET /api/v1/initiatives/ID/comments → { data: [thread with comments] }. */
+/** GET /api/v1/initiatives/ID/comments[?limit=&cursor=] → { data: [thread with comments], nextCursor }, oldest thread first. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    return json({ data: (await listInitiativeDiscussion(actor, initiativeId(params.id))).map(threadJson) })
+    const page = readPage(request, 'initiative-comments')
+    const rows = await listInitiativeDiscussion(actor, initiativeId(params.id), keysetOf(page))
+    const shown = pageFromRows(request, rows, keysetSpec('initiative-comments'), page.limit)
+    return pageJson({ ...shown, data: shown.data.map(threadJson) })
   })
 }
 
@@ -47,14 +51,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = initiativeId(params.id)
-    const input = parseOrThrow(InitiativeCommentSchema, await readJson(request, 16 * 1024))
-    const result = input.threadId
-      ? {
-          threadId: input.threadId,
-          ...(await runInitiativeCommentIntent(actor, id, { intent: 'reply', threadId: input.threadId, body: input.body })),
-        }
-      : await runInitiativeCommentIntent(actor, id, { intent: 'new', body: input.body })
-    return json(result, { status: 201 })
+    return idempotent(request, actor, async () => {
+      const id = initiativeId(params.id)
+      const input = parseOrThrow(InitiativeCommentSchema, await readJson(request, 16 * 1024))
+      const result = input.threadId
+        ? {
+            threadId: input.threadId,
+            ...(await runInitiativeCommentIntent(actor, id, { intent: 'reply', threadId: input.threadId, body: input.body })),
+          }
+        : await runInitiativeCommentIntent(actor, id, { intent: 'new', body: input.body })
+      return json(result, { status: 201 })
+    })
   })
 }

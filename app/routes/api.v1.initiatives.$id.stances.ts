@@ -4,6 +4,7 @@ import { InitiativeIdSchema, StanceInputSchema } from '#app/schemas/roadmap.ts'
 import { notFound } from '#app/domain/errors.ts'
 import { listStancesFor, setStance, stanceJson, withdrawStance } from '#app/services/roadmap.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
 function initiativeId(raw: string | undefined) {
@@ -12,11 +13,12 @@ function initiativeId(raw: string | undefined) {
   return id.data
 }
 
-/** GET /api/v1/initiatives/ID/stances → { data: [{ userId, name, function, stance, reason, updatedAt }] }. */
+/** GET /api/v1/initiatives/ID/stances[?limit=&cursor=] → { data: [{ userId, name, function, stance, reason, updatedAt }], nextCursor }, latest first. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    return json({ data: (await listStancesFor(actor, initiativeId(params.id))).map(stanceJson) })
+    const stances = (await listStancesFor(actor, initiativeId(params.id))).map(stanceJson)
+    return pageJson(pageInMemory(request, stances, { list: 'stances', key: (s) => [String(s.updatedAt), s.userId], desc: [true, true] }))
   })
 }
 
@@ -29,9 +31,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = initiativeId(params.id)
     if (request.method === 'POST' || request.method === 'PUT') {
-      const input = parseOrThrow(StanceInputSchema, await readJson(request, 16 * 1024))
-      const result = await setStance(actor, id, input)
-      return json({ data: result.stances.map(stanceJson) }, { status: result.created ? 201 : 200 })
+      const put = async () => {
+        const input = parseOrThrow(StanceInputSchema, await readJson(request, 16 * 1024))
+        const result = await setStance(actor, id, input)
+        return json({ data: result.stances.map(stanceJson) }, { status: result.created ? 201 : 200 })
+      }
+      return request.method === 'POST' ? idempotent(request, actor, put) : put()
     }
     if (request.method === 'DELETE') {
       await withdrawStance(actor, id)

@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { json } from '@remix-run/node'
+import type { IfMatch } from '#app/services/preconditions.server.ts'
 import { notFound } from '#app/domain/errors.ts'
 import { InitiativeIdSchema, InitiativePatchSchema, MoveSchema } from '#app/schemas/roadmap.ts'
 import { deleteInitiative, getInitiativeFor, initiativeJson, moveInitiative, updateInitiative } from '#app/services/roadmap.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
 function initiativeId(raw: string | undefined) {
@@ -12,17 +13,20 @@ function initiativeId(raw: string | undefined) {
   return id.data
 }
 
-/** GET /api/v1/initiatives/ID → initiative with score, breakdown and input per function. */
+/** GET /api/v1/initiatives/ID → initiative with score, breakdown and input per function, with its ETag. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    return json(initiativeJson(await getInitiativeFor(actor, initiativeId(params.id))))
+    const id = initiativeId(params.id)
+    const version = await currentVersion({ table: 'initiatives', id, workspaceId: actor.workspaceId })
+    return jsonWithETag(request, version, initiativeJson(await getInitiativeFor(actor, id)))
   })
 }
 
 /**
  * PATCH /api/v1/initiatives/ID { any field of POST } (fields left out keep their values; `impacts`
- * replaces the list; `{ timeframe, index }` alone moves it on the board) → initiative. DELETE → 204.
+ * replaces the list; `{ timeframe, index }` alone moves it on the board) [If-Match: ETag] → initiative with its new
+ * ETag. DELETE → 204.
  */
 export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
@@ -30,10 +34,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const id = initiativeId(params.id)
     if (request.method === 'PATCH' || request.method === 'PUT') {
       const body = await readJson(request, 64 * 1024)
-      if (body && typeof body === 'object' && 'index' in body) {
-        return json(initiativeJson(await moveInitiative(actor, id, parseOrThrow(MoveSchema, body))))
-      }
-      return json(initiativeJson(await updateInitiative(actor, id, parseOrThrow(InitiativePatchSchema, body))))
+      const update =
+        body && typeof body === 'object' && 'index' in body
+          ? (
+              (move) => (ifMatch: IfMatch) =>
+                moveInitiative(actor, id, move, ifMatch)
+            )(parseOrThrow(MoveSchema, body))
+          : (
+              (patch) => (ifMatch: IfMatch) =>
+                updateInitiative(actor, id, patch, ifMatch)
+            )(parseOrThrow(InitiativePatchSchema, body))
+      return conditionalUpdate(request, { table: 'initiatives', id, workspaceId: actor.workspaceId }, update, async () =>
+        initiativeJson(await getInitiativeFor(actor, id)),
+      )
     }
     if (request.method === 'DELETE') {
       await deleteInitiative(actor, id)

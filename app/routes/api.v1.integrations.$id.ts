@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { InventoryIdSchema } from '#app/schemas/inventory.ts'
 import { deleteIntegration, getIntegrationFor, integrationJson, patchIntegration } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, readJsonObject } from '#app/utils/http.server.ts'
 
 function integrationId(params: { id?: string }) {
@@ -12,22 +12,32 @@ function integrationId(params: { id?: string }) {
   return parsed.data
 }
 
-/** GET /api/v1/integrations/ID */
+/** GET /api/v1/integrations/ID → integration, with its ETag. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    return json(integrationJson(await getIntegrationFor(actor, integrationId(params))))
+    const id = integrationId(params)
+    const version = await currentVersion({ table: 'integrations', id, workspaceId: actor.workspaceId })
+    return jsonWithETag(request, version, integrationJson(await getIntegrationFor(actor, id)))
   })
 }
 
-/** PATCH /api/v1/integrations/ID { status: "broken", … } (fields left out keep their values); DELETE → 204. */
+/**
+ * PATCH /api/v1/integrations/ID { status: "broken", … } [If-Match: ETag] (fields left out keep their values) → integration
+ * with its new ETag; DELETE → 204.
+ */
 export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
     const id = integrationId(params)
     if (request.method === 'PATCH' || request.method === 'PUT') {
-      await patchIntegration(actor, id, await readJsonObject(request, 32 * 1024))
-      return json(integrationJson(await getIntegrationFor(actor, id)))
+      const patch = await readJsonObject(request, 32 * 1024)
+      return conditionalUpdate(
+        request,
+        { table: 'integrations', id, workspaceId: actor.workspaceId },
+        (ifMatch) => patchIntegration(actor, id, patch, ifMatch),
+        async () => integrationJson(await getIntegrationFor(actor, id)),
+      )
     }
     if (request.method === 'DELETE') {
       await deleteIntegration(actor, id)

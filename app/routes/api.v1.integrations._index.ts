@@ -3,13 +3,18 @@ import { json } from '@remix-run/node'
 import { IntegrationInputSchema } from '#app/schemas/inventory.ts'
 import { createIntegration, getIntegrationFor, integrationJson, listIntegrationsFor } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
-/** GET /api/v1/integrations → { data: [integration] } */
+/** GET /api/v1/integrations[?limit=&cursor=] → { data: [integration], nextCursor } (by source, target, name). */
 export async function loader({ request }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    return json({ data: (await listIntegrationsFor(actor)).map(integrationJson) })
+    const page = pageInMemory(request, await listIntegrationsFor(actor), {
+      list: 'integrations',
+      key: (i) => [i.fromName.toLowerCase(), i.toName.toLowerCase(), i.name.toLowerCase(), i.id],
+    })
+    return pageJson({ ...page, data: page.data.map(integrationJson) })
   })
 }
 
@@ -18,7 +23,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = await createIntegration(actor, parseOrThrow(IntegrationInputSchema, await readJson(request, 32 * 1024)))
-    return json(integrationJson(await getIntegrationFor(actor, id)), { status: 201, headers: { Location: `/api/v1/integrations/${id}` } })
+    return idempotent(request, actor, async () => {
+      const id = await createIntegration(actor, parseOrThrow(IntegrationInputSchema, await readJson(request, 32 * 1024)))
+      return json(integrationJson(await getIntegrationFor(actor, id)), { status: 201, headers: { Location: `/api/v1/integrations/${id}` } })
+    })
   })
 }

@@ -3,6 +3,7 @@ import { json } from '@remix-run/node'
 import { ImportQuerySchema } from '#app/schemas/inventory.ts'
 import { importInventory, readCsvBody } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow } from '#app/utils/http.server.ts'
 
 /**
@@ -15,20 +16,22 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const query = parseOrThrow(ImportQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
-    const report = await importInventory(actor, { kind: query.kind, dryRun: query.dryRun, text: await readCsvBody(request) })
-    if (report.errors.length) {
-      return json(
-        {
-          type: 'about:blank',
-          title: 'Import refused',
-          status: 422,
-          detail: `${report.errors.length} problem${report.errors.length === 1 ? '' : 's'} in the file; nothing was imported`,
-          report,
-        },
-        { status: 422, headers: { 'Content-Type': 'application/problem+json' } },
-      )
-    }
-    return json(report)
+    return idempotent(request, actor, async () => {
+      const query = parseOrThrow(ImportQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
+      const report = await importInventory(actor, { kind: query.kind, dryRun: query.dryRun, text: await readCsvBody(request) })
+      if (report.errors.length) {
+        return json(
+          {
+            type: 'about:blank',
+            title: 'Import refused',
+            status: 422,
+            detail: `${report.errors.length} problem${report.errors.length === 1 ? '' : 's'} in the file; nothing was imported`,
+            report,
+          },
+          { status: 422, headers: { 'Content-Type': 'application/problem+json' } },
+        )
+      }
+      return json(report)
+    })
   })
 }

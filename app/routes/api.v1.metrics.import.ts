@@ -3,6 +3,7 @@ import { json } from '@remix-run/node'
 import { ImportQuerySchema } from '#app/schemas/metrics.ts'
 import { assertCanImport, importCsv, readTextBody, withBatchErrors } from '#app/services/metrics.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, problem } from '#app/utils/http.server.ts'
 
 /**
@@ -15,12 +16,14 @@ export async function action({ request }: ActionFunctionArgs) {
   return api(() =>
     withBatchErrors(async () => {
       const { actor } = await requireApiActor(request)
-      await assertCanImport(actor)
-      const opts = parseOrThrow(ImportQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
-      const type = request.headers.get('Content-Type') ?? ''
-      if (type && !/^(text\/(csv|plain)|application\/octet-stream)\b/i.test(type)) return problem(415, 'Send the CSV as text/csv')
-      const result = await importCsv(actor, await readTextBody(request), opts)
-      return json(result, { status: opts.dryRun ? 200 : 201 })
+      return idempotent(request, actor, async () => {
+        await assertCanImport(actor)
+        const opts = parseOrThrow(ImportQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
+        const type = request.headers.get('Content-Type') ?? ''
+        if (type && !/^(text\/(csv|plain)|application\/octet-stream)\b/i.test(type)) return problem(415, 'Send the CSV as text/csv')
+        const result = await importCsv(actor, await readTextBody(request), opts)
+        return json(result, { status: opts.dryRun ? 200 : 201 })
+      })
     }),
   )
 }

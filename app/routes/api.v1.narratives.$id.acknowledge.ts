@@ -4,6 +4,7 @@ import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { acknowledgeApproved } from '#app/services/reviews.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed } from '#app/utils/http.server.ts'
 
 export function loader() {
@@ -15,8 +16,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = NarrativeIdSchema.safeParse(params.id)
-    if (!id.success) throw notFound('Narrative')
-    return json(await acknowledgeApproved(actor, id.data))
+    return idempotent(request, actor, async () => {
+      const id = NarrativeIdSchema.safeParse(params.id)
+      if (!id.success) throw notFound('Narrative')
+      return json(await acknowledgeApproved(actor, id.data))
+    })
   })
 }

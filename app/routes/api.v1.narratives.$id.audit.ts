@@ -1,31 +1,31 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import type { AuditEventJson } from '#app/schemas/responses.ts'
 import { listAuditFor } from '#app/services/reviews.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { keysetOf, keysetSpec, pageFromRows, pageJson, readPage } from '#app/utils/api-conventions.server.ts'
 import { api } from '#app/utils/http.server.ts'
 
-/** GET /api/v1/narratives/ID/audit → the audit trail: review requests, decisions, publications, exports (newest first). */
+/** GET /api/v1/narratives/ID/audit[?limit=&cursor=] → the audit trail: review requests, decisions, publications, exports (newest first). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
     const id = NarrativeIdSchema.safeParse(params.id)
     if (!id.success) throw notFound('Narrative')
-    const events = await listAuditFor(actor, id.data)
-    return json({
-      data: events.map(
-        (e) =>
-          ({
-            kind: e.kind,
-            actor: e.actorId ? { id: e.actorId, name: e.actorName } : null,
-            versionId: e.versionId,
-            version: e.versionNumber,
-            detail: e.detail,
-            at: e.createdAt.toISOString(),
-          }) satisfies AuditEventJson,
-      ),
+    const page = readPage(request, 'narrative-audit')
+    const events = await listAuditFor(actor, id.data, keysetOf(page))
+    const shown = pageFromRows(request, events, keysetSpec('narrative-audit'), page.limit)
+    return pageJson({
+      ...shown,
+      data: shown.data.map((e): AuditEventJson => ({
+        kind: e.kind,
+        actor: e.actorId ? { id: e.actorId, name: e.actorName } : null,
+        versionId: e.versionId,
+        version: e.versionNumber,
+        detail: e.detail,
+        at: e.createdAt.toISOString(),
+      })),
     })
   })
 }

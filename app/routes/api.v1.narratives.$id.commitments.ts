@@ -5,6 +5,7 @@ import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { CommitmentInputSchema } from '#app/schemas/metrics.ts'
 import { addCommitment, commitmentJson, listCommitmentsFor } from '#app/services/metrics.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
 function narrativeId(raw: string | undefined) {
@@ -13,12 +14,16 @@ function narrativeId(raw: string | undefined) {
   return id.data
 }
 
-/** GET /api/v1/narratives/ID/commitments → { data: [commitment with progress], needsLeadingIndicator }. */
+/** GET /api/v1/narratives/ID/commitments[?limit=&cursor=] → { data: [commitment with progress], nextCursor, needsLeadingIndicator } (by due date). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
     const list = await listCommitmentsFor(actor, narrativeId(params.id))
-    return json({ data: list.commitments.map(commitmentJson), needsLeadingIndicator: list.needsLeadingIndicator })
+    const page = pageInMemory(request, list.commitments, {
+      list: 'commitments',
+      key: (c) => [c.dueOn, c.createdAt.toISOString(), c.id],
+    })
+    return pageJson({ ...page, data: page.data.map(commitmentJson) }, { needsLeadingIndicator: list.needsLeadingIndicator })
   })
 }
 
@@ -27,10 +32,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = narrativeId(params.id)
-    const input = parseOrThrow(CommitmentInputSchema, await readJson(request, 16 * 1024))
-    const row = await addCommitment(actor, id, input)
-    const list = await listCommitmentsFor(actor, id)
-    return json(commitmentJson(list.commitments.find((c) => c.id === row.id)!), { status: 201 })
+    return idempotent(request, actor, async () => {
+      const id = narrativeId(params.id)
+      const input = parseOrThrow(CommitmentInputSchema, await readJson(request, 16 * 1024))
+      const row = await addCommitment(actor, id, input)
+      const list = await listCommitmentsFor(actor, id)
+      return json(commitmentJson(list.commitments.find((c) => c.id === row.id)!), { status: 201 })
+    })
   })
 }

@@ -5,6 +5,7 @@ import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { InventoryIdSchema, RequirementInputSchema } from '#app/schemas/inventory.ts'
 import { addRequirement, getNarrativeFeasibility, removeRequirement, requirementJson } from '#app/services/feasibility.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
 function narrativeId(params: { id?: string }) {
@@ -13,12 +14,13 @@ function narrativeId(params: { id?: string }) {
   return parsed.data
 }
 
-/** GET /api/v1/narratives/ID/requirements → { data: [requirement with status and reasons] } */
+/** GET /api/v1/narratives/ID/requirements[?limit=&cursor=] → { data: [requirement with status and reasons], nextCursor } (oldest first). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
     const f = await getNarrativeFeasibility(actor, narrativeId(params))
-    return json({ data: f.requirements.map(requirementJson) })
+    const page = pageInMemory(request, f.requirements, { list: 'requirements', key: (r) => [r.createdAt, r.id] })
+    return pageJson({ ...page, data: page.data.map(requirementJson) })
   })
 }
 
@@ -33,10 +35,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = narrativeId(params)
     if (request.method === 'POST') {
-      const input = parseOrThrow(RequirementInputSchema, await readJson(request, 16 * 1024))
-      const requirementId = await addRequirement(actor, id, input)
-      const created = (await getNarrativeFeasibility(actor, id)).requirements.find((r) => r.id === requirementId)!
-      return json(requirementJson(created), { status: 201 })
+      return idempotent(request, actor, async () => {
+        const input = parseOrThrow(RequirementInputSchema, await readJson(request, 16 * 1024))
+        const requirementId = await addRequirement(actor, id, input)
+        const created = (await getNarrativeFeasibility(actor, id)).requirements.find((r) => r.id === requirementId)!
+        return json(requirementJson(created), { status: 201 })
+      })
     }
     if (request.method === 'DELETE') {
       const requirementId = InventoryIdSchema.safeParse(new URL(request.url).searchParams.get('id'))

@@ -5,6 +5,7 @@ import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { RequestReviewSchema } from '#app/schemas/reviews.ts'
 import { assertNotReader, getReviewPanelFor, requestReview } from '#app/services/reviews.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 import { reviewJson } from '#app/services/review-json.server.ts'
 
@@ -27,11 +28,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    // A reader is refused whatever the body says.
-    assertNotReader(actor)
-    const id = narrativeId(params.id)
-    const input = parseOrThrow(RequestReviewSchema, await readJson(request, 16 * 1024))
-    const created = await requestReview(actor, id, input)
-    return json({ reviewId: created.reviewId, versionId: created.versionId, versionNumber: created.versionNumber }, { status: 201 })
+    return idempotent(request, actor, async () => {
+      // A reader is refused whatever the body says.
+      assertNotReader(actor)
+      const id = narrativeId(params.id)
+      const input = parseOrThrow(RequestReviewSchema, await readJson(request, 16 * 1024))
+      const created = await requestReview(actor, id, input)
+      return json({ reviewId: created.reviewId, versionId: created.versionId, versionNumber: created.versionNumber }, { status: 201 })
+    })
   })
 }

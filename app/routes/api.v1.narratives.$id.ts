@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { json } from '@remix-run/node'
 import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { getNarrativeFor } from '#app/services/narratives.server.ts'
 import { narrativeDetailJson } from '#app/services/narrative-json.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
 import { api } from '#app/utils/http.server.ts'
 
 /** GET /api/v1/narratives/ID → { id, title, status, template, text, outline, updatedAt, … } */
@@ -13,6 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = NarrativeIdSchema.safeParse(params.id)
     if (!id.success) throw notFound('Narrative')
-    return json(narrativeDetailJson(await getNarrativeFor(actor, id.data)))
+    const version = await currentVersion({ table: 'narratives', id: id.data, workspaceId: actor.workspaceId })
+    return jsonWithETag(request, version, narrativeDetailJson(await getNarrativeFor(actor, id.data)))
   })
 }

@@ -4,15 +4,19 @@ import { CreateNarrativeSchema, NarrativeListQuerySchema } from '#app/schemas/na
 import { createNarrative, listNarrativesFor } from '#app/services/narratives.server.ts'
 import { narrativeDetailJson, narrativeJson } from '#app/services/narrative-json.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent, keysetOf, keysetSpec, pageFromRows, pageJson, readPage } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
-/** GET /api/v1/narratives?status=&owner=&q= */
+/** GET /api/v1/narratives?status=&owner=&q=&limit=&cursor= → { data: [narrative], nextCursor }, most recently updated first. */
 export async function loader({ request }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const filter = parseOrThrow(NarrativeListQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
-    const rows = await listNarrativesFor(actor, filter)
-    return json({ data: rows.map((n) => narrativeJson(n)) })
+    const { limit: _l, cursor: _c, ...params } = Object.fromEntries(new URL(request.url).searchParams)
+    const filter = parseOrThrow(NarrativeListQuerySchema, params)
+    const page = readPage(request, 'narratives')
+    const rows = await listNarrativesFor(actor, filter, keysetOf(page))
+    const shown = pageFromRows(request, rows, keysetSpec('narratives'), page.limit)
+    return pageJson({ ...shown, data: shown.data.map((n) => narrativeJson(n)) })
   })
 }
 
@@ -21,8 +25,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const input = parseOrThrow(CreateNarrativeSchema, await readJson(request, 64 * 1024))
-    const n = await createNarrative(actor, input)
-    return json(narrativeDetailJson(n), { status: 201, headers: { Location: `/api/v1/narratives/${n.id}` } })
+    return idempotent(request, actor, async () => {
+      const input = parseOrThrow(CreateNarrativeSchema, await readJson(request, 64 * 1024))
+      const n = await createNarrative(actor, input)
+      return json(narrativeDetailJson(n), { status: 201, headers: { Location: `/api/v1/narratives/${n.id}` } })
+    })
   })
 }

@@ -4,23 +4,22 @@ import { SystemInputSchema } from '#app/schemas/inventory.ts'
 import type { SystemListItemJson } from '#app/schemas/responses.ts'
 import { createSystem, getSystemFor, listSystemsFor, systemJson } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 
-/** GET /api/v1/systems → { data: [system] } (live systems of the token's workspace, by name). */
+/** GET /api/v1/systems[?limit=&cursor=] → { data: [system], nextCursor } (live systems of the token's workspace, by name). */
 export async function loader({ request }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const rows = await listSystemsFor(actor)
-    return json({
-      data: rows.map(
-        (s) =>
-          ({
-            ...systemJson(s),
-            capabilities: s.capabilities,
-            integrations: s.integrations,
-            dependentNarratives: s.dependents,
-          }) satisfies SystemListItemJson,
-      ),
+    const page = pageInMemory(request, await listSystemsFor(actor), { list: 'systems', key: (s) => [s.name.toLowerCase(), s.id] })
+    return pageJson({
+      ...page,
+      data: page.data.map((s): SystemListItemJson => ({
+        ...systemJson(s),
+        capabilities: s.capabilities,
+        integrations: s.integrations,
+        dependentNarratives: s.dependents,
+      })),
     })
   })
 }
@@ -30,9 +29,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const input = parseOrThrow(SystemInputSchema, await readJson(request, 64 * 1024))
-    const id = await createSystem(actor, input)
-    const { system } = await getSystemFor(actor, id)
-    return json(systemJson(system), { status: 201, headers: { Location: `/api/v1/systems/${id}` } })
+    return idempotent(request, actor, async () => {
+      const input = parseOrThrow(SystemInputSchema, await readJson(request, 64 * 1024))
+      const id = await createSystem(actor, input)
+      const { system } = await getSystemFor(actor, id)
+      return json(systemJson(system), { status: 201, headers: { Location: `/api/v1/systems/${id}` } })
+    })
   })
 }

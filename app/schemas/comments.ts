@@ -47,3 +47,12 @@ export type CommentIntent = z.infer<typeof CommentIntentSchema>
 
 /** POST /api/v1/initiatives/ID/comments: a new thread, or a reply when threadId is given. */
 export const InitiativeCommentSchema = z.object({ body: CommentBodySchema, threadId: z.uuid('Not a thread id').optional() })
+
+/** `?resolved=` of GET /api/v1/narratives/ID/comments: only resolved (true) or open (false) threads. */
+export const ThreadListQuerySchema = z.object({
+  resolved: z
+    .enum(['true', 'false'], { error: 'resolved must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true'))
+    .describe('true: resolved threads only; false: open threads only; absent: all'),
+})

@@ -28,3 +28,6 @@ export const SearchResultSchema = z.strictObject({
   rank: z.number().describe('Relevance; results come highest first'),
 })
 export type SearchResult = z.infer<typeof SearchResultSchema>
+
+/** How many hits GET /api/v1/search pages through at most (best first). */
+export const SEARCH_API_MAX = 200

@@ -9,6 +9,7 @@ import { notify } from './notifications.server.ts'
 import { bus } from '#server/events/bus.ts'
 import type { NotificationInsert } from '#db/queries/notifications.ts'
 import type { CommentIntent } from '#app/schemas/comments.ts'
+import type { Keyset } from '#db/queries/api-conventions.ts'
 
 export interface CommentView {
   id: string
@@ -75,6 +76,9 @@ export async function listMentionableMembers(actor: Actor) {
   return members.map((m) => ({ id: m.userId, name: m.name }))
 }
 
+/** A thread with its position in the list (for API cursors). */
+export type PagedThreadView = ThreadView & { sortMicros: string }
+
 function toView(actor: Actor, t: comments.ThreadRow): ThreadView {
   return {
     id: t.id,
@@ -102,18 +106,22 @@ function assertCanComment(actor: Actor) {
 }
 
 /** The comment threads of a narrative the member can read (working material: not for readers). */
-export async function listNarrativeThreads(actor: Actor, narrativeId: string): Promise<ThreadView[]> {
+export async function listNarrativeThreads(
+  actor: Actor,
+  narrativeId: string,
+  opts: { resolved?: boolean; page?: Keyset } = {},
+): Promise<PagedThreadView[]> {
   await getNarrativeFor(actor, narrativeId)
   if (!canSeeWorkingMaterial(actor)) throw forbidden('Readers see approved narratives without their comments')
-  const rows = await comments.listThreads(getSql(), { workspaceId: actor.workspaceId, narrativeId })
-  return rows.map((t) => toView(actor, t))
+  const rows = await comments.listThreads(getSql(), { workspaceId: actor.workspaceId, narrativeId, resolved: opts.resolved }, opts.page)
+  return rows.map((t) => ({ ...toView(actor, t), sortMicros: t.sortMicros }))
 }
 
 /** The comment threads on an initiative of the workspace. */
-export async function listInitiativeThreads(actor: Actor, initiativeId: string): Promise<ThreadView[]> {
+export async function listInitiativeThreads(actor: Actor, initiativeId: string, page?: Keyset): Promise<PagedThreadView[]> {
   if (!canSeeWorkingMaterial(actor)) throw forbidden('Readers do not see the roadmap')
-  const rows = await comments.listThreads(getSql(), { workspaceId: actor.workspaceId, initiativeId })
-  return rows.map((t) => toView(actor, t))
+  const rows = await comments.listThreads(getSql(), { workspaceId: actor.workspaceId, initiativeId }, page)
+  return rows.map((t) => ({ ...toView(actor, t), sortMicros: t.sortMicros }))
 }
 
 /** Notifications for a new comment: mentioned members, then the thread's other participants. */

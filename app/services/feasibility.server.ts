@@ -98,6 +98,8 @@ export interface RequirementView {
   status: FeasibilityStatus
   reasons: Reason[]
   assessment: AssessmentView | null
+  /** When it was added (the API lists requirements in this order). */
+  createdAt: string
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
@@ -138,6 +140,7 @@ function toView(row: requirements.RequirementRow, result: ReturnType<typeof eval
   const a = row.assessment
   return {
     id: row.id,
+    createdAt: row.createdAt.toISOString(),
     kind: row.kind,
     summary: summaryOf(row),
     capability: row.capabilityName,

@@ -1,3 +1,4 @@
+import { assertIfMatch, type IfMatch } from './preconditions.server.ts'
 import { json } from '@remix-run/node'
 import { getSql, type TransactionSql } from '#db/client.ts'
 import { recordAudit } from './audit.server.ts'
@@ -186,20 +187,21 @@ export async function createSystem(actor: Actor, input: SystemInput) {
   )
 }
 
-export async function updateSystem(actor: Actor, id: string, input: SystemInput) {
+export async function updateSystem(actor: Actor, id: string, input: SystemInput, ifMatch?: IfMatch) {
   await writeInventory(actor, [id], async (tx) => {
+    await assertIfMatch(tx, { table: 'systems', id, workspaceId: actor.workspaceId }, ifMatch, 'System')
     await assertOwnerIsMember(tx, actor.workspaceId, input.ownerId)
     if (!(await inv.updateSystem(tx, { id, workspaceId: actor.workspaceId }, input))) throw notFound('System')
   })
 }
 
 /** Merges a partial change (API PATCH) into the stored system and validates the whole. */
-export async function patchSystem(actor: Actor, id: string, patch: Record<string, unknown>) {
+export async function patchSystem(actor: Actor, id: string, patch: Record<string, unknown>, ifMatch?: IfMatch) {
   assertRead(actor)
   const current = await inv.getSystem(getSql(), { id, workspaceId: actor.workspaceId })
   if (!current) throw notFound('System')
   const merged = parseOr400(SystemInputSchema, { ...systemInputOf(current), ...patch })
-  await updateSystem(actor, id, merged)
+  await updateSystem(actor, id, merged, ifMatch)
 }
 
 function systemInputOf(s: inv.SystemRow): SystemInput {
@@ -303,8 +305,9 @@ export async function createCapability(actor: Actor, input: z.infer<typeof Capab
   return writeInventory(actor, [], async (tx) => (await inv.insertCapability(tx, actor.workspaceId, input)).id)
 }
 
-export async function updateCapability(actor: Actor, id: string, input: z.infer<typeof CapabilityInputSchema>) {
+export async function updateCapability(actor: Actor, id: string, input: z.infer<typeof CapabilityInputSchema>, ifMatch?: IfMatch) {
   await writeInventory(actor, [], async (tx) => {
+    await assertIfMatch(tx, { table: 'capabilities', id, workspaceId: actor.workspaceId }, ifMatch, 'Capability')
     if (!(await inv.updateCapability(tx, { id, workspaceId: actor.workspaceId }, input))) throw notFound('Capability')
   })
 }
@@ -343,8 +346,9 @@ export async function createIntegration(actor: Actor, input: IntegrationInput) {
   })
 }
 
-export async function updateIntegration(actor: Actor, id: string, input: IntegrationInput) {
+export async function updateIntegration(actor: Actor, id: string, input: IntegrationInput, ifMatch?: IfMatch) {
   await writeInventory(actor, [input.fromSystemId, input.toSystemId], async (tx) => {
+    await assertIfMatch(tx, { table: 'integrations', id, workspaceId: actor.workspaceId }, ifMatch, 'Integration')
     if (!(await inv.getIntegration(tx, { id, workspaceId: actor.workspaceId }))) throw notFound('Integration')
     if (!(await inv.updateIntegration(tx, { id, workspaceId: actor.workspaceId }, input))) {
       throw invalid('Some fields need attention', { fromSystemId: ['Choose two systems of this workspace'] })
@@ -352,10 +356,10 @@ export async function updateIntegration(actor: Actor, id: string, input: Integra
   })
 }
 
-export async function patchIntegration(actor: Actor, id: string, patch: Record<string, unknown>) {
+export async function patchIntegration(actor: Actor, id: string, patch: Record<string, unknown>, ifMatch?: IfMatch) {
   const current = await getIntegrationFor(actor, id)
   const { id: _id, fromName: _f, toName: _t, updatedAt: _u, ...fields } = current
-  await updateIntegration(actor, id, parseOr400(IntegrationInputSchema, { ...fields, ...patch }))
+  await updateIntegration(actor, id, parseOr400(IntegrationInputSchema, { ...fields, ...patch }), ifMatch)
 }
 
 export async function deleteIntegration(actor: Actor, id: string) {

@@ -3,14 +3,16 @@ import { json } from '@remix-run/node'
 import type { ValueKind } from '#app/domain/metrics.ts'
 import { ValueBatchSchema } from '#app/schemas/metrics.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
+import { pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
 import { assertCanWriteValues, listStoredValuesFor, putValues, withBatchErrors } from './metrics.server.ts'
 
-/** GET /api/v1/metrics/KEY/{actuals|targets} → { data: [{ period, granularity, value }] } as stored. */
+/** GET /api/v1/metrics/KEY/{actuals|targets}[?limit=&cursor=] → { data: [{ period, granularity, value }], nextCursor } by granularity, then period. */
 export function loadStoredValues({ request, params }: LoaderFunctionArgs, kind: ValueKind) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    return json({ data: await listStoredValuesFor(actor, params.key ?? '', kind) })
+    const values = await listStoredValuesFor(actor, params.key ?? '', kind)
+    return pageJson(pageInMemory(request, values, { list: `metric-${kind}s`, key: (v) => [v.granularity, v.period] }))
   })
 }
 

@@ -3,6 +3,7 @@
  * reviews and narratives' commitments. Every batch is validated row by row and written in one
  * transaction: one bad row is a 400 listing every bad row, and nothing is saved.
  */
+import { assertIfMatch, type IfMatch } from './preconditions.server.ts'
 import { getSql, type Db } from '#db/client.ts'
 import * as q from '#db/queries/metrics.ts'
 import { AppError, conflict, forbidden, invalid, notFound, tooLarge, type FieldErrors } from '#app/domain/errors.ts'
@@ -253,7 +254,7 @@ export async function listMetricsFor(actor: Actor) {
 }
 
 /** Whether `key` could be a metric key at all (the metrics_key check, any case). */
-function isMetricKeyShape(key: string) {
+export function isMetricKeyShape(key: string) {
   return /^[a-z][a-z0-9_]{1,62}$/i.test(key)
 }
 
@@ -318,10 +319,11 @@ export async function createMetric(actor: Actor, input: MetricInput) {
 const DEFINITION_FIELDS = ['name', 'definition', 'unit', 'currency', 'direction', 'indicator', 'aggregation'] as const
 
 /** Updates a metric; a change to how it is defined or counted starts a new definition version. */
-export async function updateMetric(actor: Actor, key: string, patch: MetricUpdate) {
+export async function updateMetric(actor: Actor, key: string, patch: MetricUpdate, ifMatch?: IfMatch) {
   assertEdit(actor)
   if (!isMetricKeyShape(key)) throw notFound('Metric')
   await getSql().begin(async (tx) => {
+    await assertIfMatch(tx, { table: 'metrics', key: key.toLowerCase(), workspaceId: actor.workspaceId }, ifMatch, 'Metric')
     const current = await q.lockMetricByKey(tx, { workspaceId: actor.workspaceId, key: key.toLowerCase() })
     if (!current) throw notFound('Metric')
     const unit = patch.unit ?? current.unit

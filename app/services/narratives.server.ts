@@ -15,14 +15,22 @@ import type { TemplateKey } from '#app/domain/templates.ts'
 import { bus } from '#server/events/bus.ts'
 
 /** Narratives of the actor's workspace that the actor may see, newest edit first. */
-export async function listNarrativesFor(actor: Actor, filter: { status?: NarrativeStatus; owner?: string; q?: string }) {
-  return narratives.listNarratives(getSql(), {
-    workspaceId: actor.workspaceId,
-    status: filter.status,
-    ownerId: filter.owner,
-    q: filter.q || undefined,
-    onlyApproved: !canSeeWorkingMaterial(actor),
-  })
+export async function listNarrativesFor(
+  actor: Actor,
+  filter: { status?: NarrativeStatus; owner?: string; q?: string },
+  page?: narratives.Keyset,
+) {
+  return narratives.listNarratives(
+    getSql(),
+    {
+      workspaceId: actor.workspaceId,
+      status: filter.status,
+      ownerId: filter.owner,
+      q: filter.q || undefined,
+      onlyApproved: !canSeeWorkingMaterial(actor),
+    },
+    page,
+  )
 }
 
 /** A narrative the actor may read; missing, foreign and not-for-you are the same 404. */

@@ -2,6 +2,7 @@ import { getSql } from '#db/client.ts'
 import * as notifications from '#db/queries/notifications.ts'
 import type { NotificationInsert } from '#db/queries/notifications.ts'
 import type { Db } from '#db/client.ts'
+import type { Keyset } from '#db/queries/api-conventions.ts'
 import type { Actor } from '#app/domain/policies.ts'
 import { bus } from '#server/events/bus.ts'
 
@@ -28,9 +29,17 @@ export async function notify(db: Db, rows: NotificationInsert[]) {
 }
 
 /** The signed-in member's inbox in their current workspace, newest first. */
-export async function listNotificationsFor(actor: Actor, opts: { unreadOnly?: boolean } = {}): Promise<NotificationView[]> {
-  const rows = await notifications.listNotifications(getSql(), { userId: actor.userId, workspaceId: actor.workspaceId, ...opts })
+export async function listNotificationsFor(
+  actor: Actor,
+  opts: { unreadOnly?: boolean; page?: Keyset } = {},
+): Promise<(NotificationView & { sortMicros: string })[]> {
+  const rows = await notifications.listNotifications(
+    getSql(),
+    { userId: actor.userId, workspaceId: actor.workspaceId, unreadOnly: opts.unreadOnly },
+    opts.page,
+  )
   return rows.map((r) => ({
+    sortMicros: r.sortMicros,
     id: r.id,
     kind: r.kind,
     actorName: r.actorName,

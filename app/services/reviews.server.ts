@@ -1,3 +1,4 @@
+import type { Keyset } from '#db/queries/api-conventions.ts'
 import { getSql, type Db, type Sql } from '#db/client.ts'
 import * as reviews from '#db/queries/reviews.ts'
 import * as versionQueries from '#db/queries/versions.ts'
@@ -433,10 +434,10 @@ export async function getReviewPanelFor(actor: Actor, narrativeId: string) {
 }
 
 /** The narrative's audit trail (API). */
-export async function listAuditFor(actor: Actor, narrativeId: string) {
+export async function listAuditFor(actor: Actor, narrativeId: string, page?: Keyset) {
   assertNotReader(actor)
   const narrative = await getNarrativeFor(actor, narrativeId)
-  return reviews.listEvents(getSql(), { narrativeId: narrative.id, workspaceId: actor.workspaceId })
+  return reviews.listEvents(getSql(), { narrativeId: narrative.id, workspaceId: actor.workspaceId }, page)
 }
 
 /** Records an export of an approved version in the narrative's trail and the workspace audit log. */

@@ -1,3 +1,5 @@
+import { assertIfMatch, type IfMatch } from './preconditions.server.ts'
+import type { Keyset } from '#db/queries/api-conventions.ts'
 import { getSql, type Db } from '#db/client.ts'
 import * as initiatives from '#db/queries/initiatives.ts'
 import * as stances from '#db/queries/stances.ts'
@@ -260,11 +262,12 @@ export async function createInitiative(actor: Actor, input: InitiativeInput) {
 }
 
 /** Changes the fields sent; a new timeframe puts the initiative at the end of that column. */
-export async function updateInitiative(actor: Actor, id: string, patch: InitiativePatch) {
+export async function updateInitiative(actor: Actor, id: string, patch: InitiativePatch, ifMatch?: IfMatch) {
   assertWorking(actor)
   const current = await getVisible(actor, id)
   assertEdit(actor)
   await getSql().begin(async (tx) => {
+    await assertIfMatch(tx, { table: 'initiatives', id, workspaceId: actor.workspaceId }, ifMatch, 'Initiative')
     if (!(await initiatives.lockInitiative(tx, { id, workspaceId: actor.workspaceId }))) throw notFound('Initiative')
     await assertReferences(tx, actor, patch)
     const effortWeeks = patch.effortWeeks !== undefined ? patch.effortWeeks : current.effortWeeks
@@ -292,11 +295,12 @@ export async function updateInitiative(actor: Actor, id: string, patch: Initiati
 }
 
 /** Moves an initiative on the board: to `timeframe`, at `index` in that column (clamped). */
-export async function moveInitiative(actor: Actor, id: string, to: { timeframe: string; index: number }) {
+export async function moveInitiative(actor: Actor, id: string, to: { timeframe: string; index: number }, ifMatch?: IfMatch) {
   assertWorking(actor)
   await getVisible(actor, id)
   assertEdit(actor)
   await getSql().begin(async (tx) => {
+    await assertIfMatch(tx, { table: 'initiatives', id, workspaceId: actor.workspaceId }, ifMatch, 'Initiative')
     if (!(await initiatives.lockInitiative(tx, { id, workspaceId: actor.workspaceId }))) throw notFound('Initiative')
     const column = (await initiatives.lockColumn(tx, { workspaceId: actor.workspaceId, timeframe: to.timeframe })).filter((x) => x !== id)
     column.splice(Math.min(to.index, column.length), 0, id)
@@ -369,9 +373,9 @@ export async function startInitiativeDiscussion(actor: Actor, initiativeId: stri
 }
 
 /** The discussion threads of an initiative. */
-export async function listInitiativeDiscussion(actor: Actor, initiativeId: string) {
+export async function listInitiativeDiscussion(actor: Actor, initiativeId: string, page?: Keyset) {
   await getVisible(actor, initiativeId)
-  return listInitiativeThreads(actor, initiativeId)
+  return listInitiativeThreads(actor, initiativeId, page)
 }
 
 /** Runs one comment action on an initiative's threads (the page's fetchers; `start` takes the body only). */

@@ -203,7 +203,7 @@ describe('GET /api/v1/search and /search over HTTP', () => {
       const bad = await app.fetch(`/api/v1/search?q=a&limit=500`, { token })
       expect(bad.status).toBe(400)
       expect(bad.headers.get('Content-Type')).toContain('application/problem+json')
-      expect(await bad.json()).toMatchObject({ status: 400, errors: { limit: ['limit must be at most 50'] } })
+      expect(await bad.json()).toMatchObject({ status: 400, errors: { limit: ['limit must be at most 200'] } })
 
       const page = await app.fetch('/search?q=campaign+zebracorn', { cookie: ws.owner.cookie })
       expect(page.status).toBe(200)

@@ -3,10 +3,12 @@ import { getSql } from '#db/client.ts'
 import * as sessions from '#db/queries/sessions.ts'
 import * as workspaces from '#db/queries/workspaces.ts'
 import * as tokens from '#db/queries/api-tokens.ts'
-import { forbidden, unauthenticated } from '#app/domain/errors.ts'
+import { forbidden, tooManyRequests, unauthenticated } from '#app/domain/errors.ts'
 import { recordAudit } from '#app/services/audit.server.ts'
 import type { Actor } from '#app/domain/policies.ts'
 import { sha256 } from './crypto.server.ts'
+import { apiContext } from './api-context.server.ts'
+import { takeToken } from './rate-limit.server.ts'
 import { SESSION_DAYS } from '#app/services/accounts.server.ts'
 
 export const SESSION_COOKIE = 'accord_session'
@@ -92,6 +94,17 @@ export async function requireApiActor(request: Request) {
   if (!match?.[1]) throw unauthenticated('Send an API token as "Authorization: Bearer <token>"')
   const row = await tokens.getTokenActor(getSql(), sha256(match[1]))
   if (!row) throw unauthenticated('The API token is unknown or revoked')
+  // Throttled per token, before any other work; every answer then tells the client where it stands.
+  const rate = takeToken(row.tokenId)
+  if (rate) {
+    const ctx = apiContext()
+    if (ctx) Object.assign(ctx.headers, rate.headers)
+    if (!rate.allowed) {
+      const e = tooManyRequests(`Too many requests with this token: retry in ${rate.retryAfterSeconds} s`, rate.retryAfterSeconds)
+      Object.assign(e.headers ?? {}, rate.headers)
+      throw e
+    }
+  }
   // Read tokens read: every method but GET and HEAD is a write.
   if (row.scope === 'read' && request.method !== 'GET' && request.method !== 'HEAD') {
     throw forbidden('This API token is read-only: create a write token in Settings → API tokens to change data')

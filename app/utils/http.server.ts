@@ -1,6 +1,7 @@
 import { json } from '@remix-run/node'
 import type { z } from 'zod'
 import { AppError, assertNoNul, invalid, tooLarge, type FieldErrors } from '#app/domain/errors.ts'
+import { withApiContext } from './api-context.server.ts'
 
 export { findNul } from '#app/domain/errors.ts'
 
@@ -98,18 +99,42 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   412: 'Precondition failed',
   413: 'Payload too large',
+  422: 'Unprocessable content',
   429: 'Too many requests',
 }
 
-/** Runs an API handler: typed errors become problem+json responses. */
+/**
+ * Runs an API handler: typed errors become problem+json responses, and every answer carries the
+ * headers the request collected on the way (the token's RateLimit-* headers).
+ */
 export async function api(run: () => Promise<Response>): Promise<Response> {
+  return withApiContext(async (ctx) => {
+    let response: Response
+    try {
+      response = await run()
+    } catch (e) {
+      if (e instanceof Response) response = e
+      else if (e instanceof AppError) response = problem(e.status, e.message, e.fieldErrors, e.headers, e.extra)
+      else {
+        console.error(e)
+        response = problem(500, 'Something went wrong on our side')
+      }
+    }
+    return withHeaders(response, ctx.headers)
+  })
+}
+
+/** `response` with `headers` added (a copy when its headers are immutable). */
+function withHeaders(response: Response, headers: Record<string, string>) {
+  const entries = Object.entries(headers)
+  if (!entries.length) return response
   try {
-    return await run()
-  } catch (e) {
-    if (e instanceof Response) return e
-    if (e instanceof AppError) return problem(e.status, e.message, e.fieldErrors, e.headers, e.extra)
-    console.error(e)
-    return problem(500, 'Something went wrong on our side')
+    for (const [k, v] of entries) if (!response.headers.has(k)) response.headers.set(k, v)
+    return response
+  } catch {
+    const copy = new Response(response.body, response)
+    for (const [k, v] of entries) if (!copy.headers.has(k)) copy.headers.set(k, v)
+    return copy
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../client.ts'
+import { keysetAfter, microsOf, type Keyset } from './api-conventions.ts'
 
 const toBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
 
@@ -58,9 +59,13 @@ export async function insertComment(db: Db, args: { workspaceId: string; threadI
 }
 
 /** The threads of one narrative or one initiative, oldest first, each with its comments in order. */
-export async function listThreads(db: Db, args: { workspaceId: string; narrativeId?: string; initiativeId?: string }) {
-  return db<ThreadRow[]>`
-    select t.id, t.narrative_id as "narrativeId", t.initiative_id as "initiativeId",
+export async function listThreads(
+  db: Db,
+  args: { workspaceId: string; narrativeId?: string; initiativeId?: string; resolved?: boolean },
+  page?: Keyset,
+) {
+  return db<(ThreadRow & { sortMicros: string })[]>`
+    select ${microsOf(db, 't.created_at')} as "sortMicros", t.id, t.narrative_id as "narrativeId", t.initiative_id as "initiativeId",
       t.anchor_start as "anchorStart", t.anchor_end as "anchorEnd", t.quote, t.author_id as "authorId",
       t.resolved_at as "resolvedAt", r.name as "resolvedByName", t.created_at as "createdAt", t.blocking,
       coalesce((
@@ -73,8 +78,10 @@ export async function listThreads(db: Db, args: { workspaceId: string; narrative
       ${args.narrativeId ? db`and t.narrative_id = ${args.narrativeId}` : db``}
       ${args.initiativeId ? db`and t.initiative_id = ${args.initiativeId}` : db``}
       ${!args.narrativeId && !args.initiativeId ? db`and false` : db``}
+      ${args.resolved === undefined ? db`` : args.resolved ? db`and t.resolved_at is not null` : db`and t.resolved_at is null`}
+      ${keysetAfter(db, page, { time: 't.created_at', id: 't.id', timeDesc: false, idDesc: false })}
     order by t.created_at, t.id
-    limit 1000`
+    limit ${page ? page.limit + 1 : 1000}`
 }
 
 export interface ThreadRef {

@@ -1,4 +1,7 @@
 import type { Db } from '../client.ts'
+import { keysetAfter, microsOf, type Keyset } from './api-conventions.ts'
+
+export type { Keyset }
 import type { NarrativeStatus } from '#app/domain/policies.ts'
 
 export type Template = 'strategy' | 'prfaq' | 'qbr' | 'blank'
@@ -68,17 +71,19 @@ export interface NarrativeFilter {
   includeArchived?: boolean
 }
 
-export async function listNarratives(db: Db, f: NarrativeFilter) {
-  return db<NarrativeRow[]>`
-    select ${columns(db)}
+/** Most recently updated first; with `page`, one keyset page on (updated_at, id). */
+export async function listNarratives(db: Db, f: NarrativeFilter, page?: Keyset) {
+  return db<(NarrativeRow & { sortMicros: string })[]>`
+    select ${columns(db)}, ${microsOf(db, 'n.updated_at')} as "sortMicros"
     from narratives n join users o on o.id = n.owner_id left join users e on e.id = n.last_edited_by
     where n.workspace_id = ${f.workspaceId}
       ${f.status ? db`and n.status = ${f.status}` : f.includeArchived ? db`` : db`and n.status <> 'archived'`}
       ${f.onlyApproved ? db`and n.status = 'approved'` : db``}
       ${f.ownerId ? db`and n.owner_id = ${f.ownerId}` : db``}
       ${f.q ? db`and n.title ilike ${'%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}` : db``}
-    order by n.updated_at desc
-    limit 500`
+      ${keysetAfter(db, page, { time: 'n.updated_at', id: 'n.id', timeDesc: true, idDesc: true })}
+    order by n.updated_at desc, n.id desc
+    limit ${page ? page.limit + 1 : 500}`
 }
 
 export async function updateNarrativeTitle(db: Db, args: { id: string; workspaceId: string; title: string }) {

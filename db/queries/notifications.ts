@@ -1,4 +1,5 @@
 import type { Db } from '../client.ts'
+import { keysetAfter, microsOf, type Keyset } from './api-conventions.ts'
 
 export type NotificationKind = 'mention' | 'reply' | 'stance' | 'feasibility' | 'review'
 
@@ -45,9 +46,13 @@ export async function insertNotifications(db: Db, rows: NotificationInsert[]) {
 }
 
 /** A member's notifications in one workspace, newest first. */
-export async function listNotifications(db: Db, args: { userId: string; workspaceId: string; unreadOnly?: boolean; limit?: number }) {
-  return db<NotificationRow[]>`
-    select n.id, n.kind, a.name as "actorName", n.narrative_id as "narrativeId", nv.title as "narrativeTitle",
+export async function listNotifications(
+  db: Db,
+  args: { userId: string; workspaceId: string; unreadOnly?: boolean; limit?: number },
+  page?: Keyset,
+) {
+  return db<(NotificationRow & { sortMicros: string })[]>`
+    select ${microsOf(db, 'n.created_at')} as "sortMicros", n.id, n.kind, a.name as "actorName", n.narrative_id as "narrativeId", nv.title as "narrativeTitle",
       n.initiative_id as "initiativeId", i.title as "initiativeTitle", n.thread_id as "threadId", n.excerpt,
       n.created_at as "createdAt", n.read_at as "readAt"
     from notifications n
@@ -56,8 +61,9 @@ export async function listNotifications(db: Db, args: { userId: string; workspac
       left join initiatives i on i.id = n.initiative_id
     where n.user_id = ${args.userId} and n.workspace_id = ${args.workspaceId}
       ${args.unreadOnly ? db`and n.read_at is null` : db``}
+      ${keysetAfter(db, page, { time: 'n.created_at', id: 'n.id', timeDesc: true, idDesc: false })}
     order by n.created_at desc, n.id
-    limit ${args.limit ?? 100}`
+    limit ${page ? page.limit + 1 : (args.limit ?? 100)}`
 }
 
 export async function countUnread(db: Db, args: { userId: string; workspaceId: string }): Promise<number> {

@@ -1,4 +1,5 @@
 import type { Db } from '../client.ts'
+import { keysetAfter, microsOf, type Keyset } from './api-conventions.ts'
 import type { NarrativeStatus } from '#app/domain/policies.ts'
 
 export interface ReviewRow {
@@ -159,14 +160,15 @@ export async function insertEvent(
 }
 
 /** The narrative's audit trail, newest first. */
-export async function listEvents(db: Db, args: { narrativeId: string; workspaceId: string; limit?: number }) {
-  return db<NarrativeEventRow[]>`
-    select e.id, e.kind, e.actor_id as "actorId", u.name as "actorName", e.version_id as "versionId",
+export async function listEvents(db: Db, args: { narrativeId: string; workspaceId: string; limit?: number }, page?: Keyset) {
+  return db<(NarrativeEventRow & { sortMicros: string })[]>`
+    select ${microsOf(db, 'e.created_at')} as "sortMicros", e.id, e.kind, e.actor_id as "actorId", u.name as "actorName", e.version_id as "versionId",
       v.number as "versionNumber", e.detail, e.created_at as "createdAt"
     from narrative_events e left join users u on u.id = e.actor_id left join narrative_versions v on v.id = e.version_id
     where e.narrative_id = ${args.narrativeId} and e.workspace_id = ${args.workspaceId}
-    order by e.created_at desc
-    limit ${args.limit ?? 200}`
+      ${keysetAfter(db, page, { time: 'e.created_at', id: 'e.id', timeDesc: true, idDesc: true })}
+    order by e.created_at desc, e.id desc
+    limit ${page ? page.limit + 1 : (args.limit ?? 200)}`
 }
 
 // ---------- leadership library and reads ----------
