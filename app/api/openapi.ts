@@ -70,7 +70,8 @@ import {
   VersionJsonSchema,
 } from '#app/schemas/responses.ts'
 import { SearchQuerySchema, SearchResultSchema } from '#app/schemas/search.ts'
-import { applyConventions, CONVENTIONS_DESCRIPTION } from './conventions.ts'
+import { NextCursorSchema } from '#app/schemas/api-conventions.ts'
+import { applyConventions, CONVENTIONS_DESCRIPTION, PAGED } from './conventions.ts'
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
@@ -122,7 +123,7 @@ const ResolvedQuery = z.object({ resolved: z.enum(['true', 'false']).optional() 
 const UnreadQuery = z.object({ unread: z.enum(['true', 'false']).optional() })
 const NO_CONTENT = { status: 204, description: 'Done; no body' }
 
-export const ENDPOINTS: Endpoint[] = [
+const DECLARED: Endpoint[] = [
   // Me and tokens
   {
     route: 'api.v1.me.ts',
@@ -856,6 +857,16 @@ export const ENDPOINTS: Endpoint[] = [
     ok: { status: 200, description: 'OpenAPI 3.1', schema: OpenApiDocumentSchema },
   },
 ]
+
+/**
+ * Every operation, with `nextCursor` added to the answer of each paged list (conventions.ts), so
+ * the strict schema a test parses answers with and the document both name it.
+ */
+export const ENDPOINTS: Endpoint[] = DECLARED.map((e) => {
+  const schema = e.ok.schema
+  if (!PAGED.has(`${e.method} ${e.path}`) || !(schema instanceof z.ZodObject)) return e
+  return { ...e, ok: { ...e.ok, schema: schema.extend({ nextCursor: NextCursorSchema }) } }
+})
 
 // ----- building the document --------------------------------------------------------------------
 
