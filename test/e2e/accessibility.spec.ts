@@ -309,7 +309,14 @@ test('keyboard only: the editor toolbar (Alt+F10 and back, heading, bold, list, 
 
   // Tab indents inside the text; Escape leaves it (Lexical blurs the text) and Tab moves on to the
   // side panel. (On a link, the first Escape closes the link's popover: end the list first.)
-  await page.keyboard.press('End')
+  // The linked words stay selected for a moment after the popover closes; Enter on that selection
+  // would replace them, so End until the caret is collapsed.
+  await expect
+    .poll(async () => {
+      await page.keyboard.press('End')
+      return page.evaluate(() => window.getSelection()?.isCollapsed)
+    })
+    .toBe(true)
   await page.keyboard.press('Enter')
   await page.keyboard.press('Enter')
   await expect(page.getByRole('group', { name: 'Link' })).toHaveCount(0)
