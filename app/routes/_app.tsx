@@ -17,7 +17,7 @@ import {
   Search,
   Settings,
 } from 'lucide-react'
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { Avatar } from '#app/components/avatar.tsx'
 import { navigationFor, ROLE_LABELS } from '#app/domain/policies.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
@@ -52,6 +52,13 @@ export default function AppShell() {
   useEffect(() => setOpen(false), [location.pathname])
   const [paletteOpen, setPaletteOpen] = useState(false)
   const [paletteSeed, setPaletteSeed] = useState('')
+  // Keys typed into the rail box until the palette's input has focus: a fast typist's next keys
+  // still land here, and each must add to the seed rather than start it again.
+  const handingOver = useRef(false)
+  const paletteOpenChange = useCallback((open: boolean) => {
+    setPaletteOpen(open)
+    if (!open) handingOver.current = false
+  }, [])
   usePaletteShortcut(
     useCallback(() => {
       setPaletteSeed('')
@@ -130,7 +137,10 @@ export default function AppShell() {
               // With JavaScript the palette takes over as soon as you type; without it, Enter opens /search.
               if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) {
                 e.preventDefault()
-                setPaletteSeed(e.currentTarget.value + e.key)
+                const typed = handingOver.current ? null : e.currentTarget.value
+                const key = e.key
+                handingOver.current = true
+                setPaletteSeed((seed) => (typed ?? seed) + key)
                 setPaletteOpen(true)
               }
             }}
@@ -188,7 +198,7 @@ export default function AppShell() {
       <main id="main" className="main">
         <Outlet />
       </main>
-      <SearchPalette open={paletteOpen} onOpenChange={setPaletteOpen} initialQuery={paletteSeed} />
+      <SearchPalette open={paletteOpen} onOpenChange={paletteOpenChange} initialQuery={paletteSeed} />
     </div>
   )
 }
