@@ -11,7 +11,8 @@ let app: RunningApp
 let ws: WorkspaceFixture
 
 beforeAll(async () => {
-  app = await startApp({ sql: db.sql })
+  // As behind a TLS-terminating proxy on the same host (TRUST_PROXY=loopback).
+  app = await startApp({ sql: db.sql, trustProxy: ['loopback'] })
   ws = await buildWorkspace()
 })
 afterAll(async () => {
@@ -146,6 +147,22 @@ describe('session cookie', () => {
     expect(https.status).toBe(302)
     expect(https.headers.get('Set-Cookie')).toMatch(/Secure/i)
     expect(https.headers.get('Set-Cookie')?.split(';')[0]).not.toBe(cookie.split(';')[0])
+  })
+
+  it('ignores X-Forwarded-* from a client that is not a configured proxy (the default)', async () => {
+    const direct = await startApp({ sql: db.sql })
+    try {
+      const { owner } = await buildOwner()
+      const res = await direct.fetch('/login', {
+        form: { email: owner.email, password: PASSWORD, redirectTo: '/home' },
+        sameOrigin: false,
+        headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'evil.example:4444' },
+      })
+      expect(res.status).toBe(302)
+      expect(res.headers.get('Set-Cookie')).not.toMatch(/Secure/i)
+    } finally {
+      await direct.close()
+    }
   })
 
   it('sign-out ends the session on the server (the old cookie is refused afterwards)', async () => {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import type http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { existsSync, statSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
@@ -7,6 +9,7 @@ import helmet from 'helmet'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import type { Sql } from '#db/client.ts'
+import { configureOrigins } from '#app/utils/origins.server.ts'
 import { configureApiRateLimit, DEFAULT_API_RATE_LIMIT, type RateLimitConfig } from '#app/utils/rate-limit.server.ts'
 
 const BUILD_PATH = path.resolve('build/index.js')
@@ -77,10 +80,38 @@ function drainUnreadBodies(req: Request, res: Response, next: NextFunction) {
   next()
 }
 
+/**
+ * Drops X-Forwarded-* unless the peer is a configured proxy. Express already ignores them for
+ * req.ip and req.protocol, but Remix's adapter takes the port of X-Forwarded-Host from anyone.
+ */
+function untrustedForwardingHeaders(trusted: (address: string, hop: number) => boolean) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!trusted(req.socket.remoteAddress ?? '', 0)) {
+      delete req.headers['x-forwarded-host']
+      delete req.headers['x-forwarded-proto']
+      delete req.headers['x-forwarded-for']
+    }
+    next()
+  }
+}
+
+/**
+ * Tells the app its origins once the server listens: APP_URL (else http://localhost:PORT) for
+ * public links, and the listening address on loopback for the server's own PDF browser.
+ */
+export function announceOrigins(server: http.Server, appUrl?: string) {
+  const address = server.address() as AddressInfo
+  const unspecified = address.address === '0.0.0.0' || address.address === '::'
+  const host = unspecified ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address
+  configureOrigins({ public: appUrl ?? `http://localhost:${address.port}`, internal: `http://${host}:${address.port}` })
+}
+
 export interface AppOptions {
   sql: Sql
   dev: boolean
   appUrl?: string
+  /** Proxies whose X-Forwarded-* headers are believed (Express "trust proxy" list); none by default. */
+  trustProxy?: string[]
   /** Per-token API rate limit (default 600/min, burst 120); false turns it off (test suites). */
   apiRateLimit?: RateLimitConfig | false
 }
@@ -90,8 +121,9 @@ export function createApp(opts: AppOptions) {
   const app = express()
   app.disable('x-powered-by')
   configureApiRateLimit(opts.apiRateLimit === false ? null : (opts.apiRateLimit ?? DEFAULT_API_RATE_LIMIT))
-  app.set('trust proxy', 'loopback')
+  app.set('trust proxy', opts.trustProxy?.length ? opts.trustProxy : false)
 
+  app.use(untrustedForwardingHeaders(app.get('trust proxy fn') as (address: string, hop: number) => boolean))
   app.use(drainUnreadBodies)
   app.use((req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64')

@@ -17,6 +17,11 @@ describe('parseEnv', () => {
     })
   })
 
+  it('trusts no proxy unless TRUST_PROXY names them', () => {
+    expect(parseEnv({}).TRUST_PROXY).toEqual([])
+    expect(parseEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8', 'fd00::1'])
+  })
+
   it('reads a PostgreSQL url, a port and SEED_DEMO as a real boolean', () => {
     const env = parseEnv({ DATABASE_URL: 'postgresql://u@db:5432/accord', PORT: '8080', SEED_DEMO: 'false' })
     expect(env.DATABASE_URL).toBe('postgresql://u@db:5432/accord')
@@ -35,6 +40,7 @@ describe('parseEnv', () => {
     ['APP_URL', { APP_URL: 'not a url' }],
     ['API_RATE_LIMIT_PER_MINUTE', { API_RATE_LIMIT_PER_MINUTE: 'lots' }],
     ['API_RATE_LIMIT_BURST', { API_RATE_LIMIT_BURST: '0' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'loopback; rm -rf' }],
   ])('refuses a bad %s with one line naming it', (name, source) => {
     let message = ''
     try {

@@ -17,11 +17,27 @@ const EnvSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('accord-demo'),
-  /** Public origin (e.g. https://accord.example.com) when behind a proxy; defaults to the Host header. */
+  /** The public origin (e.g. https://accord.example.com): links, Origin checks; default http://localhost:PORT for links. */
   APP_URL: z
     .url()
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /**
+   * Proxies whose X-Forwarded-For/-Proto/-Host are believed: Express's list ("loopback",
+   * "10.0.0.0/8, 192.168.1.7", …). Unset: none, the headers are dropped.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[\w.:/, -]*$/, 'must be a comma-separated list of addresses, subnets or loopback/linklocal/uniquelocal')
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    ),
   /** Seed the demo workspace on an empty database (default: on for the embedded database only). */
   SEED_DEMO: z
     .enum(['true', 'false', '1', '0'])

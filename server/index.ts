@@ -2,7 +2,7 @@ import http from 'node:http'
 import { parseEnv } from './env.ts'
 import { openDatabase, useDatabase, type Database } from '#db/client.ts'
 import { migrate } from '#db/migrate.ts'
-import { createApp } from './app.ts'
+import { announceOrigins, createApp } from './app.ts'
 import { purgeIdempotencyKeys } from '#db/queries/api-conventions.ts'
 import { seedDemoIfEmpty } from './seed.ts'
 import { log } from './log.ts'
@@ -51,6 +51,7 @@ async function main() {
     sql: db.sql,
     dev,
     appUrl: env.APP_URL,
+    trustProxy: env.TRUST_PROXY,
     apiRateLimit:
       env.API_RATE_LIMIT_PER_MINUTE === 0 ? false : { perMinute: env.API_RATE_LIMIT_PER_MINUTE, burst: env.API_RATE_LIMIT_BURST },
   })
@@ -76,6 +77,7 @@ async function main() {
   const collab = attachCollab(server, { sql: db.sql, appUrl: env.APP_URL, redis })
 
   server.listen(env.PORT, env.HOST, () => {
+    announceOrigins(server, env.APP_URL)
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : env.PORT
     // Tests and scripts read this line to find the port when PORT=0.

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import type { Sql } from '#db/client.ts'
-import { createApp } from '#server/app.ts'
+import { announceOrigins, createApp } from '#server/app.ts'
 import type { RateLimitConfig } from '#app/utils/rate-limit.server.ts'
 
 // --- direct calls ---------------------------------------------------------------------------
@@ -144,12 +144,24 @@ export interface RunningApp {
 }
 
 /** Starts createApp() with the built Remix handler on a free port, using `sql` for /healthz. */
-export async function startApp(opts: { sql: Sql; appUrl?: string; apiRateLimit?: RateLimitConfig }): Promise<RunningApp> {
+export async function startApp(opts: {
+  sql: Sql
+  appUrl?: string
+  trustProxy?: string[]
+  apiRateLimit?: RateLimitConfig
+}): Promise<RunningApp> {
   await ensureFreshBuild()
   // Unthrottled unless a test asks: the matrix and bad-input suites send thousands of requests with one token.
-  const app = createApp({ sql: opts.sql, dev: false, appUrl: opts.appUrl, apiRateLimit: opts.apiRateLimit ?? false })
+  const app = createApp({
+    sql: opts.sql,
+    dev: false,
+    appUrl: opts.appUrl,
+    trustProxy: opts.trustProxy,
+    apiRateLimit: opts.apiRateLimit ?? false,
+  })
   const server = http.createServer(app)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  announceOrigins(server, opts.appUrl)
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     origin,

@@ -3,7 +3,7 @@ export type FieldErrors = Record<string, string[]>
 
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 422 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 422 | 429 | 503,
     message: string,
     readonly fieldErrors?: FieldErrors,
     readonly headers?: Record<string, string>,
@@ -26,6 +26,9 @@ export const unprocessable = (message: string, fieldErrors?: FieldErrors) => new
 export const tooLarge = (message: string) => new AppError(413, message)
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new AppError(429, message, undefined, { 'Retry-After': String(retryAfterSeconds) })
+/** A dependency of the answer (the PDF browser) is busy or failed: try again later. */
+export const serviceUnavailable = (message: string, retryAfterSeconds = 10) =>
+  new AppError(503, message, undefined, { 'Retry-After': String(retryAfterSeconds) })
 
 /**
  * The first string inside `value` that holds a NUL character (PostgreSQL text cannot store one),

@@ -11,6 +11,7 @@ import { ChangeRoleSchema, CreateInviteSchema, RemoveMemberSchema } from '#app/s
 import { changeRole, createInvite, listMembers, removeMember, revokeInvite } from '#app/services/workspaces.server.ts'
 import { formAction, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { requireOwner } from '#app/utils/guards.server.ts'
+import { publicUrl } from '#app/utils/origins.server.ts'
 import { timeAgo } from '#app/utils/format.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Members · Settings · Accord' }]
@@ -48,8 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (intent === 'invite') {
       const input = parseOrThrow(CreateInviteSchema, values)
       const { token } = await createInvite(actor, input)
-      const origin = new URL(request.url).origin
-      return json({ ok: true as const, inviteLink: `${origin}/invite/${token}`, role: input.role })
+      return json({ ok: true as const, inviteLink: publicUrl(`/invite/${token}`), role: input.role })
     }
     if (intent === 'role') await changeRole(actor, parseOrThrow(ChangeRoleSchema, values))
     if (intent === 'remove') await removeMember(actor, parseOrThrow(RemoveMemberSchema, values))

@@ -11,9 +11,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return api(async () => {
     const q = parseOrThrow(ReviewQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
     const review = await getReviewFor(actor, { cadence: q.cadence, period: q.period })
-    const url = new URL(`/reviews?cadence=${review.cadence}&period=${review.period}`, request.url)
-    // Charts are measured in the browser: this page renders with JavaScript.
-    const pdf = await renderPdf(url.toString(), { headers: forwardedAuth(request), javaScript: true })
+    const page = `/reviews?${new URLSearchParams({ cadence: review.cadence, period: review.period }).toString()}`
+    // Charts are measured in the browser: this page renders with JavaScript (its own scripts only).
+    const pdf = await renderPdf(page, { credentials: forwardedAuth(request), javaScript: true })
     await recordReviewExport(actor, review.periodLabel)
     return pdfResponse(pdf, `${review.periodLabel} review.pdf`)
   })

@@ -101,6 +101,7 @@ const TITLES: Record<number, string> = {
   413: 'Payload too large',
   422: 'Unprocessable content',
   429: 'Too many requests',
+  503: 'Service unavailable',
 }
 
 /**
