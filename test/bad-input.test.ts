@@ -3,7 +3,7 @@
  * routes: test/bad-input-forms.test.ts; the websocket: server/collab/hostile.test.ts).
  */
 import { describe, it } from 'vitest'
-import { useCorpus, walkApiHostile, walkApiInvalid } from '#test/bad-input.ts'
+import { useCorpus, walkApiHostile, walkApiInvalid, walkForgedHeaders } from '#test/bad-input.ts'
 
 await useCorpus('API')
 
@@ -14,4 +14,5 @@ describe('the bad-input corpus: API', () => {
     { timeout: 600_000 },
     walkApiHostile,
   )
+  it('forged Host and X-Forwarded-* headers never cause a 5xx or a redirect to the forged host', { timeout: 300_000 }, walkForgedHeaders)
 })

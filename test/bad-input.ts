@@ -101,6 +101,7 @@ type Kind =
   | 'malformed bodies'
   | 'malformed ids in URLs'
   | 'wrong intents'
+  | 'forged Host and X-Forwarded-* headers'
 
 const INJECTION = new Set(HOSTILE_STRINGS.slice(0, 7))
 /** The kind of a value put in a field or a query parameter. */
@@ -133,7 +134,7 @@ function send(
   kind: Kind,
   label: string,
   pathname: string,
-  init: { method: string; body?: string; type?: string; cookie?: string; form?: Record<string, string> },
+  init: { method: string; body?: string; type?: string; cookie?: string; form?: Record<string, string>; headers?: Record<string, string> },
 ) {
   queue.push(() => sendNow(kind, label, pathname, init))
 }
@@ -152,7 +153,7 @@ async function sendNow(
   kind: Kind,
   label: string,
   pathname: string,
-  init: { method: string; body?: string; type?: string; cookie?: string; form?: Record<string, string> },
+  init: { method: string; body?: string; type?: string; cookie?: string; form?: Record<string, string>; headers?: Record<string, string> },
 ) {
   tried++
   byKind.set(kind, (byKind.get(kind) ?? 0) + 1)
@@ -161,7 +162,7 @@ async function sendNow(
     res = await app.fetch(pathname, {
       method: init.method,
       ...(init.form ? { form: init.form, cookie: init.cookie } : { token, body: init.body }),
-      headers: init.body !== undefined ? { 'Content-Type': init.type ?? 'application/json' } : {},
+      headers: { ...(init.body !== undefined ? { 'Content-Type': init.type ?? 'application/json' } : {}), ...init.headers },
     })
   } catch (e) {
     failures.push(`${label}: the request failed (${(e as Error).message})`)
@@ -169,6 +170,9 @@ async function sendNow(
   }
   await res.arrayBuffer()
   if (res.status >= 500) failures.push(`${label}: ${res.status}`)
+  // No answer may point a client at a host the request named (cache poisoning, reset links).
+  const location = res.headers.get('Location') ?? ''
+  if (/evil\.example|:5432/.test(location)) failures.push(`${label}: redirected to ${location}`)
   return res.status
 }
 
@@ -458,4 +462,36 @@ export async function walkForms() {
   expect(failures, 'form posts answered 5xx (or broke the connection)').toEqual([])
   const health = await app.fetch('/healthz')
   expect(health.status).toBe(200)
+}
+
+/**
+ * Forged Host and X-Forwarded-* headers on every API read and on the pages that print or redirect:
+ * the server takes its origin from APP_URL and its listening address, never from a request, so
+ * nothing answers 5xx or names the forged host.
+ */
+export async function walkForgedHeaders() {
+  const start = tried
+  const forged: Record<string, string>[] = [
+    { 'X-Forwarded-Host': 'evil.example' },
+    { 'X-Forwarded-Host': 'evil.example:4444', 'X-Forwarded-Proto': 'https' },
+    { 'X-Forwarded-Host': '127.0.0.1:5432' },
+    { 'X-Forwarded-Host': 'a b\\c' },
+    { 'X-Forwarded-Host': 'evil.example:99999999999' },
+    { 'X-Forwarded-Proto': 'javascript', 'X-Forwarded-For': 'not-an-address' },
+    { 'X-Forwarded-For': '1.2.3.4, 5.6.7.8, ' + 'x'.repeat(4000) },
+    { Forwarded: 'for=evil;host=evil.example;proto=https' },
+  ]
+  const pages = [
+    ...ENDPOINTS.filter((e) => e.method === 'get').map((e) => realPath(e)),
+    `/read/${ids.narrative}/export.pdf`,
+    `/read/${ids.narrative}`,
+    '/login?redirectTo=%2Fhome',
+    '/home',
+  ]
+  for (const p of pages)
+    for (const headers of forged)
+      send('forged Host and X-Forwarded-* headers', `GET ${p} ${JSON.stringify(headers).slice(0, 60)}`, p, { method: 'GET', headers })
+  await drain()
+  console.log(`bad-input corpus (forged headers): ${tried - start} requests`)
+  expect(failures, 'requests answered 5xx, broke the connection or redirected to the forged host').toEqual([])
 }
