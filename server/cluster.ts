@@ -28,7 +28,14 @@ let stopping = false
 function startInstance(i: number) {
   const inst = instances[i]!
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: { ...process.env, PORT: String(inst.port), REDIS_URL: redisUrl },
+    // The balancer is the instances' proxy: they believe its X-Forwarded-For, and links name it.
+    env: {
+      ...process.env,
+      PORT: String(inst.port),
+      REDIS_URL: redisUrl,
+      TRUST_PROXY: 'loopback',
+      APP_URL: process.env.APP_URL ?? `http://localhost:${port}`,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   inst.child = child
@@ -62,13 +69,22 @@ function pick(path: string): (typeof instances)[number] | null {
   return null
 }
 
+/** The client's headers with X-Forwarded-* set by us: a client's own are not passed on as if we had vouched for them. */
+function forwardedHeaders(req: http.IncomingMessage): http.OutgoingHttpHeaders {
+  const { 'x-forwarded-for': _for, 'x-forwarded-host': _host, 'x-forwarded-proto': _proto, forwarded: _fwd, ...headers } = req.headers
+  return { ...headers, 'x-forwarded-for': req.socket.remoteAddress ?? '' }
+}
+
 const balancer = http.createServer((req, res) => {
   const inst = pick(req.url ?? '/')
   if (!inst) return void res.writeHead(503, { 'Retry-After': '1' }).end('No instance is up yet')
-  const upstream = http.request({ host: '127.0.0.1', port: inst.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-    res.writeHead(up.statusCode ?? 502, up.headers)
-    up.pipe(res)
-  })
+  const upstream = http.request(
+    { host: '127.0.0.1', port: inst.port, method: req.method, path: req.url, headers: forwardedHeaders(req) },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers)
+      up.pipe(res)
+    },
+  )
   upstream.on('error', () => {
     if (!res.headersSent) res.writeHead(502).end('Upstream failed')
     else res.destroy()
@@ -82,7 +98,8 @@ balancer.on('upgrade', (req, socket, head) => {
   if (!inst) return void socket.destroy()
   const upstream = net.connect(inst.port, '127.0.0.1', () => {
     const lines = [`${req.method} ${req.url} HTTP/1.1`]
-    for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`)
+    for (const [name, value] of Object.entries(forwardedHeaders(req)))
+      for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) lines.push(`${name}: ${String(v)}`)
     upstream.write(lines.join('\r\n') + '\r\n\r\n')
     if (head.length) upstream.write(head)
     upstream.pipe(socket)
