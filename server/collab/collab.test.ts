@@ -14,6 +14,7 @@ import {
 import { createApiToken } from '#app/services/workspaces.server.ts'
 import { updateNarrativeStatus } from '#db/queries/narratives.ts'
 import { bus } from '#server/events/bus.ts'
+import { configureApiRateLimit } from '#app/utils/rate-limit.server.ts'
 import { getPresence } from './presence.ts'
 import type { Sql } from '#db/client.ts'
 
@@ -155,6 +156,59 @@ describe('editing together', () => {
     await synced(c)
     c.type('via token')
     await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()))
+  })
+})
+
+describe('API tokens on the socket', () => {
+  const ownerActor = () => ({ userId: fx.owner.userId, workspaceId: fx.workspaceId, role: 'owner' as const })
+
+  test('a read-scoped token opens the narrative read-only: its edit is dropped, never relayed nor stored', async () => {
+    const id = await fx.newNarrative()
+    const { token } = await createApiToken(ownerActor(), { name: 'read only', scope: 'read' })
+    const writer = client(id, { cookie: fx.editor.cookie })
+    const reader = client(id, { authorization: `Bearer ${token}` })
+    await Promise.all([synced(writer), synced(reader)])
+    reader.type('written with a read token')
+    writer.type('from the writer')
+    await vi.waitFor(() => expect(reader.text()).toContain('from the writer'))
+    await vi.waitFor(() => expect(writer.ackedOnSocket()).toBe(writer.sentOnSocket()))
+    // Processed (nothing to save) — but what was sent is not in the stored document.
+    await vi.waitFor(() => expect(reader.ackedOnSocket()).toBe(reader.sentOnSocket()))
+    expect(writer.text()).toBe('from the writer')
+    expect((await loadStoredDoc(sql, id)).getText('probe').toString()).toBe('from the writer')
+    const [{ count }] = await sql<[{ count: number }]>`
+      select count(*)::int as count from narrative_updates where narrative_id = ${id} and author_id = ${fx.owner.userId}`
+    expect(count).toBe(0)
+  })
+
+  test('a write token writes; each token use is audited with the socket path', async () => {
+    const id = await fx.newNarrative()
+    const { token } = await createApiToken(ownerActor(), { name: 'socket writer', scope: 'write' })
+    const c = client(id, { authorization: `Bearer ${token}` })
+    await synced(c)
+    c.type('via a write token')
+    await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()))
+    expect((await loadStoredDoc(sql, id)).getText('probe').toString()).toBe('via a write token')
+    const rows = await sql<{ meta: { path: string; scope: string } }[]>`
+      select meta from audit_events where workspace_id = ${fx.workspaceId} and action = 'token.used' and target like 'socket writer (%'`
+    expect(rows.map((r) => r.meta)).toEqual([expect.objectContaining({ path: `/collab/${id}`, scope: 'write' })])
+  })
+
+  test('token use on the socket draws on the same bucket as the API: exhausted, the upgrade closes with 4429', async () => {
+    const id = await fx.newNarrative()
+    const { token } = await createApiToken(ownerActor(), { name: 'bursty', scope: 'read' })
+    configureApiRateLimit({ perMinute: 1, burst: 2 })
+    try {
+      for (let i = 0; i < 2; i++) {
+        const ok = client(id, { authorization: `Bearer ${token}` })
+        await synced(ok)
+        ok.destroy()
+      }
+      const refused = client(id, { authorization: `Bearer ${token}` })
+      expect(await closedWith(refused)).toMatchObject({ code: 4429, reason: expect.stringMatching(/Too many requests/) })
+    } finally {
+      configureApiRateLimit(null)
+    }
   })
 })
 
