@@ -11,7 +11,8 @@ import {
   type TestClient,
   type TestServer,
 } from '#test/collab-helpers.ts'
-import { createApiToken } from '#app/services/workspaces.server.ts'
+import { createApiToken, revokeApiToken } from '#app/services/workspaces.server.ts'
+import { upsertMembership } from '#db/queries/workspaces.ts'
 import { updateNarrativeStatus } from '#db/queries/narratives.ts'
 import { bus } from '#server/events/bus.ts'
 import { configureApiRateLimit } from '#app/utils/rate-limit.server.ts'
@@ -253,13 +254,38 @@ describe('refusals', () => {
     expect((await closedWith(garbage)).code).toBe(4404)
   })
 
-  test('a membership change closes that user’s sockets with 4205; they reconnect', async () => {
+  test('a role change closes that user’s sockets with 4205; they reconnect with the new rights; others stay', async () => {
     const id = await fx.newNarrative()
     const c = client(id, { cookie: fx.editor.cookie })
-    await synced(c)
+    const other = client(id, { cookie: fx.owner.cookie })
+    await Promise.all([synced(c), synced(other)])
+    // An event that changes nothing closes nothing.
     bus.publish({ type: 'membership.changed', workspaceId: fx.workspaceId, userId: fx.editor.userId })
-    expect((await closedWith(c)).code).toBe(4205)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(c.closes).toEqual([])
+    await upsertMembership(sql, { workspaceId: fx.workspaceId, userId: fx.editor.userId, role: 'commenter', function: 'other' })
+    try {
+      bus.publish({ type: 'membership.changed', workspaceId: fx.workspaceId, userId: fx.editor.userId })
+      expect((await closedWith(c)).code).toBe(4205)
+      await synced(c)
+      c.type('as a commenter now')
+      await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()))
+      expect((await loadStoredDoc(sql, id)).getText('probe').toString()).toBe('')
+      expect(other.closes).toEqual([])
+    } finally {
+      await upsertMembership(sql, { workspaceId: fx.workspaceId, userId: fx.editor.userId, role: 'editor', function: 'other' })
+    }
+  })
+
+  test('a revoked token’s open socket is closed and refused', async () => {
+    const id = await fx.newNarrative()
+    const owner = { userId: fx.owner.userId, workspaceId: fx.workspaceId, role: 'owner' as const }
+    const { token } = await createApiToken(owner, { name: 'to revoke' })
+    const c = client(id, { authorization: `Bearer ${token}` })
     await synced(c)
+    const [row] = await sql<[{ id: string }]>`select id from api_tokens where name = 'to revoke' and workspace_id = ${fx.workspaceId}`
+    await revokeApiToken(owner, row.id)
+    await vi.waitFor(() => expect(c.closes.map((x) => x.code)).toEqual([4205, 4401]))
   })
 })
 

@@ -8,6 +8,7 @@ import { log } from '#server/log.ts'
 import type { CollabDocument, Peer } from './document.ts'
 import type { Limits } from './limits.ts'
 import { RateGuard } from './rate.ts'
+import type { Credentials } from '#app/utils/auth.server.ts'
 
 const MESSAGE_AUTH = 2
 const MESSAGE_QUERY_AWARENESS = 3
@@ -19,6 +20,7 @@ export class Connection implements Peer {
   queuedRows = 0
   private readonly rate: RateGuard
   private closed = false
+  private synced = false
   /** Set during shutdown: messages are ignored (clients keep and re-send them). */
   muted = false
 
@@ -29,6 +31,9 @@ export class Connection implements Peer {
     readonly workspaceId: string,
     readonly canWrite: boolean,
     private readonly limits: Limits,
+    /** What the upgrade authenticated with: the socket's rights are re-checked with it when they may have changed. */
+    readonly credentials: Credentials = {},
+    readonly followsDrafts = true,
   ) {
     this.rate = new RateGuard(limits.messagesPerSecond, limits.messageBurst, limits.rateCreditMs)
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary))
@@ -90,6 +95,9 @@ export class Connection implements Peer {
         const payload = decoding.readVarUint8Array(decoder)
         if (step === syncProtocol.messageYjsSyncStep1) {
           Y.decodeStateVector(payload)
+          // A peer that does not follow drafts gets the text once, as it is when it joins.
+          if (!this.followsDrafts && this.synced) return
+          this.synced = true
           this.send(this.doc.syncStep2For(payload))
         } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
           // Read-only peers: dropped before anything parses or applies it.
