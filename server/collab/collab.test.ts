@@ -16,6 +16,7 @@ import { upsertMembership } from '#db/queries/workspaces.ts'
 import { updateNarrativeStatus } from '#db/queries/narratives.ts'
 import { bus } from '#server/events/bus.ts'
 import { configureApiRateLimit } from '#app/utils/rate-limit.server.ts'
+import { colourFor } from '#app/utils/colour.ts'
 import { getPresence } from './presence.ts'
 import type { Sql } from '#db/client.ts'
 
@@ -122,8 +123,8 @@ describe('editing together', () => {
     const writer = client(id, { cookie: fx.editor.cookie })
     const commenter = client(id, { cookie: fx.commenter.cookie })
     await Promise.all([synced(writer), synced(commenter)])
-    commenter.provider.awareness.setLocalStateField('name', 'Commenter')
-    await vi.waitFor(() => expect(writer.provider.awareness.getStates().get(commenter.doc.clientID)).toMatchObject({ name: 'Commenter' }))
+    commenter.provider.awareness.setLocalStateField('cursor', { at: 3 })
+    await vi.waitFor(() => expect(writer.provider.awareness.getStates().get(commenter.doc.clientID)).toMatchObject({ cursor: { at: 3 } }))
     expect(
       getPresence(id)
         .map((p) => p.userId)
@@ -132,6 +133,32 @@ describe('editing together', () => {
     commenter.destroy()
     await vi.waitFor(() => expect(writer.provider.awareness.getStates().has(commenter.doc.clientID)).toBe(false))
     await vi.waitFor(() => expect(getPresence(id).map((p) => p.userId)).toEqual([fx.editor.userId]))
+  })
+
+  test('awareness names, colours and roles come from who signed in, whatever the client claims', async () => {
+    const id = await fx.newNarrative()
+    const honest = client(id, { cookie: fx.editor.cookie })
+    const liar = client(id, { cookie: fx.commenter.cookie })
+    await Promise.all([synced(honest), synced(liar)])
+    // As Lexical's CollaborationPlugin and our provider write it, with someone else's name, colour and id.
+    liar.provider.awareness.setLocalState({
+      name: fx.owner.name,
+      color: colourFor(fx.owner.userId),
+      userId: fx.owner.userId,
+      role: 'owner',
+      user: { name: fx.owner.name },
+      awarenessData: { userId: fx.owner.userId },
+      focusing: true,
+    })
+    const real = { userId: fx.commenter.userId, name: fx.commenter.name, color: colourFor(fx.commenter.userId), role: 'commenter' }
+    await vi.waitFor(() =>
+      expect(honest.provider.awareness.getStates().get(liar.doc.clientID)).toEqual({
+        ...real,
+        user: real,
+        awarenessData: { userId: fx.commenter.userId },
+        focusing: true,
+      }),
+    )
   })
 
   test('the cached answer to a fresh client is dropped as soon as the document changes', async () => {

@@ -224,8 +224,15 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     const { user, actor, canWrite } = decision
     // handleUpgrade answers synchronously here (no async verifyClient), so nobody can join in between.
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const followsDrafts = canReadNarrative(actor, { status: 'draft' })
-      const connection = new Connection(ws, doc, user, actor.workspaceId, canWrite, limits, credentialsOf(req), followsDrafts)
+      const rights = {
+        user,
+        workspaceId: actor.workspaceId,
+        role: actor.role,
+        canWrite,
+        followsDrafts: canReadNarrative(actor, { status: 'draft' }),
+        credentials: credentialsOf(req),
+      }
+      const connection = new Connection(ws, doc, rights, limits)
       connections.add(connection)
       if (accessChanges !== changesBefore) void recheck((c) => c === connection)
       presenceChanged(doc.id)

@@ -108,8 +108,9 @@ test('two instances: edits and cursors of clients on different instances reach e
     },
     { timeout: 10_000 },
   )
+  // The name is the one the server knows (stamped where the client connected), not the one it sent.
   ca.provider.awareness.setLocalStateField('user', { name: 'Owner on A' })
-  await vi.waitFor(() => expect(cb.provider.awareness.getStates().get(ca.doc.clientID)).toMatchObject({ user: { name: 'Owner on A' } }), {
+  await vi.waitFor(() => expect(cb.provider.awareness.getStates().get(ca.doc.clientID)).toMatchObject({ user: { name: fx.owner.name } }), {
     timeout: 5000,
   })
   await vi.waitFor(() => expect(ca.ackedOnSocket()).toBe(ca.sentOnSocket()), { timeout: 15_000 })
