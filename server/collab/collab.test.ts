@@ -316,6 +316,19 @@ describe('refusals', () => {
   })
 })
 
+describe('document size', () => {
+  test('with the default limits a document cannot grow past 4 MB (loading one stalls the event loop for everyone)', async () => {
+    const id = await fx.newNarrative()
+    const c = client(id, { cookie: fx.owner.cookie })
+    await synced(c)
+    for (let i = 0; i < 5 && c.closes.length === 0; i++) {
+      c.type('x'.repeat(900_000))
+      await vi.waitFor(() => expect(c.ackedOnSocket() === c.sentOnSocket() || c.closes.length > 0).toBe(true), { timeout: 10_000 })
+    }
+    expect((await closedWith(c)).code).toBe(4413)
+  })
+})
+
 describe('loading and seeding', () => {
   test('5 clients opening a new narrative at once seed the template exactly once', async () => {
     const id = await fx.newNarrative('strategy')
