@@ -13,6 +13,7 @@ import {
 } from '#app/domain/policies.ts'
 import type { TemplateKey } from '#app/domain/templates.ts'
 import { bus } from '#server/events/bus.ts'
+import { accessChanged } from './access.server.ts'
 
 /** Narratives of the actor's workspace that the actor may see, newest edit first. */
 export async function listNarrativesFor(
@@ -78,4 +79,5 @@ export async function setNarrativeArchived(actor: Actor, args: { id: string; arc
     status: args.archived ? 'archived' : 'draft',
   })
   bus.publish({ type: 'narrative.changed', workspaceId: actor.workspaceId, narrativeId: args.id })
+  accessChanged({ workspaceId: actor.workspaceId, narrativeId: args.id })
 }

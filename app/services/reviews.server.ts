@@ -19,6 +19,7 @@ import type { DecisionInput, RequestReviewInput } from '#app/schemas/reviews.ts'
 import type { AuditAction } from '#app/domain/audit.ts'
 import { bus } from '#server/events/bus.ts'
 import { collabRegistry } from '#server/collab/presence.ts'
+import { accessChanged } from './access.server.ts'
 import { getNarrativeFeasibility } from './feasibility.server.ts'
 import { listCommitmentValues } from './metrics.server.ts'
 import { getNarrativeFor } from './narratives.server.ts'
@@ -178,6 +179,7 @@ export async function requestReview(actor: Actor, narrativeId: string, input: Re
   })
   after()
   published(actor.workspaceId, narrative.id)
+  accessChanged({ workspaceId: actor.workspaceId, narrativeId: narrative.id })
   return result
 }
 
@@ -199,6 +201,7 @@ export async function cancelReview(actor: Actor, narrativeId: string) {
     })
   })
   published(actor.workspaceId, narrative.id)
+  accessChanged({ workspaceId: actor.workspaceId, narrativeId: narrative.id })
 }
 
 /**
@@ -236,8 +239,11 @@ export async function noteNarrativeEdited(db: Sql, narrativeId: string) {
   const latest = await versionQueries.getLatestSeq(db, narrativeId)
   if (state.status === 'approved') {
     if (state.approvedThroughSeq !== null && latest > state.approvedThroughSeq) {
-      const rows = await db`update narratives set status = 'draft' where id = ${narrativeId} and status = 'approved' returning id`
-      if (rows.length) published(state.workspaceId, narrativeId)
+      if (await reviews.reopenApprovedAsDraft(db, narrativeId)) {
+        published(state.workspaceId, narrativeId)
+        // Readers opened it while it was approved: they must not follow the new draft live.
+        accessChanged({ workspaceId: state.workspaceId, narrativeId })
+      }
     }
     return
   }
@@ -381,6 +387,7 @@ export async function decideReview(actor: Actor, narrativeId: string, input: Dec
   })
   after()
   published(actor.workspaceId, narrative.id)
+  if (!outcome.stale && outcome.outcome === 'approved') accessChanged({ workspaceId: actor.workspaceId, narrativeId: narrative.id })
   if (outcome.stale) {
     throw new AppError(
       409,

@@ -9,6 +9,7 @@ import { canManageWorkspace, canSeeWorkingMaterial, type Actor, type MemberFunct
 import type { MemberJson } from '#app/schemas/responses.ts'
 import { randomToken, sha256 } from '#app/utils/crypto.server.ts'
 import { bus } from '#server/events/bus.ts'
+import { accessChanged } from './access.server.ts'
 import { createSession, createUser, createWorkspace, verifyCredentialsAudited } from './accounts.server.ts'
 import { recordAudit } from './audit.server.ts'
 import { userNameOf } from '#db/queries/audit.ts'
@@ -304,4 +305,5 @@ export async function revokeApiToken(actor: Actor, tokenId: string) {
       meta: { tokenId, uses: Number(revoked.useCount) },
     })
   })
+  accessChanged({ workspaceId: actor.workspaceId })
 }

@@ -101,6 +101,12 @@ export async function closeReview(db: Db, args: { reviewId: string; status: 'app
     closed_at = now() where id = ${args.reviewId}`
 }
 
+/** An approved narrative edited since becomes a draft revision again; false when it was not approved (any more). */
+export async function reopenApprovedAsDraft(db: Db, narrativeId: string): Promise<boolean> {
+  const rows = await db`update narratives set status = 'draft' where id = ${narrativeId} and status = 'approved' returning id`
+  return rows.length > 0
+}
+
 /** Sets the narrative's status (and, when approving, the version leadership reads). */
 export async function setNarrativeReviewState(db: Db, args: { id: string; status: NarrativeStatus; approvedVersionId?: string }) {
   if (args.approvedVersionId) {

@@ -1,12 +1,8 @@
 import type { IncomingMessage } from 'node:http'
 import type { Sql } from '#db/client.ts'
-import { getSession } from '#db/queries/sessions.ts'
-import { getTokenActor } from '#db/queries/api-tokens.ts'
-import { getMembership } from '#db/queries/workspaces.ts'
 import { getNarrativeAccess, type Template } from '#db/queries/narratives.ts'
 import { canEditNarrative, canReadNarrative, type Actor, type NarrativeStatus } from '#app/domain/policies.ts'
-import { readSessionToken } from '#app/utils/auth.server.ts'
-import { sha256 } from '#app/utils/crypto.server.ts'
+import { admitTokenUse, authenticate, mayWrite, type Credentials, type Identity } from '#app/utils/auth.server.ts'
 import { CloseCode } from '#app/editor/collab/close-codes.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -54,8 +50,9 @@ export function isOwnOrigin(req: IncomingMessage, appUrl?: string): boolean {
 
 /**
  * Decides whether the upgrade request may open narrative `narrativeId`, and with which rights:
- * Origin, then the session cookie or bearer token, then the narrative and the membership of its
- * workspace, judged with the same policies as the HTTP routes. Foreign and missing look the same.
+ * Origin, then who is calling (the app's one `authenticate`: session cookie or bearer token), then
+ * the narrative and the membership of its workspace, judged with the same policies as the HTTP
+ * routes; a token's use is rate limited and audited as on the API. Foreign and missing look the same.
  */
 export async function authorizeUpgrade(
   sql: Sql,
@@ -64,40 +61,42 @@ export async function authorizeUpgrade(
   opts: { appUrl?: string },
 ): Promise<UpgradeDecision> {
   if (!isOwnOrigin(req, opts.appUrl)) return refuse(CloseCode.Forbidden, 'Origin not allowed')
-
-  let user: { userId: string; name: string } | null = null
-  let tokenWorkspace: { workspaceId: string; role: Actor['role'] } | null = null
-  const bearer = /^Bearer\s+(\S{10,200})$/i.exec(req.headers.authorization ?? '')
-  if (bearer?.[1]) {
-    const row = await getTokenActor(sql, sha256(bearer[1]))
-    if (row) {
-      user = { userId: row.userId, name: row.name }
-      tokenWorkspace = { workspaceId: row.workspaceId, role: row.role }
-    }
-  } else {
-    const token = await readSessionToken(req.headers.cookie ?? null)
-    const session = token ? await getSession(sql, sha256(token)) : null
-    if (session) user = { userId: session.userId, name: session.name }
+  const { decision, identity } = await decide(sql, credentialsOf(req), narrativeId)
+  if (identity?.token) {
+    const { refusal, rate } = await admitTokenUse(
+      sql,
+      { ...identity, token: identity.token },
+      { method: 'GET', path: `/collab/${narrativeId}`, ip: req.socket.remoteAddress ?? 'unknown', write: false },
+    )
+    if (refusal) return refuse(CloseCode.RateLimited, `Too many requests with this token: retry in ${rate?.retryAfterSeconds ?? 1} s`)
   }
-  if (!user) return refuse(CloseCode.Unauthenticated, 'Sign in to open this narrative')
+  return decision
+}
 
-  const notFound = refuse(CloseCode.NotFound, 'No such narrative')
-  if (!UUID.test(narrativeId)) return notFound
-  const access = await getNarrativeAccess(sql, narrativeId)
-  if (!access) return notFound
+/** The credentials an upgrade request carries (kept by its connection to re-check it later). */
+export function credentialsOf(req: IncomingMessage): Credentials {
+  return { cookie: req.headers.cookie ?? null, authorization: req.headers.authorization ?? null }
+}
+
+/**
+ * The rights `credentials` have on the narrative now (no Origin check, no token use counted): at
+ * the upgrade, and again for open sockets whenever the narrative's status or a membership changes.
+ */
+export async function decide(
+  sql: Sql,
+  credentials: Credentials,
+  narrativeId: string,
+): Promise<{ decision: UpgradeDecision; identity: Identity | null }> {
+  const access = UUID.test(narrativeId) ? await getNarrativeAccess(sql, narrativeId) : null
   // A token acts in its own workspace only; a session in any workspace the user belongs to.
-  const role = tokenWorkspace
-    ? tokenWorkspace.workspaceId === access.workspaceId
-      ? tokenWorkspace.role
-      : null
-    : ((await getMembership(sql, { workspaceId: access.workspaceId, userId: user.userId }))?.role ?? null)
-  if (!role) return notFound
-
-  const actor: Actor = { userId: user.userId, workspaceId: access.workspaceId, role }
-  if (!canReadNarrative(actor, access)) return refuse(CloseCode.Forbidden, 'You may not read this narrative')
-  return {
+  const identity = await authenticate(sql, credentials, access ? { workspaceId: access.workspaceId } : {})
+  if (!identity) return { decision: refuse(CloseCode.Unauthenticated, 'Sign in to open this narrative'), identity }
+  if (!access || !identity.actor) return { decision: refuse(CloseCode.NotFound, 'No such narrative'), identity }
+  const actor = identity.actor
+  if (!canReadNarrative(actor, access)) return { decision: refuse(CloseCode.Forbidden, 'You may not read this narrative'), identity }
+  const decision: UpgradeDecision = {
     ok: true,
-    user,
+    user: { userId: identity.user.id, name: identity.user.name },
     actor,
     narrative: {
       id: narrativeId,
@@ -106,6 +105,8 @@ export async function authorizeUpgrade(
       seeded: access.seeded,
       template: access.template,
     },
-    canWrite: canEditNarrative(actor, access),
+    // A read-scoped token reads, whatever its owner's role.
+    canWrite: canEditNarrative(actor, access) && mayWrite(identity),
   }
+  return { decision, identity }
 }

@@ -11,9 +11,12 @@ import {
   type TestClient,
   type TestServer,
 } from '#test/collab-helpers.ts'
-import { createApiToken } from '#app/services/workspaces.server.ts'
+import { createApiToken, revokeApiToken } from '#app/services/workspaces.server.ts'
+import { upsertMembership } from '#db/queries/workspaces.ts'
 import { updateNarrativeStatus } from '#db/queries/narratives.ts'
 import { bus } from '#server/events/bus.ts'
+import { configureApiRateLimit } from '#app/utils/rate-limit.server.ts'
+import { colourFor } from '#app/utils/colour.ts'
 import { getPresence } from './presence.ts'
 import type { Sql } from '#db/client.ts'
 
@@ -120,8 +123,8 @@ describe('editing together', () => {
     const writer = client(id, { cookie: fx.editor.cookie })
     const commenter = client(id, { cookie: fx.commenter.cookie })
     await Promise.all([synced(writer), synced(commenter)])
-    commenter.provider.awareness.setLocalStateField('name', 'Commenter')
-    await vi.waitFor(() => expect(writer.provider.awareness.getStates().get(commenter.doc.clientID)).toMatchObject({ name: 'Commenter' }))
+    commenter.provider.awareness.setLocalStateField('cursor', { at: 3 })
+    await vi.waitFor(() => expect(writer.provider.awareness.getStates().get(commenter.doc.clientID)).toMatchObject({ cursor: { at: 3 } }))
     expect(
       getPresence(id)
         .map((p) => p.userId)
@@ -130,6 +133,32 @@ describe('editing together', () => {
     commenter.destroy()
     await vi.waitFor(() => expect(writer.provider.awareness.getStates().has(commenter.doc.clientID)).toBe(false))
     await vi.waitFor(() => expect(getPresence(id).map((p) => p.userId)).toEqual([fx.editor.userId]))
+  })
+
+  test('awareness names, colours and roles come from who signed in, whatever the client claims', async () => {
+    const id = await fx.newNarrative()
+    const honest = client(id, { cookie: fx.editor.cookie })
+    const liar = client(id, { cookie: fx.commenter.cookie })
+    await Promise.all([synced(honest), synced(liar)])
+    // As Lexical's CollaborationPlugin and our provider write it, with someone else's name, colour and id.
+    liar.provider.awareness.setLocalState({
+      name: fx.owner.name,
+      color: colourFor(fx.owner.userId),
+      userId: fx.owner.userId,
+      role: 'owner',
+      user: { name: fx.owner.name },
+      awarenessData: { userId: fx.owner.userId },
+      focusing: true,
+    })
+    const real = { userId: fx.commenter.userId, name: fx.commenter.name, color: colourFor(fx.commenter.userId), role: 'commenter' }
+    await vi.waitFor(() =>
+      expect(honest.provider.awareness.getStates().get(liar.doc.clientID)).toEqual({
+        ...real,
+        user: real,
+        awarenessData: { userId: fx.commenter.userId },
+        focusing: true,
+      }),
+    )
   })
 
   test('the cached answer to a fresh client is dropped as soon as the document changes', async () => {
@@ -155,6 +184,59 @@ describe('editing together', () => {
     await synced(c)
     c.type('via token')
     await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()))
+  })
+})
+
+describe('API tokens on the socket', () => {
+  const ownerActor = () => ({ userId: fx.owner.userId, workspaceId: fx.workspaceId, role: 'owner' as const })
+
+  test('a read-scoped token opens the narrative read-only: its edit is dropped, never relayed nor stored', async () => {
+    const id = await fx.newNarrative()
+    const { token } = await createApiToken(ownerActor(), { name: 'read only', scope: 'read' })
+    const writer = client(id, { cookie: fx.editor.cookie })
+    const reader = client(id, { authorization: `Bearer ${token}` })
+    await Promise.all([synced(writer), synced(reader)])
+    reader.type('written with a read token')
+    writer.type('from the writer')
+    await vi.waitFor(() => expect(reader.text()).toContain('from the writer'))
+    await vi.waitFor(() => expect(writer.ackedOnSocket()).toBe(writer.sentOnSocket()))
+    // Processed (nothing to save) — but what was sent is not in the stored document.
+    await vi.waitFor(() => expect(reader.ackedOnSocket()).toBe(reader.sentOnSocket()))
+    expect(writer.text()).toBe('from the writer')
+    expect((await loadStoredDoc(sql, id)).getText('probe').toString()).toBe('from the writer')
+    const [{ count }] = await sql<[{ count: number }]>`
+      select count(*)::int as count from narrative_updates where narrative_id = ${id} and author_id = ${fx.owner.userId}`
+    expect(count).toBe(0)
+  })
+
+  test('a write token writes; each token use is audited with the socket path', async () => {
+    const id = await fx.newNarrative()
+    const { token } = await createApiToken(ownerActor(), { name: 'socket writer', scope: 'write' })
+    const c = client(id, { authorization: `Bearer ${token}` })
+    await synced(c)
+    c.type('via a write token')
+    await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()))
+    expect((await loadStoredDoc(sql, id)).getText('probe').toString()).toBe('via a write token')
+    const rows = await sql<{ meta: { path: string; scope: string } }[]>`
+      select meta from audit_events where workspace_id = ${fx.workspaceId} and action = 'token.used' and target like 'socket writer (%'`
+    expect(rows.map((r) => r.meta)).toEqual([expect.objectContaining({ path: `/collab/${id}`, scope: 'write' })])
+  })
+
+  test('token use on the socket draws on the same bucket as the API: exhausted, the upgrade closes with 4429', async () => {
+    const id = await fx.newNarrative()
+    const { token } = await createApiToken(ownerActor(), { name: 'bursty', scope: 'read' })
+    configureApiRateLimit({ perMinute: 1, burst: 2 })
+    try {
+      for (let i = 0; i < 2; i++) {
+        const ok = client(id, { authorization: `Bearer ${token}` })
+        await synced(ok)
+        ok.destroy()
+      }
+      const refused = client(id, { authorization: `Bearer ${token}` })
+      expect(await closedWith(refused)).toMatchObject({ code: 4429, reason: expect.stringMatching(/Too many requests/) })
+    } finally {
+      configureApiRateLimit(null)
+    }
   })
 })
 
@@ -199,13 +281,51 @@ describe('refusals', () => {
     expect((await closedWith(garbage)).code).toBe(4404)
   })
 
-  test('a membership change closes that user’s sockets with 4205; they reconnect', async () => {
+  test('a role change closes that user’s sockets with 4205; they reconnect with the new rights; others stay', async () => {
     const id = await fx.newNarrative()
     const c = client(id, { cookie: fx.editor.cookie })
-    await synced(c)
+    const other = client(id, { cookie: fx.owner.cookie })
+    await Promise.all([synced(c), synced(other)])
+    // An event that changes nothing closes nothing.
     bus.publish({ type: 'membership.changed', workspaceId: fx.workspaceId, userId: fx.editor.userId })
-    expect((await closedWith(c)).code).toBe(4205)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(c.closes).toEqual([])
+    await upsertMembership(sql, { workspaceId: fx.workspaceId, userId: fx.editor.userId, role: 'commenter', function: 'other' })
+    try {
+      bus.publish({ type: 'membership.changed', workspaceId: fx.workspaceId, userId: fx.editor.userId })
+      expect((await closedWith(c)).code).toBe(4205)
+      await synced(c)
+      c.type('as a commenter now')
+      await vi.waitFor(() => expect(c.ackedOnSocket()).toBe(c.sentOnSocket()))
+      expect((await loadStoredDoc(sql, id)).getText('probe').toString()).toBe('')
+      expect(other.closes).toEqual([])
+    } finally {
+      await upsertMembership(sql, { workspaceId: fx.workspaceId, userId: fx.editor.userId, role: 'editor', function: 'other' })
+    }
+  })
+
+  test('a revoked token’s open socket is closed and refused', async () => {
+    const id = await fx.newNarrative()
+    const owner = { userId: fx.owner.userId, workspaceId: fx.workspaceId, role: 'owner' as const }
+    const { token } = await createApiToken(owner, { name: 'to revoke' })
+    const c = client(id, { authorization: `Bearer ${token}` })
     await synced(c)
+    const [row] = await sql<[{ id: string }]>`select id from api_tokens where name = 'to revoke' and workspace_id = ${fx.workspaceId}`
+    await revokeApiToken(owner, row.id)
+    await vi.waitFor(() => expect(c.closes.map((x) => x.code)).toEqual([4205, 4401]))
+  })
+})
+
+describe('document size', () => {
+  test('with the default limits a document cannot grow past 4 MB (loading one stalls the event loop for everyone)', async () => {
+    const id = await fx.newNarrative()
+    const c = client(id, { cookie: fx.owner.cookie })
+    await synced(c)
+    for (let i = 0; i < 5 && c.closes.length === 0; i++) {
+      c.type('x'.repeat(900_000))
+      await vi.waitFor(() => expect(c.ackedOnSocket() === c.sentOnSocket() || c.closes.length > 0).toBe(true), { timeout: 10_000 })
+    }
+    expect((await closedWith(c)).code).toBe(4413)
   })
 })
 

@@ -8,6 +8,9 @@ import { log } from '#server/log.ts'
 import type { CollabDocument, Peer } from './document.ts'
 import type { Limits } from './limits.ts'
 import { RateGuard } from './rate.ts'
+import { stampAwareness } from './awareness.ts'
+import type { Role } from '#app/domain/policies.ts'
+import type { Credentials } from '#app/utils/auth.server.ts'
 
 const MESSAGE_AUTH = 2
 const MESSAGE_QUERY_AWARENESS = 3
@@ -19,17 +22,38 @@ export class Connection implements Peer {
   queuedRows = 0
   private readonly rate: RateGuard
   private closed = false
+  private synced = false
   /** Set during shutdown: messages are ignored (clients keep and re-send them). */
   muted = false
+
+  readonly user: { userId: string; name: string }
+  readonly workspaceId: string
+  readonly canWrite: boolean
+  readonly followsDrafts: boolean
+  /** What the upgrade authenticated with: the socket's rights are re-checked with it when they may have changed. */
+  readonly credentials: Credentials
+  /** The role awareness states are stamped with. */
+  private readonly role: Role
 
   constructor(
     readonly ws: WebSocket,
     readonly doc: CollabDocument,
-    readonly user: { userId: string; name: string },
-    readonly workspaceId: string,
-    readonly canWrite: boolean,
+    rights: {
+      user: { userId: string; name: string }
+      workspaceId: string
+      role: Role
+      canWrite: boolean
+      followsDrafts: boolean
+      credentials: Credentials
+    },
     private readonly limits: Limits,
   ) {
+    this.user = rights.user
+    this.workspaceId = rights.workspaceId
+    this.role = rights.role
+    this.canWrite = rights.canWrite
+    this.followsDrafts = rights.followsDrafts
+    this.credentials = rights.credentials
     this.rate = new RateGuard(limits.messagesPerSecond, limits.messageBurst, limits.rateCreditMs)
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary))
     ws.on('close', () => this.onClose())
@@ -90,6 +114,9 @@ export class Connection implements Peer {
         const payload = decoding.readVarUint8Array(decoder)
         if (step === syncProtocol.messageYjsSyncStep1) {
           Y.decodeStateVector(payload)
+          // A peer that does not follow drafts gets the text once, as it is when it joins.
+          if (!this.followsDrafts && this.synced) return
+          this.synced = true
           this.send(this.doc.syncStep2For(payload))
         } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
           // Read-only peers: dropped before anything parses or applies it.
@@ -104,7 +131,8 @@ export class Connection implements Peer {
       case MESSAGE_AWARENESS: {
         const payload = decoding.readVarUint8Array(decoder)
         if (payload.byteLength > this.limits.maxAwarenessBytes) return this.refuse(CloseCode.MessageTooBig, 'Awareness too large')
-        if (!this.doc.applyPeerAwareness(this, payload)) this.refuse(CloseCode.InvalidData, 'Awareness does not decode')
+        const stamped = stampAwareness(payload, { ...this.user, role: this.role })
+        if (!stamped || !this.doc.applyPeerAwareness(this, stamped)) this.refuse(CloseCode.InvalidData, 'Awareness does not decode')
         return
       }
       case MESSAGE_QUERY_AWARENESS:

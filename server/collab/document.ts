@@ -23,6 +23,11 @@ import type { Committer, CommitSource } from './committer.ts'
 export interface Peer {
   readonly user: { userId: string; name: string }
   readonly canWrite: boolean
+  /**
+   * False for a peer that may read only approved text (a reader on an approved narrative): it gets
+   * the text as it was when it joined, never the live edits that make a new draft.
+   */
+  readonly followsDrafts: boolean
   /** Document-changing messages received (sync step 2 + update), in order. */
   received: number
   /** The count last reported to the client in MESSAGE_SAVED. */
@@ -247,7 +252,7 @@ export class CollabDocument implements CommitSource {
       if (emitted.length > 0) this.reset(`a change from another instance failed half-way: ${errorMessage(failed)}`)
       return
     }
-    for (const data of emitted) this.broadcast(updateMessage(data), null)
+    for (const data of emitted) this.relay(updateMessage(data), null)
     // Missing dependencies: an instance died between a commit and its publish; the log has them.
     if (mayCatchUp && this.hasPending()) this.scheduleCatchUp()
   }
@@ -312,6 +317,11 @@ export class CollabDocument implements CommitSource {
 
   private broadcast(message: Uint8Array, except: Peer | null) {
     for (const peer of this.peers) if (peer !== except) peer.send(message)
+  }
+
+  /** Sends a document change to the peers that follow drafts. */
+  private relay(message: Uint8Array, except: Peer | null) {
+    for (const peer of this.peers) if (peer !== except && peer.followsDrafts) peer.send(message)
   }
 
   // ----- sync --------------------------------------------------------------------------------
@@ -398,7 +408,7 @@ export class CollabDocument implements CommitSource {
     if (emitted.length === 0 && !pendingNow) {
       if (peer.queuedRows === 0) this.ack(peer)
     } else {
-      for (const data of emitted) this.broadcast(updateMessage(data), peer)
+      for (const data of emitted) this.relay(updateMessage(data), peer)
       this.changedSinceCheckpoint = true
       this.lastAuthorId = peer.user.userId
       this.scheduleDerive()
@@ -431,7 +441,7 @@ export class CollabDocument implements CommitSource {
     for (const data of emitted) {
       this.queue.push({ data, authorId, peer: null, index: 0 })
       this.approxBytes += data.byteLength
-      this.broadcast(updateMessage(data), null)
+      this.relay(updateMessage(data), null)
     }
     if (emitted.length > 0) {
       this.changedSinceCheckpoint = true

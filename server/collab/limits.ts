@@ -44,7 +44,10 @@ export interface Limits {
 /** Defaults sized for people typing; tests and benchmarks pass their own through attachCollab. */
 export const DEFAULT_LIMITS: Limits = {
   maxMessageBytes: 1024 * 1024,
-  maxDocumentBytes: 16 * 1024 * 1024,
+  // Loading a document applies its whole state on the event loop, and Yjs cannot hand a Y.Doc
+  // across threads: measured (bench/load-stall.ts) ~2.9 s of stall for everyone at 12 MB stored,
+  // ~0.4 s at 3.6 MB. Narratives are tens of kilobytes; 4 MB bounds the stall.
+  maxDocumentBytes: 4 * 1024 * 1024,
   maxPendingBytes: 1024 * 1024,
   maxPendingUpdates: 500,
   maxAwarenessBytes: 32 * 1024,

@@ -11,6 +11,8 @@ import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import { addCommitment, createMetric } from '#app/services/metrics.server.ts'
 import { decideReview, getReviewPanelFor, requestReview } from '#app/services/reviews.server.ts'
 import { listVersionsFor, restoreVersion, saveNamedVersion } from '#app/services/versions.server.ts'
+import { setNarrativeArchived } from '#app/services/narratives.server.ts'
+import { loadStoredDoc } from '#test/collab-helpers.ts'
 import { buildMarkdownUpdate, deriveContent, seedNarrativeContent } from './content.ts'
 import * as Y from 'yjs'
 
@@ -111,5 +113,55 @@ describe('review through the collaboration server', () => {
     const kinds = (await listVersionsFor(ws.editor.actor, n.id)).versions.map((v) => v.kind)
     expect(kinds).toContain('restore')
     expect(kinds).toContain('named')
+  })
+})
+
+describe('status changes re-check the open sockets (issue 13, findings 5 and 7)', () => {
+  it('a reader who opened an approved narrative never receives the new draft, and is refused once it is one', async () => {
+    const ws = await buildWorkspace()
+    const n = await narrativeUnderReview(ws, 'The approved text.')
+    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.owner.id] })
+    await decideReview(ws.owner.actor, n.id, { decision: 'approve', note: '' })
+    const reader = connectClient(server.url, n.id, { cookie: ws.reader.cookie, origin: server.origin })
+    const editor = connectClient(server.url, n.id, { cookie: ws.editor.cookie, origin: server.origin })
+    try {
+      await Promise.all([synced(reader), synced(editor)])
+      editor.type('a draft sentence')
+      await until(() => editor.ackedOnSocket() >= editor.sentOnSocket())
+      // The edit makes the narrative a draft; the reader's socket is closed and its reconnect refused.
+      await until(() => reader.closes.some((c) => c.code === 4205))
+      await until(() => reader.closes.some((c) => c.code === 4403))
+      editor.type(' and more')
+      await until(() => editor.ackedOnSocket() >= editor.sentOnSocket())
+      expect(reader.text()).toBe('')
+    } finally {
+      reader.destroy()
+      editor.destroy()
+    }
+  })
+
+  it('archiving freezes the text: an open editor socket is re-checked and its edits are no longer stored', async () => {
+    const ws = await buildWorkspace()
+    const n = await buildNarrative(ws.editor, { title: 'To archive' })
+    const editor = connectClient(server.url, n.id, { cookie: ws.editor.cookie, origin: server.origin })
+    const commenter = connectClient(server.url, n.id, { cookie: ws.commenter.cookie, origin: server.origin })
+    try {
+      await Promise.all([synced(editor), synced(commenter)])
+      editor.type('before. ')
+      await until(() => editor.ackedOnSocket() >= editor.sentOnSocket())
+      await setNarrativeArchived(ws.owner.actor, { id: n.id, archived: true })
+      await until(() => editor.closes.some((c) => c.code === 4205))
+      // A commenter's rights did not change: its socket stays open.
+      expect(commenter.closes).toEqual([])
+      await synced(editor)
+      editor.type('after the archive')
+      await until(() => editor.ackedOnSocket() >= editor.sentOnSocket())
+      await new Promise((r) => setTimeout(r, 200))
+      expect((await loadStoredDoc(db.sql, n.id)).getText('probe').toString()).toBe('before. ')
+      expect(commenter.text()).toBe('before. ')
+    } finally {
+      editor.destroy()
+      commenter.destroy()
+    }
   })
 })

@@ -3,9 +3,10 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Sql } from '#db/client.ts'
 import { CloseCode } from '#app/editor/collab/close-codes.ts'
+import { canReadNarrative } from '#app/domain/policies.ts'
 import { bus } from '#server/events/bus.ts'
 import { log } from '#server/log.ts'
-import { authorizeUpgrade, collabRoomOf } from './auth.ts'
+import { authorizeUpgrade, collabRoomOf, credentialsOf, decide } from './auth.ts'
 import { Connection } from './connection.ts'
 import { CollabDocument, type DocChannel, type DocumentInfo } from './document.ts'
 import { Committer } from './committer.ts'
@@ -35,8 +36,6 @@ export interface CollabOptions {
 export interface CollabServer {
   /** Stops accepting, commits every pending update, closes every socket with 1001. */
   shutdown(): Promise<void>
-  /** Closes `userId`'s sockets on narratives of `workspaceId` (default 4205: reconnect and be re-checked). */
-  closeUserSockets(workspaceId: string, userId: string, code?: number): void
   /** Signed-in users with the narrative open on this instance. */
   presence(narrativeId: string): PresentUser[]
   /** Signed-in users with each narrative open on any instance (Redis with several; else this one). */
@@ -105,6 +104,8 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     }
   }
   let stopping = false
+  /** Counts access changes seen, so an upgrade authorized across one is checked again. */
+  let accessChanges = 0
 
   // Presence across instances: each instance writes who it serves per narrative into the
   // narrative's Redis hash (one field per instance), on change (coalesced) and every
@@ -187,6 +188,8 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     }
     socket.on('error', () => {})
     if (stopping) return refuse(req, socket, head, CloseCode.GoingAway, 'Server shutting down')
+    // An access change from here on may not have been seen by the authorization: re-checked once in.
+    const changesBefore = accessChanges
     let decision
     try {
       decision = await authorizeUpgrade(sql, req, narrativeId, { appUrl: opts.appUrl })
@@ -221,8 +224,17 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     const { user, actor, canWrite } = decision
     // handleUpgrade answers synchronously here (no async verifyClient), so nobody can join in between.
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const connection = new Connection(ws, doc, user, actor.workspaceId, canWrite, limits)
+      const rights = {
+        user,
+        workspaceId: actor.workspaceId,
+        role: actor.role,
+        canWrite,
+        followsDrafts: canReadNarrative(actor, { status: 'draft' }),
+        credentials: credentialsOf(req),
+      }
+      const connection = new Connection(ws, doc, rights, limits)
       connections.add(connection)
+      if (accessChanges !== changesBefore) void recheck((c) => c === connection)
       presenceChanged(doc.id)
       ws.on('close', () => {
         connections.delete(connection)
@@ -243,17 +255,37 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     if (!stopping) warmUpYjs()
   }, 50).unref()
 
-  const closeUserSockets = (workspaceId: string, userId: string, code: number = CloseCode.PermissionsChanged) => {
-    for (const c of [...connections]) {
-      if (c.workspaceId === workspaceId && c.user.userId === userId) c.close(code, 'Permissions changed')
-    }
+  /**
+   * The one reaction to a change of who may do what (a narrative's status, a membership, a
+   * revoked token), on every instance: the sockets `which` selects are checked again with the
+   * credentials they opened with, and each whose rights differ now is closed with 4205 — its client
+   * reconnects and gets what it may have (or a 44xx refusal). Unchanged sockets stay open.
+   */
+  const recheck = async (which: (c: Connection) => boolean) => {
+    await Promise.all(
+      [...connections].filter(which).map(async (c) => {
+        let still = false
+        try {
+          const { decision } = await decide(sql, c.credentials, c.doc.id)
+          still = decision.ok && decision.canWrite === c.canWrite
+        } catch (e) {
+          log.warn(`collab: re-checking a socket on narrative ${c.doc.id} failed, closing it: ${errorMessage(e)}`)
+        }
+        if (!still) c.close(CloseCode.PermissionsChanged, 'Permissions changed')
+      }),
+    )
   }
   const unsubscribe = bus.subscribe((event) => {
-    if (event.type === 'membership.changed') closeUserSockets(event.workspaceId, event.userId)
+    if (event.type === 'membership.changed') {
+      accessChanges++
+      void recheck((c) => c.workspaceId === event.workspaceId && c.user.userId === event.userId)
+    } else if (event.type === 'access.changed') {
+      accessChanges++
+      void recheck((c) => c.workspaceId === event.workspaceId && (!event.narrativeId || c.doc.id === event.narrativeId))
+    }
   })
 
   const collab: CollabServer = {
-    closeUserSockets,
     presence: (narrativeId) => docs.get(narrativeId)?.presence() ?? [],
     presenceOf: async (narrativeIds) => {
       const own = (id: string) => docs.get(id)?.presence() ?? []

@@ -4,6 +4,11 @@ import { singleton } from '#db/singleton.ts'
 export type WorkspaceEvent =
   | { type: 'membership.changed'; workspaceId: string; userId: string }
   | { type: 'narrative.changed'; workspaceId: string; narrativeId: string }
+  /**
+   * Who may read or write changed: a narrative's status (`narrativeId`), or anything of the
+   * workspace (a revoked token). Open collaboration sockets it concerns are re-checked.
+   */
+  | { type: 'access.changed'; workspaceId: string; narrativeId?: string }
   /** Someone opened or left a narrative (collaboration presence). */
   | { type: 'narrative.presence'; workspaceId: string; narrativeId: string }
   /** The tech-stack inventory changed (systems, capabilities, support, integrations, data quality). */

@@ -5,6 +5,8 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
 import { connectRedis } from '#server/events/redis.ts'
+import { upsertMembership } from '#db/queries/workspaces.ts'
+import { updateNarrativeStatus } from '#db/queries/narratives.ts'
 import { getPresenceOf, mergePresence, PRESENCE_STALE_MS } from '#server/collab/presence.ts'
 import {
   connectClient,
@@ -106,8 +108,9 @@ test('two instances: edits and cursors of clients on different instances reach e
     },
     { timeout: 10_000 },
   )
+  // The name is the one the server knows (stamped where the client connected), not the one it sent.
   ca.provider.awareness.setLocalStateField('user', { name: 'Owner on A' })
-  await vi.waitFor(() => expect(cb.provider.awareness.getStates().get(ca.doc.clientID)).toMatchObject({ user: { name: 'Owner on A' } }), {
+  await vi.waitFor(() => expect(cb.provider.awareness.getStates().get(ca.doc.clientID)).toMatchObject({ user: { name: fx.owner.name } }), {
     timeout: 5000,
   })
   await vi.waitFor(() => expect(ca.ackedOnSocket()).toBe(ca.sentOnSocket()), { timeout: 15_000 })
@@ -117,15 +120,31 @@ test('two instances: edits and cursors of clients on different instances reach e
   const [{ rows }] = await db.sql<[{ rows: number }]>`select count(*)::int as rows from narrative_updates where narrative_id = ${id}`
   expect(rows).toBeLessThanOrEqual(1 + ca.sentTotal() + cb.sentTotal())
 
-  // A membership change published on any instance closes that member's sockets on every instance (4205).
+  // A role change published on any instance re-checks that member's sockets on every instance: closed (4205), and
+  // the reconnect is read-only.
   const pub = new Redis(REDIS_URL)
-  const started = Date.now()
-  const event = { type: 'membership.changed', workspaceId: fx.workspaceId, userId: fx.editor.userId }
-  await pub.publish('accord:bus', Buffer.concat([randomBytes(16), Buffer.from(JSON.stringify(event))]))
+  const publish = (event: object) => pub.publish('accord:bus', Buffer.concat([randomBytes(16), Buffer.from(JSON.stringify(event))]))
+  await upsertMembership(db.sql, { workspaceId: fx.workspaceId, userId: fx.editor.userId, role: 'commenter', function: 'other' })
+  try {
+    const started = Date.now()
+    await publish({ type: 'membership.changed', workspaceId: fx.workspaceId, userId: fx.editor.userId })
+    await vi.waitFor(() => expect(cb.closes.map((c) => c.code)).toContain(4205), { timeout: 2000 })
+    expect(Date.now() - started).toBeLessThan(2000)
+    await synced(cb)
+  } finally {
+    await upsertMembership(db.sql, { workspaceId: fx.workspaceId, userId: fx.editor.userId, role: 'editor', function: 'other' })
+  }
+
+  // A status change published on any instance re-checks the narrative's sockets on every instance: a reader of
+  // an approved narrative on B is closed when it becomes a draft again, and its reconnect is refused.
+  const approved = await fx.newNarrative()
+  await updateNarrativeStatus(db.sql, { id: approved, workspaceId: fx.workspaceId, status: 'approved' })
+  const reader = client(b, approved, fx.reader.cookie)
+  await synced(reader)
+  await updateNarrativeStatus(db.sql, { id: approved, workspaceId: fx.workspaceId, status: 'draft' })
+  await publish({ type: 'access.changed', workspaceId: fx.workspaceId, narrativeId: approved })
+  await vi.waitFor(() => expect(reader.closes.map((c) => c.code)).toEqual([4205, 4403]), { timeout: 5000 })
   pub.disconnect()
-  await vi.waitFor(() => expect(cb.closes.map((c) => c.code)).toContain(4205), { timeout: 2000 })
-  expect(Date.now() - started).toBeLessThan(2000)
-  await synced(cb)
 })
 
 test('Redis down: each instance keeps serving and storing; on reconnect the update log catches them up', async () => {
