@@ -9,6 +9,7 @@ import { log } from './log.ts'
 import { attachCollab } from './collab/upgrade.ts'
 import { attachBusToRedis, connectRedis, type RedisLink } from './events/redis.ts'
 import { closePdfBrowser } from '#app/services/pdf.server.ts'
+import { resanitizeStoredVersions } from '#app/services/versions.server.ts'
 
 /** One line, no stack trace: what is wrong and how to fix it. */
 function fail(message: string): never {
@@ -36,6 +37,9 @@ async function main() {
   try {
     const applied = await migrate(db.sql)
     if (applied.length) log.info(`applied ${applied.length} migration(s): ${applied.join(', ')}`)
+    // Before anything serves a version: HTML stored by an older sanitizer is passed through the current one.
+    const resanitized = await resanitizeStoredVersions(db.sql)
+    if (resanitized) log.info(`re-sanitized the HTML of ${resanitized} stored version(s)`)
   } catch (e) {
     fail(`migrations failed: ${(e as Error).message}`)
   }

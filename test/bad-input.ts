@@ -15,6 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, expect } from 'vitest'
 import { z } from 'zod'
+import * as Y from 'yjs'
 import { ENDPOINTS, type Endpoint } from '#app/api/openapi.ts'
 import type { Sql } from '#db/client.ts'
 import { useTestDatabase } from '#test/db.ts'
@@ -495,3 +496,73 @@ export async function walkForgedHeaders() {
   console.log(`bad-input corpus (forged headers): ${tried - start} requests`)
   expect(failures, 'requests answered 5xx, broke the connection or redirected to the forged host').toEqual([])
 }
+
+/** A block as @lexical/yjs stores it: a Y.XmlText with the node's properties as attributes, holding one text node. */
+export function lexicalBlock(type: string, attributes: Record<string, unknown>, text: string): Y.XmlText {
+  const block = new Y.XmlText()
+  const element = { __type: type, __format: 0, __style: '', __indent: 0, __dir: null, __textFormat: 0, __textStyle: '', ...attributes }
+  for (const [k, v] of Object.entries(element)) block.setAttribute(k, v as string)
+  const node = new Y.Map<unknown>()
+  for (const [k, v] of Object.entries({ __type: 'text', __format: 0, __style: '', __mode: 0, __detail: 0 })) node.set(k, v)
+  block.insertEmbed(0, node)
+  block.insert(1, text)
+  return block
+}
+
+/** The first block of `type` in a Lexical-shaped root, and its first text node. */
+function blockOf(root: Y.XmlText, type: string): { block: Y.XmlText; textNode: Y.Map<unknown> } {
+  for (const op of root.toDelta() as { insert: unknown }[]) {
+    if (!(op.insert instanceof Y.XmlText) || op.insert.getAttribute('__type') !== type) continue
+    const first = (op.insert.toDelta() as { insert: unknown }[]).find((o) => o.insert instanceof Y.Map)
+    if (first) return { block: op.insert, textNode: first.insert as Y.Map<unknown> }
+  }
+  throw new Error(`no ${type} with text in the document`)
+}
+
+/**
+ * Crafted document changes (issue 13, findings 2, 4, 14): decodable Yjs updates whose attributes
+ * would become markup, inline CSS or an unknown node in every editor and in the frozen HTML. Each
+ * runs on a document holding a heading and a paragraph with text (lexicalBlock); the server must
+ * refuse each with 1007 and store nothing (server/collab/hostile.test.ts sends them).
+ */
+export const HOSTILE_DOCUMENT_CHANGES: { name: string; change: (root: Y.XmlText) => void }[] = [
+  { name: 'an unknown block __type', change: (root) => root.insertEmbed(0, lexicalBlock('script', {}, 'x')) },
+  {
+    name: 'an existing block turned into an unknown __type',
+    change: (root) => blockOf(root, 'paragraph').block.setAttribute('__type', 'iframe'),
+  },
+  {
+    name: '__tag = img src=x onerror=alert(1)',
+    change: (root) => blockOf(root, 'heading').block.setAttribute('__tag', 'img src=x onerror=alert(1)'),
+  },
+  { name: '__tag = style', change: (root) => blockOf(root, 'heading').block.setAttribute('__tag', 'style') },
+  {
+    name: 'a new heading with __tag = style',
+    change: (root) => root.insertEmbed(0, lexicalBlock('heading', { __tag: 'style' }, 'p{}')),
+  },
+  {
+    name: 'a chip whose value closes a style and redirects',
+    change: (root) => {
+      const chip = new Y.Map<unknown>()
+      const value = '</style><meta http-equiv=refresh content=0;url=//evil>'
+      const props = {
+        __type: 'chip',
+        __format: 0,
+        __style: '',
+        __mode: 1,
+        __detail: 0,
+        __chipKind: 'metric',
+        __refId: value,
+        __refKey: value,
+      }
+      for (const [k, v] of Object.entries(props)) chip.set(k, v)
+      blockOf(root, 'paragraph').block.insertEmbed(0, chip)
+      blockOf(root, 'paragraph').block.insert(1, 'Pipeline')
+    },
+  },
+  {
+    name: 'a text __style overlay',
+    change: (root) => blockOf(root, 'paragraph').textNode.set('__style', 'position:fixed;inset:0;z-index:99999;background:#fff'),
+  },
+  { name: 'a removed __type', change: (root) => blockOf(root, 'paragraph').block.removeAttribute('__type') },
+]

@@ -66,6 +66,11 @@ export function canManageNarrative(actor: Actor): boolean {
   return actor.role === 'owner' || actor.role === 'editor'
 }
 
+/** Remove content the document schema refuses from a narrative (its Versions page's repair). */
+export function canRepairNarrative(actor: Actor): boolean {
+  return actor.role === 'owner'
+}
+
 export function canComment(actor: Actor): boolean {
   return actor.role !== 'reader'
 }

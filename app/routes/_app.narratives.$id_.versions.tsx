@@ -1,15 +1,15 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { ArrowLeft, GitCompare } from 'lucide-react'
 import { z } from 'zod'
 import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
-import { canSeeVersions } from '#app/domain/policies.ts'
-import { diffVersionsFor, getVersionFor, listVersionsFor } from '#app/services/versions.server.ts'
+import { canRepairNarrative, canSeeVersions } from '#app/domain/policies.ts'
+import { diffVersionsFor, getVersionFor, listVersionsFor, repairNarrative } from '#app/services/versions.server.ts'
 import { getNarrativeFor } from '#app/services/narratives.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { orThrowResponse, parseOrThrow } from '#app/utils/http.server.ts'
+import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { DiffText } from '#app/components/diff-text.tsx'
 import { timeAgo } from '#app/utils/format.ts'
 import reviewStyles from '../styles/review.css'
@@ -47,6 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       const v = await getVersionFor(actor, narrative.id, query.v)
       return json({
         narrative: { id: narrative.id, title: narrative.title },
+        can: { repair: canRepairNarrative(actor) },
         choices,
         selected: { from: choices[choices.findIndex((c) => c.id === v.id) + 1]?.id ?? v.id, to: v.id },
         view: { label: label(v), by: v.createdByName, at: v.createdAt.toISOString(), html: v.html },
@@ -56,6 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const d = await diffVersionsFor(actor, narrative.id, query.from, query.to)
     return json({
       narrative: { id: narrative.id, title: narrative.title },
+      can: { repair: canRepairNarrative(actor) },
       choices,
       selected: { from: d.from.id, to: d.to.id },
       view: null,
@@ -64,8 +66,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   })
 }
 
+const ActionSchema = z.object({ intent: z.literal('repair') })
+
+/** Owners: `intent=repair` removes the blocks the document schema refuses from the current text. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor } = await requireActor(request)
+  const values = await readForm(request)
+  return formAction(values, async () => {
+    const id = NarrativeIdSchema.safeParse(params.id)
+    if (!id.success) throw notFound('Narrative')
+    parseOrThrow(ActionSchema, values)
+    return json({ ok: true as const, ...(await repairNarrative(actor, id.data)) })
+  })
+}
+
 export default function VersionsPage() {
-  const { narrative, choices, selected, view, diff } = useLoaderData<typeof loader>()
+  const { narrative, can, choices, selected, view, diff } = useLoaderData<typeof loader>()
+  const repaired = useActionData<typeof action>()
   return (
     <div className="page version-page">
       <p className="version-back">
@@ -127,6 +144,21 @@ export default function VersionsPage() {
           </p>
           <DiffText parts={diff.parts} />
         </>
+      ) : null}
+      {can.repair ? (
+        <Form method="post" className="inline-form repair-form" aria-label="Repair the narrative">
+          <p className="muted">
+            If the editor shows nothing or saving answers “invalid content”, repair removes the blocks the editor cannot show (the text
+            before them stays in the version history).
+          </p>
+          <button type="submit" name="intent" value="repair" className="button secondary">
+            Repair narrative
+          </button>
+          {repaired && !repaired.ok ? <p role="alert">{repaired.message}</p> : null}
+          {repaired && 'dropped' in repaired ? (
+            <p role="status">{repaired.dropped ? `Removed ${repaired.dropped} invalid block(s).` : 'Nothing to repair.'}</p>
+          ) : null}
+        </Form>
       ) : null}
     </div>
   )

@@ -1,4 +1,5 @@
 import type { Keyset } from '#db/queries/api-conventions.ts'
+import { SANITIZER_VERSION, sanitizeNarrativeHtml } from '#app/document/sanitize.ts'
 import { getSql, type Db, type Sql } from '#db/client.ts'
 import * as reviews from '#db/queries/reviews.ts'
 import * as versionQueries from '#db/queries/versions.ts'
@@ -346,7 +347,8 @@ export async function decideReview(actor: Actor, narrativeId: string, input: Dec
         kind: 'approved',
         state: state!,
         throughSeq: version.throughSeq,
-        html: version.html,
+        html: sanitizeNarrativeHtml(version.html),
+        htmlSanitizer: SANITIZER_VERSION,
         text: version.text,
         wordCount: version.wordCount,
         evidence,

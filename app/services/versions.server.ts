@@ -4,13 +4,18 @@ import * as versions from '#db/queries/versions.ts'
 import { insertEvent } from '#db/queries/reviews.ts'
 import { appendNarrativeUpdateGroups, appendSeedUpdate } from '#db/queries/narrative-docs.ts'
 import { getNarrativeAccess } from '#db/queries/narratives.ts'
-import { forbidden, notFound } from '#app/domain/errors.ts'
-import { canEditNarrative, canSeeVersions, type Actor } from '#app/domain/policies.ts'
+import { conflict, forbidden, notFound } from '#app/domain/errors.ts'
+import { canEditNarrative, canRepairNarrative, canSeeVersions, type Actor } from '#app/domain/policies.ts'
 import { buildRestoreUpdate, buildTemplateUpdate, renderDocument, renderMarkdown } from '#server/collab/content.ts'
 import { loadStoredSnapshot, v2ToV1, type StoredSnapshot } from '#server/collab/snapshot.ts'
 import { collabRegistry } from '#server/collab/presence.ts'
 import { bus } from '#server/events/bus.ts'
 import { getNarrativeFor } from './narratives.server.ts'
+import { SANITIZER_VERSION, sanitizeNarrativeHtml } from '#app/document/sanitize.ts'
+import { checkDocumentState } from '#app/document/update-check.ts'
+import { buildRepairUpdate } from '#app/document/repair.ts'
+
+const INVALID_CONTENT = 'This narrative has invalid content: an owner can repair it on its Versions page'
 import type { VersionJson } from '#app/schemas/responses.ts'
 
 export type { VersionKind } from '#db/queries/versions.ts'
@@ -40,6 +45,8 @@ export async function storeVersion(
     evidence?: unknown
   },
 ) {
+  // A document the schema refuses (written before the check existed) breaks Lexical: say so, not 500.
+  if (checkDocumentState(args.snapshot.update)) throw conflict(INVALID_CONTENT)
   const rendered = renderDocument(args.snapshot.update)
   const row = await versions.insertVersion(db, {
     narrativeId: args.narrativeId,
@@ -48,6 +55,7 @@ export async function storeVersion(
     state: args.snapshot.stateV2,
     throughSeq: args.snapshot.throughSeq,
     html: rendered.html,
+    htmlSanitizer: SANITIZER_VERSION,
     text: rendered.text,
     wordCount: rendered.wordCount,
     evidence: args.evidence,
@@ -156,6 +164,7 @@ export async function restoreVersion(actor: Actor, narrativeId: string, versionI
   const targetState = target && (await versions.getVersionState(sql, { id: target.id, narrativeId: narrative.id }))
   if (!target || !targetState) throw notFound('Version')
   const current = await currentSnapshot(sql, narrative.id)
+  if (checkDocumentState(current.update)) throw conflict(INVALID_CONTENT)
   const update = buildRestoreUpdate(current.update, v2ToV1(targetState))
   const applied = (await collabRegistry.current?.applyServerUpdate?.(narrative.id, update, actor.userId)) ?? false
   if (!applied) await appendNarrativeUpdateGroups(sql, [{ narrativeId: narrative.id, updates: [{ data: update, authorId: actor.userId }] }])
@@ -203,4 +212,40 @@ export function diffTexts(from: string, to: string): DiffPart[] {
 export async function diffVersionsFor(actor: Actor, narrativeId: string, fromId: string, toId: string) {
   const [from, to] = await Promise.all([getVersionFor(actor, narrativeId, fromId), getVersionFor(actor, narrativeId, toId)])
   return { from, to, parts: diffTexts(from.text, to.text) }
+}
+
+/**
+ * Passes every stored version's HTML that an older sanitizer (or none, before migration 00100)
+ * produced through the current one; run at start, after the migrations. Returns how many rows it
+ * rewrote. Batches keep memory flat; each row is its own statement, so a crash resumes where it stopped.
+ */
+export async function resanitizeStoredVersions(db: Db): Promise<number> {
+  let done = 0
+  for (;;) {
+    const rows = await versions.listVersionsSanitizedBelow(db, { sanitizer: SANITIZER_VERSION, limit: 100 })
+    if (rows.length === 0) return done
+    for (const row of rows) {
+      await versions.updateVersionHtml(db, { id: row.id, html: sanitizeNarrativeHtml(row.html), sanitizer: SANITIZER_VERSION })
+    }
+    done += rows.length
+  }
+}
+
+/**
+ * Owners: removes every block the document schema refuses from the current text (content a
+ * crafted client wrote before the server checked updates), as a forward edit like a restore.
+ * Returns how many top-level blocks were removed (0: nothing to repair).
+ */
+export async function repairNarrative(actor: Actor, narrativeId: string) {
+  const narrative = await getNarrativeFor(actor, narrativeId)
+  if (!canRepairNarrative(actor)) throw forbidden('Only owners can repair a narrative')
+  const sql = getSql()
+  const current = await currentSnapshot(sql, narrative.id)
+  const repair = buildRepairUpdate(current.update)
+  if (!repair) return { dropped: 0 }
+  const applied = (await collabRegistry.current?.applyServerUpdate?.(narrative.id, repair.update, actor.userId)) ?? false
+  if (!applied)
+    await appendNarrativeUpdateGroups(sql, [{ narrativeId: narrative.id, updates: [{ data: repair.update, authorId: actor.userId }] }])
+  bus.publish({ type: 'narrative.changed', workspaceId: actor.workspaceId, narrativeId: narrative.id })
+  return { dropped: repair.dropped }
 }

@@ -43,6 +43,8 @@ export async function insertVersion(
     state: Uint8Array
     throughSeq: number
     html: string
+    /** The sanitizer version that produced `html` (app/document/sanitize.ts). */
+    htmlSanitizer: number
     text: string
     wordCount: number
     evidence?: unknown
@@ -54,9 +56,9 @@ export async function insertVersion(
       update narratives set version_count = version_count + 1 where id = ${args.narrativeId}
       returning version_count, workspace_id
     )
-    insert into narrative_versions (narrative_id, workspace_id, number, kind, name, state, through_seq, html, text, word_count, evidence, created_by)
+    insert into narrative_versions (narrative_id, workspace_id, number, kind, name, state, through_seq, html, html_sanitizer, text, word_count, evidence, created_by)
     select ${args.narrativeId}, n.workspace_id, n.version_count, ${args.kind}, ${args.name ?? ''}, ${toBuffer(args.state)},
-      ${args.throughSeq}, ${args.html}, ${args.text}, ${args.wordCount},
+      ${args.throughSeq}, ${args.html}, ${args.htmlSanitizer}, ${args.text}, ${args.wordCount},
       ${args.evidence === undefined ? null : db.json(args.evidence as never)}, ${args.createdBy}
     from n
     returning id, number, created_at as "createdAt"`
@@ -120,4 +122,15 @@ export async function getVersionMeta(db: Db, args: { id: string; narrativeId: st
 export async function getVersionContent(db: Db, id: string) {
   const [row] = await db<[{ html: string; text: string }?]>`select html, text from narrative_versions where id = ${id}`
   return row ?? null
+}
+
+/** Up to `limit` versions whose html an older sanitizer than `sanitizer` produced (id and html). */
+export async function listVersionsSanitizedBelow(db: Db, args: { sanitizer: number; limit: number }) {
+  return db<{ id: string; html: string }[]>`
+    select id, html from narrative_versions where html_sanitizer < ${args.sanitizer} order by id limit ${args.limit}`
+}
+
+/** Rewrites a version's html with a newer sanitizer's output (the only change the immutability trigger allows). */
+export async function updateVersionHtml(db: Db, args: { id: string; html: string; sanitizer: number }) {
+  await db`update narrative_versions set html = ${args.html}, html_sanitizer = ${args.sanitizer} where id = ${args.id}`
 }

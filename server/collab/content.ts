@@ -9,6 +9,7 @@ import type { Db } from '#db/client.ts'
 import { appendSeedUpdate } from '#db/queries/narrative-docs.ts'
 import { updateNarrativeDerived } from '#db/queries/narratives.ts'
 import { narrativeNodes } from '#app/editor/nodes.ts'
+import { sanitizeNarrativeHtml } from '#app/document/sanitize.ts'
 import { TABLE } from '#app/editor/markdown.ts'
 import { $isChipNode, type ChipRef } from '#app/editor/nodes/ChipNode.ts'
 import { TEMPLATE_DEFINITIONS, type TemplateDefinition, type TemplateKey } from '#app/domain/templates.ts'
@@ -130,11 +131,11 @@ export interface RenderedDocument {
   wordCount: number
 }
 
-/** HTML (as Lexical exports it), plain text and word count of a Yjs state (V1 update). */
+/** HTML (as Lexical exports it, through the sanitizer), plain text and word count of a Yjs state (V1 update). */
 export function renderDocument(update: Uint8Array): RenderedDocument {
   const { text, wordCount } = deriveContent(update)
   const html = readDocWithBinding(update, (binding) => withDOM(() => $generateHtmlFromNodes(binding.editor, null)))
-  return { html, text, wordCount }
+  return { html: sanitizeNarrativeHtml(html), text, wordCount }
 }
 
 /** The document as Markdown (headings, lists, quotes, links, emphasis, tables). */

@@ -11,6 +11,7 @@ import { CloseCode } from '#app/editor/collab/close-codes.ts'
 import { bus } from '#server/events/bus.ts'
 import { log } from '#server/log.ts'
 import { buildTemplateUpdate, deriveContent } from './content.ts'
+import { checkDecodedUpdate } from '#app/document/update-check.ts'
 import { syncNarrativeLinks } from '#app/services/narrative-links.server.ts'
 import { noteNarrativeEdited } from '#app/services/reviews.server.ts'
 import { storeCheckpoint } from '#app/services/versions.server.ts'
@@ -368,12 +369,16 @@ export class CollabDocument implements CommitSource {
   applyPeerUpdate(peer: Peer, update: Uint8Array): { code: number; reason: string } | null {
     peer.received++
     if (this.tainted) return { code: CloseCode.RetryLater, reason: 'Document reloading' }
+    let decoded: ReturnType<typeof Y.decodeUpdate>
     try {
       // Parses every struct: most corrupted updates fail here, before they can touch the doc.
-      Y.decodeUpdate(update)
+      decoded = Y.decodeUpdate(update)
     } catch {
       return { code: CloseCode.InvalidData, reason: 'Update does not decode' }
     }
+    // Decodes is not enough: whatever attributes a peer writes become every editor's nodes and the frozen HTML.
+    const problem = checkDecodedUpdate(this.doc, decoded)
+    if (problem) return { code: CloseCode.InvalidData, reason: `Update refused: ${problem}` }
     if (this.approxBytes + update.byteLength > this.limits.maxDocumentBytes) {
       return { code: CloseCode.DocumentTooLarge, reason: 'Document size limit reached' }
     }

@@ -3,6 +3,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import { useTestDatabase } from '#test/db.ts'
+import { HOSTILE_DOCUMENT_CHANGES, lexicalBlock } from '#test/bad-input.ts'
 import {
   connectClient,
   createCollabFixture,
@@ -190,8 +191,12 @@ test('updates whose dependencies never arrive are capped: the sender is closed w
   let last = Y.encodeStateVector(orphan)
   text.insert(0, 'never sent')
   last = Y.encodeStateVector(orphan)
+  // Each message continues the never-sent changes' clocks (a gap the server cannot fill); map
+  // entries have no left neighbour, so each one is placed (an item placed after unknown content
+  // is refused outright with 1007 by the schema check).
+  const pending = orphan.getMap('m')
   for (let i = 0; i < 40 && s.ws.readyState === WebSocket.OPEN; i++) {
-    text.insert(text.length, `${i}`)
+    pending.set(`k${i}`, i)
     s.ws.send(syncMessage(2, Y.encodeStateAsUpdate(orphan, last)))
     last = Y.encodeStateVector(orphan)
   }
@@ -258,4 +263,38 @@ test('flooding closes with 4429; too many connections on one document are refuse
   } finally {
     await limited.close()
   }
+})
+
+test.each(HOSTILE_DOCUMENT_CHANGES)('a crafted document change is refused with 1007 and stores nothing: $name', async ({ change }) => {
+  const id = await fx.newNarrative()
+  const writer = connectClient(server.url, id, { cookie: fx.editor.cookie })
+  clients.push(writer)
+  await vi.waitFor(() => expect(writer.provider.synced).toBe(true))
+  // Honest content first, written straight with Yjs the way @lexical/yjs writes it: accepted.
+  const root = writer.doc.get('root', Y.XmlText)
+  writer.doc.transact(() => {
+    root.insertEmbed(root.length, lexicalBlock('heading', { __tag: 'h2' }, 'Plan'))
+    root.insertEmbed(root.length, lexicalBlock('paragraph', {}, 'Body text'))
+  })
+  await vi.waitFor(() => expect(writer.ackedOnSocket()).toBe(writer.sentOnSocket()))
+  expect(writer.closes).toEqual([])
+  const before = root.toString()
+
+  const attacker = new Y.Doc()
+  Y.applyUpdate(attacker, Y.encodeStateAsUpdate(writer.doc))
+  const vector = Y.encodeStateVector(attacker)
+  attacker.transact(() => change(attacker.get('root', Y.XmlText)))
+  const s = rawSocket(id, fx.editor.cookie)
+  await s.opened
+  s.ws.send(syncMessage(2, Y.encodeStateAsUpdate(attacker, vector)))
+  const closed = await s.closed
+  expect(closed.code).toBe(1007)
+  expect(closed.reason).toMatch(/^Update refused: /)
+
+  const fresh = connectClient(server.url, id, { cookie: fx.owner.cookie })
+  clients.push(fresh)
+  await vi.waitFor(() => expect(fresh.provider.synced).toBe(true), { timeout: 5000 })
+  expect(fresh.doc.get('root', Y.XmlText).toString()).toBe(before)
+  expect((await loadStoredDoc(sql, id)).get('root', Y.XmlText).toString()).toBe(before)
+  expect(writer.closes).toEqual([])
 })
