@@ -225,6 +225,25 @@ describe('roles and removal', () => {
     )
   })
 
+  it('removal revokes the member’s tokens of that workspace (audited), so a re-invite does not bring them back', async () => {
+    const ws = await buildWorkspace()
+    const member = ws.editor
+    const token = await buildApiToken(member)
+    await removeMember(ws.owner.actor, { userId: member.id })
+    const [row] = await sql<
+      { revoked: boolean }[]
+    >`select revoked_at is not null as revoked from api_tokens where token_hash = ${sha256(token)}`
+    expect(row!.revoked).toBe(true)
+    const audit = await sql<{ meta: { reason?: string; userId?: string } }[]>`
+      select meta from audit_events where workspace_id = ${ws.workspace.id} and action = 'token.revoked'`
+    expect(audit.map((a) => a.meta)).toEqual([expect.objectContaining({ reason: 'member removed', userId: member.id })])
+    // Invited back: a member again, yet the old token stays dead.
+    const { token: invite } = await createInvite(ws.owner.actor, { role: 'editor', function: 'marketing', email: member.email })
+    await acceptInvite({ token: invite, userId: member.id, sessionToken: member.sessionToken })
+    expect(await role(ws.workspace.id, member.id)).toBe('editor')
+    expect((await appError(requireApiActor(apiRequest(token)))).status).toBe(401)
+  })
+
   it('switching workspace: only to one the user belongs to', async () => {
     const a = await buildWorkspace()
     const b = await buildWorkspace()

@@ -183,13 +183,25 @@ export async function removeMember(actor: Actor, args: { userId: string }) {
     }
     await workspaces.deleteMembership(tx, { workspaceId: actor.workspaceId, userId: args.userId })
     await sessions.deleteSessionsInWorkspace(tx, { workspaceId: actor.workspaceId, userId: args.userId })
+    // Revoked, not only unusable while the membership is missing: a later re-invite must not
+    // bring the old tokens back to life.
+    const revoked = await tokens.revokeMemberTokens(tx, { workspaceId: actor.workspaceId, userId: args.userId })
+    const name = await userNameOf(tx, args.userId)
     await recordAudit(tx, {
       workspaceId: actor.workspaceId,
       actorId: actor.userId,
       action: 'member.removed',
-      target: await userNameOf(tx, args.userId),
-      meta: { userId: args.userId, role: current.role },
+      target: name,
+      meta: { userId: args.userId, role: current.role, tokensRevoked: revoked.length },
     })
+    for (const t of revoked)
+      await recordAudit(tx, {
+        workspaceId: actor.workspaceId,
+        actorId: actor.userId,
+        action: 'token.revoked',
+        target: `${t.name} (${t.prefix}…)`,
+        meta: { tokenId: t.id, uses: Number(t.useCount), reason: 'member removed', userId: args.userId },
+      })
   })
   bus.publish({ type: 'membership.changed', workspaceId: actor.workspaceId, userId: args.userId })
 }
