@@ -106,7 +106,7 @@ describe('cross-site requests', () => {
       method: 'POST',
       cookie: ws.owner.cookie,
       headers: { Origin: 'https://evil.example' },
-      form: { intent: 'invite', role: 'owner', function: 'other' },
+      form: { intent: 'invite', role: 'owner', function: 'other', email: 'mallory@example.test' },
     })
     expect(res.status).toBe(403)
     expect(await db.sql`select 1 from invites where workspace_id = ${ws.workspace.id} and role = 'owner'`).toHaveLength(0)

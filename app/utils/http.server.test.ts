@@ -6,7 +6,7 @@ import { callRoute } from '#test/routes.ts'
 import { conflict } from '#app/domain/errors.ts'
 import { action as signupAction } from '#app/routes/signup.tsx'
 import { action as loginAction } from '#app/routes/login.tsx'
-import { loader as inviteLoader } from '#app/routes/invite.$token.tsx'
+import { action as inviteAction, loader as inviteLoader } from '#app/routes/invite.$token.tsx'
 import { action as narrativeAction } from '#app/routes/_app.narratives.$id.tsx'
 import { action as apiCommentsAction } from '#app/routes/api.v1.narratives.$id.comments.ts'
 import { createInvite } from '#app/services/workspaces.server.ts'
@@ -119,7 +119,11 @@ describe('routes called directly', () => {
 
   it('invite page: shows who invited whom to what; an unknown link is a 404', async () => {
     const { owner, workspace } = await buildOwner()
-    const { token } = await createInvite(owner.actor, { role: 'commenter', function: 'customer_success' })
+    const { token } = await createInvite(owner.actor, {
+      role: 'commenter',
+      function: 'customer_success',
+      email: `cs-${uniq()}@example.test`,
+    })
     const res = await callRoute(inviteLoader, `/invite/${token}`, { params: { token } })
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({
@@ -131,6 +135,21 @@ describe('routes called directly', () => {
     })
     const missing = await callRoute(inviteLoader, `/invite/${'a'.repeat(32)}`, { params: { token: 'a'.repeat(32) } })
     expect(missing.status).toBe(404)
+  })
+})
+
+describe('invite page: the link is for one address', () => {
+  it('someone signed in with another address sees whom it is for, and posting joins nobody (403)', async () => {
+    const { owner, workspace } = await buildOwner()
+    const invited = `invited-${uniq()}@example.test`
+    const { token } = await createInvite(owner.actor, { role: 'editor', function: 'product', email: invited })
+    const { owner: other } = await buildOwner()
+    const page = await callRoute(inviteLoader, `/invite/${token}`, { params: { token }, cookie: other.cookie })
+    expect(await page.json()).toMatchObject({ email: invited, signedInAs: other.email, forAnotherAddress: true })
+    const post = await callRoute(inviteAction, `/invite/${token}`, { params: { token }, cookie: other.cookie, form: {} })
+    expect(post.status).toBe(403)
+    expect(((await post.json()) as { message: string }).message).toContain(invited)
+    expect(await getSql()`select 1 from memberships where workspace_id = ${workspace.id} and user_id = ${other.id}`).toHaveLength(0)
   })
 })
 
