@@ -978,7 +978,7 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       method: 'POST',
       api: true,
       path: async (c) => `/api/v1/narratives/${await c.freshNarrativeId()}/reviews`,
-      json: () => ({ approverIds: [ws.owner.id], dueDate: '2099-01-31' }),
+      json: () => ({ approverIds: [ws.owner.id, ws.editor.id], dueDate: '2099-01-31' }),
       expect: row(401, { rest: 201, commenter: 403, reader: 403, foreign: 404 }),
     },
   ],
@@ -1475,8 +1475,9 @@ beforeAll(async () => {
     dueOn: '2099-03-31',
     note: '',
   })
-  await requestReview(ws.owner.actor, published.id, { approverIds: [ws.owner.id] })
-  const decided = await decideReview(ws.owner.actor, published.id, { decision: 'approve', note: '' })
+  await requestReview(ws.owner.actor, published.id, { approverIds: [ws.owner.id, ws.editor.id] })
+  await decideReview(ws.owner.actor, published.id, { decision: 'approve', note: '' })
+  const decided = await decideReview(ws.editor.actor, published.id, { decision: 'approve', note: '' })
   const inReviewId = async () => {
     const n = await buildNarrative(ws.owner, { title: 'Walk review' })
     await requestReview(ws.owner.actor, n.id, { approverIds: [ws.owner.id, ws.editor.id, ws.commenter.id] })
