@@ -161,7 +161,8 @@ describe('session cookie', () => {
 
   it('throttled sign-in answers 429 with Retry-After and a clear message', async () => {
     const { owner } = await buildOwner()
-    await db.sql`insert into sign_in_failures (key) select ${`email:${owner.email}`} from generate_series(1, 10)`
+    await db.sql`insert into sign_in_throttle (key, failures, last_failed_at, next_at)
+      values (${`email:${owner.email}`}, 10, now(), now() + interval '10 minutes')`
     const res = await app.fetch('/login', { form: { email: owner.email, password: PASSWORD } })
     expect(res.status).toBe(429)
     expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0)

@@ -117,6 +117,14 @@ describe('routes called directly', () => {
     expect(res.headers.get('Location')).toBe('/')
   })
 
+  it('sign-in: marks the browser as a known device (HttpOnly cookie, sent to /login only)', async () => {
+    const { owner } = await buildOwner()
+    const res = await callRoute(loginAction, '/login', { form: { email: owner.email, password: PASSWORD } })
+    const cookies = res.headers.getSetCookie()
+    expect(cookies).toHaveLength(2)
+    expect(cookies[1]).toMatch(/^accord_device=.+; Max-Age=31536000; Path=\/login; HttpOnly; SameSite=Lax$/)
+  })
+
   it('invite page: shows who invited whom to what; an unknown link is a 404', async () => {
     const { owner, workspace } = await buildOwner()
     const { token } = await createInvite(owner.actor, {
