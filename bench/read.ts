@@ -47,6 +47,9 @@ async function main() {
     const ceo = await createUser(db.sql, { name: 'Carlos Evans', email: 'ceo@bench.test', password: 'bench-password-1' })
     const ws = await createWorkspace(db.sql, { name: 'Bench', userId: cmo.id, role: 'owner', function: 'marketing' })
     await upsertMembership(db.sql, { workspaceId: ws.id, userId: ceo.id, role: 'reader', function: 'leadership' })
+    // The approval policy wants a second person: the MOps lead approves too.
+    const mops = await createUser(db.sql, { name: 'Maya Okafor', email: 'mops@bench.test', password: 'bench-password-1' })
+    await upsertMembership(db.sql, { workspaceId: ws.id, userId: mops.id, role: 'editor', function: 'marketing_ops' })
     const actor = { userId: cmo.id, workspaceId: ws.id, role: 'owner' as const }
 
     // B4's final text as a narrative (paragraphs), approved through the services.
@@ -78,8 +81,9 @@ async function main() {
       dueOn: '2099-03-31',
       note: '',
     })
-    await requestReview(actor, narrative.id, { approverIds: [cmo.id] })
+    await requestReview(actor, narrative.id, { approverIds: [cmo.id, mops.id] })
     await decideReview(actor, narrative.id, { decision: 'approve', note: '' })
+    await decideReview({ userId: mops.id, workspaceId: ws.id, role: 'editor' }, narrative.id, { decision: 'approve', note: '' })
     const session = await createSession(db.sql, { userId: ceo.id, workspaceId: ws.id })
     const cookie = (await commitSessionCookie(new Request('http://localhost/'), session.token)).split(';')[0]!
 

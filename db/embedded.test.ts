@@ -38,7 +38,7 @@ describe('embedded database (PGlite)', () => {
     ).rejects.toMatchObject({ status: 409 })
     expect(await db.sql`select name from workspaces`).toEqual([{ name: 'Acme' }])
 
-    const { token } = await createInvite(owner, { role: 'editor', function: 'marketing' })
+    const { token } = await createInvite(owner, { role: 'editor', function: 'marketing', email: 'claire@example.test' })
     const { user: editor } = await signUpWithInvite({ token, name: 'Claire', email: 'claire@example.test', password: 'correct horse' })
     await changeRole(owner, { userId: editor.id, role: 'commenter' })
 

@@ -107,7 +107,7 @@ describe('cross-site requests', () => {
       method: 'POST',
       cookie: ws.owner.cookie,
       headers: { Origin: 'https://evil.example' },
-      form: { intent: 'invite', role: 'owner', function: 'other' },
+      form: { intent: 'invite', role: 'owner', function: 'other', email: 'mallory@example.test' },
     })
     expect(res.status).toBe(403)
     expect(await db.sql`select 1 from invites where workspace_id = ${ws.workspace.id} and role = 'owner'`).toHaveLength(0)
@@ -178,7 +178,8 @@ describe('session cookie', () => {
 
   it('throttled sign-in answers 429 with Retry-After and a clear message', async () => {
     const { owner } = await buildOwner()
-    await db.sql`insert into sign_in_failures (key) select ${`email:${owner.email}`} from generate_series(1, 10)`
+    await db.sql`insert into sign_in_throttle (key, failures, last_failed_at, next_at)
+      values (${`email:${owner.email}`}, 10, now(), now() + interval '10 minutes')`
     const res = await app.fetch('/login', { form: { email: owner.email, password: PASSWORD } })
     expect(res.status).toBe(429)
     expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0)

@@ -89,6 +89,19 @@ const RAW_BODIES: { label: string; body: string; type?: string }[] = [
   { label: 'wrong content type', body: '{}', type: 'text/html' },
 ]
 
+/**
+ * Inputs that once answered 500 (issue 13), sent as they were found: a base64 anchor of 1 mod 4
+ * characters (the pattern let it through, `atob` threw) and control characters in `redirectTo`.
+ */
+const ONCE_500 = {
+  anchors: [
+    { anchorStart: 'QUJDQ', anchorEnd: 'QUJDRA==' },
+    { anchorStart: 'QUJDRA==', anchorEnd: 'A' },
+  ],
+  redirectTo: ['/\n/evil.example', '/home\r\nSet-Cookie: x=1', '/\t/evil.example', '/\u0000'],
+}
+const commentStart = (anchor: { anchorStart: string; anchorEnd: string }) => ({ intent: 'start', quote: 'x', body: 'x', ...anchor })
+
 /** What each input is, for the count. */
 type Kind =
   | 'wrong types'
@@ -103,6 +116,7 @@ type Kind =
   | 'malformed ids in URLs'
   | 'wrong intents'
   | 'forged Host and X-Forwarded-* headers'
+  | 'inputs that once answered 500'
 
 const INJECTION = new Set(HOSTILE_STRINGS.slice(0, 7))
 /** The kind of a value put in a field or a query parameter. */
@@ -356,6 +370,16 @@ export async function walkApiInvalid() {
         body: JSON.stringify(Object.fromEntries(fields.map((f) => [f, HUGE]))),
       })
   }
+  for (const anchor of ONCE_500.anchors)
+    send(
+      'inputs that once answered 500',
+      `POST comments ${anchor.anchorStart}/${anchor.anchorEnd}`,
+      `/api/v1/narratives/${ids.narrative}/comments`,
+      {
+        method: 'POST',
+        body: JSON.stringify(commentStart(anchor)),
+      },
+    )
   await drain()
   console.log(`bad-input corpus (invalid, API): ${tried - start} requests`)
   expect(failures, 'requests answered 5xx (or broke the connection)').toEqual([])
@@ -458,6 +482,18 @@ export async function walkForms() {
           },
         )
   }
+  for (const anchor of ONCE_500.anchors)
+    send('inputs that once answered 500', `POST /narratives/ID start ${anchor.anchorStart}`, `/narratives/${ids.narrative}`, {
+      method: 'POST',
+      cookie: ws.owner.cookie,
+      form: commentStart(anchor),
+    })
+  // A right password, so the sign-in reaches the redirect (wrong ones are throttled, see above).
+  for (const redirectTo of ONCE_500.redirectTo)
+    send('inputs that once answered 500', `POST /login redirectTo=${JSON.stringify(redirectTo)}`, '/login', {
+      method: 'POST',
+      form: { email: ws.owner.email, password: ws.owner.password, redirectTo },
+    })
   await drain()
   console.log(`bad-input corpus (forms): ${tried - start} requests over ${files.length - skip.size} form routes, ${formIntents} intents`)
   expect(failures, 'form posts answered 5xx (or broke the connection)').toEqual([])

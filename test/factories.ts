@@ -71,11 +71,12 @@ export async function buildOwner(overrides: { name?: string; email?: string; wor
 /** A new person who joins `owner`'s workspace through an invite link with `role`. */
 export async function buildMember(owner: Person, role: Role, fn: MemberFunction = 'other') {
   const id = uniq()
-  const { token } = await createInvite(owner.actor, { role, function: fn })
+  const email = `${role}-${id}@example.test`
+  const { token } = await createInvite(owner.actor, { role, function: fn, email })
   const { user, session } = await signUpWithInvite({
     token,
     name: `${role} ${id}`,
-    email: `${role}-${id}@example.test`,
+    email,
     password: PASSWORD,
   })
   return person({ user, role, workspaceId: owner.workspaceId, sessionToken: session.token, function: fn })

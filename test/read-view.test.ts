@@ -46,8 +46,9 @@ beforeAll(async () => {
     dueOn: '2099-03-31',
     note: '',
   })
-  await requestReview(owner, n.id, { approverIds: [ws.owner.id] })
+  await requestReview(owner, n.id, { approverIds: [ws.owner.id, ws.editor.id] })
   await decideReview(owner, n.id, { decision: 'approve', note: '' })
+  await decideReview(ws.editor.actor, n.id, { decision: 'approve', note: '' })
 })
 
 afterAll(async () => {

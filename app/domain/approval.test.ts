@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { driftOf, evaluateGate, isVersionStale, reviewOutcome, type GateInput } from './approval.ts'
+import {
+  approverPolicyReasons,
+  DEFAULT_APPROVAL_POLICY,
+  driftOf,
+  evaluateGate,
+  isVersionStale,
+  reviewOutcome,
+  type GateInput,
+} from './approval.ts'
 
 const passing: GateInput = {
   requirements: [
@@ -84,5 +92,34 @@ describe('isVersionStale and driftOf', () => {
     expect(driftOf(100, 90)).toEqual({ delta: -10, direction: 'down' })
     expect(driftOf(100, 100).direction).toBe('flat')
     expect(driftOf(null, 5).direction).toBe('unknown')
+  })
+})
+
+describe('approverPolicyReasons (the default approval policy)', () => {
+  const cmo = { userId: 'c', name: 'Claire', function: 'marketing' as const }
+  const mops = { userId: 'm', name: 'Maya', function: 'marketing_ops' as const }
+  const sales = { userId: 's', name: 'Sam', function: 'sales' as const }
+  const eligible = [cmo, mops, sales]
+  const reasons = (approverIds: string[], members = eligible) =>
+    approverPolicyReasons(DEFAULT_APPROVAL_POLICY, { approverIds, eligible: members })
+
+  it('passes the CMO and the MOps lead, with or without others', () => {
+    expect(reasons(['c', 'm'])).toEqual([])
+    expect(reasons(['c', 'm', 's'])).toEqual([])
+  })
+
+  it('never passes one person, even the CMO of a workspace without a MOps lead', () => {
+    expect(reasons(['c'])).toContain('Name at least 2 approvers: nobody approves a narrative alone')
+    expect(reasons(['c'], [cmo, sales])).toEqual(['Name at least 2 approvers: nobody approves a narrative alone'])
+    expect(reasons([])).toHaveLength(3)
+  })
+
+  it('names the missing seat and who can fill it', () => {
+    expect(reasons(['c', 's'])).toEqual(['The approval policy needs the Marketing Ops lead as an approver: add Maya'])
+    expect(reasons(['m', 's'])).toEqual(['The approval policy needs the CMO (Marketing) as an approver: add Claire'])
+  })
+
+  it('does not require a function nobody who may approve holds', () => {
+    expect(reasons(['c', 's'], [cmo, sales])).toEqual([])
   })
 })

@@ -1,5 +1,6 @@
 /** The approval gate and review rules: pure functions, shared by the services, the API and the UI. */
 import type { FeasibilityStatus } from './feasibility.ts'
+import type { MemberFunction } from './policies.ts'
 
 export interface GateRequirement {
   id: string
@@ -82,6 +83,53 @@ export function evaluateGate(input: GateInput): GateResult {
 function names(list: { summary: string }[]): string {
   const shown = list.slice(0, 3).map((r) => r.summary)
   return list.length > 3 ? `${shown.join(', ')} and ${list.length - 3} more` : shown.join(', ')
+}
+
+/** Who must approve before a narrative reaches the leadership library. */
+export interface ApprovalPolicy {
+  /** Functions that must each have an approver, when someone who may approve holds that function. */
+  functions: readonly MemberFunction[]
+  /** Distinct approvers at least: the author alone (or any one person) never approves a narrative. */
+  minApprovers: number
+}
+
+/**
+ * The policy every workspace follows: the CMO (the Marketing function) and the Marketing Ops lead,
+ * and at least two people. A function nobody in the workspace holds is not required (a team
+ * without a Marketing Ops lead can still approve), but the two-person rule always holds.
+ */
+export const DEFAULT_APPROVAL_POLICY: ApprovalPolicy = { functions: ['marketing', 'marketing_ops'], minApprovers: 2 }
+
+const POLICY_SEATS: Partial<Record<MemberFunction, string>> = { marketing: 'the CMO (Marketing)', marketing_ops: 'the Marketing Ops lead' }
+
+interface Candidate {
+  userId: string
+  name: string
+  function: MemberFunction
+}
+
+/**
+ * Why a set of approvers does not satisfy `policy` (empty when it does): the same sentences in
+ * the Send-to-review dialog and in the server's 400. `eligible` are the members who may approve.
+ */
+export function approverPolicyReasons(
+  policy: ApprovalPolicy,
+  args: { approverIds: readonly string[]; eligible: readonly Candidate[] },
+): string[] {
+  const chosen = new Set(args.approverIds)
+  const approvers = args.eligible.filter((m) => chosen.has(m.userId))
+  const reasons: string[] = []
+  if (chosen.size < policy.minApprovers) reasons.push(`Name at least ${policy.minApprovers} approvers: nobody approves a narrative alone`)
+  for (const fn of policy.functions) {
+    const holders = args.eligible.filter((m) => m.function === fn)
+    if (holders.length === 0 || approvers.some((m) => m.function === fn)) continue
+    const who = holders
+      .slice(0, 3)
+      .map((m) => m.name)
+      .join(' or ')
+    reasons.push(`The approval policy needs ${POLICY_SEATS[fn] ?? fn} as an approver: add ${who}`)
+  }
+  return reasons
 }
 
 export type ApproverDecision = 'approve' | 'changes' | null

@@ -205,16 +205,3 @@ export function parseCsv(input: string): CsvRow[] {
   if (cell !== '' || cells.length) endRecord()
   return rows
 }
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return ''
-  let s = Array.isArray(v) ? v.join(';') : String(v)
-  // Spreadsheets run cells that start with = + - @ as formulas: neutralise them (CSV injection).
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s)) s = `'${s}`
-  return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
-/** CSV text with a header line, CRLF line ends (RFC 4180). */
-export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
-}

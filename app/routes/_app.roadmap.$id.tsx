@@ -31,6 +31,7 @@ import {
 } from '#app/services/roadmap.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
+import { safeRedirect } from '#app/utils/redirect.ts'
 import type { loader as roadmapLoader } from './_app.roadmap.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.initiative.title ?? 'Initiative'} · Roadmap · Accord` }]
@@ -74,8 +75,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return json({ ok: true as const })
       case 'delete': {
         await deleteInitiative(actor, id)
-        const back = new URL(request.url).searchParams.get('back')
-        return redirect(`/roadmap${back && back.startsWith('?') ? back : ''}`)
+        const back = new URL(request.url).searchParams.get('back') ?? ''
+        return redirect(back.startsWith('?') ? safeRedirect(`/roadmap${back}`, '/roadmap') : '/roadmap')
       }
     }
     throw notFound('Intent')

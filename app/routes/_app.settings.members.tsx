@@ -5,7 +5,7 @@ import { Copy, Link2, Trash2 } from 'lucide-react'
 import { useState } from 'react'
 import { z } from 'zod'
 import { Avatar } from '#app/components/avatar.tsx'
-import { FormMessage, SelectField, isFormResult } from '#app/components/form.tsx'
+import { Field, FormMessage, SelectField, isFormResult } from '#app/components/form.tsx'
 import { FUNCTIONS, FUNCTION_LABELS, ROLES, ROLE_LABELS } from '#app/domain/policies.ts'
 import { ChangeRoleSchema, CreateInviteSchema, RemoveMemberSchema } from '#app/schemas/accounts.ts'
 import { changeRole, createInvite, listMembers, removeMember, revokeInvite } from '#app/services/workspaces.server.ts'
@@ -31,6 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     members: members.map((m) => ({ ...m, joinedAt: m.joinedAt.toISOString() })),
     invites: invites.map((i) => ({
       id: i.id,
+      email: i.email,
       role: i.role,
       function: i.function,
       invitedBy: i.invitedBy,
@@ -132,12 +133,16 @@ export default function MembersPage() {
         <div className="card-header">
           <div>
             <h2>Invite a colleague</h2>
-            <p>Create a link for one person. They sign up or sign in, and join with this role. Links expire after 14 days.</p>
+            <p>
+              Create a link for one person, by email address: only that address can use it to sign up or sign in and join with this role.
+              Links expire after 14 days.
+            </p>
           </div>
         </div>
         <div className="card-body">
           <Form method="post" className="inline-form" noValidate>
             <input type="hidden" name="intent" value="invite" />
+            <Field name="email" label="Email" type="email" autoComplete="off" required result={result} />
             <SelectField
               name="role"
               label="Role"
@@ -227,6 +232,7 @@ export default function MembersPage() {
           <table className="table">
             <thead>
               <tr>
+                <th scope="col">For</th>
                 <th scope="col">Role</th>
                 <th scope="col">Function</th>
                 <th scope="col">Created by</th>
@@ -239,6 +245,7 @@ export default function MembersPage() {
             <tbody>
               {invites.map((i) => (
                 <tr key={i.id}>
+                  <td>{i.email}</td>
                   <td>{ROLE_LABELS[i.role]}</td>
                   <td>{FUNCTION_LABELS[i.function]}</td>
                   <td>{i.invitedBy}</td>

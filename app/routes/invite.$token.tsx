@@ -6,7 +6,7 @@ import { AuthLayout } from '#app/components/auth-layout.tsx'
 import { Field, FormMessage, isFormResult } from '#app/components/form.tsx'
 import { FUNCTION_LABELS, ROLE_LABELS } from '#app/domain/policies.ts'
 import { InviteSignUpSchema } from '#app/schemas/accounts.ts'
-import { acceptInvite, getInvite, signUpWithInvite } from '#app/services/workspaces.server.ts'
+import { acceptInvite, getInvite, isInviteFor, signUpWithInvite } from '#app/services/workspaces.server.ts'
 import { commitSessionCookie, getSessionUser } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 
@@ -32,7 +32,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       invitedBy: invite.invitedBy,
       role: ROLE_LABELS[invite.role],
       function: FUNCTION_LABELS[invite.function],
+      email: invite.email,
       signedInAs: current ? current.user.email : null,
+      /** Signed in with another address than the invited one: the page says so and offers no join. */
+      forAnotherAddress: current ? !isInviteFor(invite, current.user.email) : false,
       path: new URL(request.url).pathname,
     })
   })
@@ -63,34 +66,55 @@ export default function InvitePage() {
       <p>
         {invite.invitedBy} invited you as <strong>{invite.role}</strong> ({invite.function}).
       </p>
-      <Form method="post" noValidate>
-        <FormMessage result={result} />
-        {invite.signedInAs ? (
-          <>
-            <p className="hint invite-signed-in">You are signed in as {invite.signedInAs}.</p>
-            <button className="button block" type="submit">
-              Join {invite.workspaceName}
-            </button>
-          </>
-        ) : (
-          <>
-            <Field name="name" label="Name" autoComplete="name" required result={result} autoFocus />
-            <Field name="email" label="Email" type="email" autoComplete="email" required result={result} />
-            <Field
-              name="password"
-              label="Password"
-              type="password"
-              autoComplete="new-password"
-              required
-              result={result}
-              hint="At least 8 characters."
-            />
-            <button className="button block" type="submit">
-              Join {invite.workspaceName}
-            </button>
-          </>
-        )}
-      </Form>
+      {invite.forAnotherAddress ? (
+        <div className="form-error" role="alert" data-testid="invite-other-address">
+          <p>
+            This invite is for <strong>{invite.email ?? 'another address'}</strong>, and you are signed in as {invite.signedInAs}.
+          </p>
+          <p>
+            Sign out and sign in (or sign up) as {invite.email ?? 'the invited address'}, or ask {invite.invitedBy} for an invite to your
+            address.
+          </p>
+        </div>
+      ) : (
+        <Form method="post" noValidate>
+          <FormMessage result={result} />
+          {invite.signedInAs ? (
+            <>
+              <p className="hint invite-signed-in">You are signed in as {invite.signedInAs}.</p>
+              <button className="button block" type="submit">
+                Join {invite.workspaceName}
+              </button>
+            </>
+          ) : (
+            <>
+              <Field name="name" label="Name" autoComplete="name" required result={result} autoFocus />
+              <Field
+                name="email"
+                label="Email"
+                type="email"
+                autoComplete="email"
+                required
+                result={result}
+                defaultValue={invite.email ?? undefined}
+                hint="The invite is for this address."
+              />
+              <Field
+                name="password"
+                label="Password"
+                type="password"
+                autoComplete="new-password"
+                required
+                result={result}
+                hint="At least 8 characters."
+              />
+              <button className="button block" type="submit">
+                Join {invite.workspaceName}
+              </button>
+            </>
+          )}
+        </Form>
+      )}
       {!invite.signedInAs ? (
         <p className="auth-footer">
           Already have an account? <Link to={`/login?redirectTo=${encodeURIComponent(invite.path)}`}>Sign in first</Link> and you will come

@@ -5,7 +5,7 @@ import { AuthLayout } from '#app/components/auth-layout.tsx'
 import { Field, FormMessage, isFormResult } from '#app/components/form.tsx'
 import { SignInSchema } from '#app/schemas/accounts.ts'
 import { signIn } from '#app/services/accounts.server.ts'
-import { clientAddress, commitSessionCookie, getSessionUser } from '#app/utils/auth.server.ts'
+import { clientAddress, commitDeviceCookie, commitSessionCookie, getSessionUser, readDeviceToken } from '#app/utils/auth.server.ts'
 import { formAction, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { safeRedirect } from '#app/utils/redirect.ts'
 
@@ -26,10 +26,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = await readForm(request)
   return formAction(values, async () => {
     const input = parseOrThrow(SignInSchema, values)
-    const { session } = await signIn({ ...input, ip: clientAddress(request) })
-    return redirect(safeRedirect(values.redirectTo), {
-      headers: { 'Set-Cookie': await commitSessionCookie(request, session.token) },
-    })
+    const deviceToken = await readDeviceToken(request.headers.get('Cookie'))
+    const signedIn = await signIn({ ...input, ip: clientAddress(request), deviceToken })
+    const headers = new Headers({ 'Set-Cookie': await commitSessionCookie(request, signedIn.session.token) })
+    if (signedIn.deviceToken) headers.append('Set-Cookie', await commitDeviceCookie(request, signedIn.deviceToken))
+    return redirect(safeRedirect(values.redirectTo), { headers })
   })
 }
 

@@ -48,13 +48,8 @@ export const FunctionSchema = z.enum(FUNCTIONS, { error: 'Choose a function' })
 export const CreateInviteSchema = z.object({
   role: RoleSchema,
   function: FunctionSchema,
-  email: z
-    .string()
-    .trim()
-    .max(254)
-    .optional()
-    .transform((v) => (v ? v.toLowerCase() : undefined))
-    .pipe(z.email('Enter a valid email address').optional()),
+  /** The one address that may accept the invite. */
+  email: EmailSchema,
 })
 
 export const ChangeRoleSchema = z.object({ userId: z.uuid('Unknown member'), role: RoleSchema })

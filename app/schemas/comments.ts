@@ -12,7 +12,10 @@ export const CommentBodySchema = z
 const base64 = z
   .string({ error: 'Anchor is required' })
   .max(700, 'Anchor is too large')
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'Anchor must be base64')
+  .min(1, 'Anchor is required')
+  // Exactly what `atob` decodes: whole quads, then 2 or 3 characters (padded or not). A length of
+  // 1 mod 4 passed a looser pattern and made the decoder throw (a 500).
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/, 'Anchor must be base64')
 
 /** A new thread on a narrative: the range (Yjs relative positions, base64) and its quoted text. */
 export const NewNarrativeThreadSchema = z.object({

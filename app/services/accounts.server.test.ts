@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
 import { buildOwner, PASSWORD, uniq } from '#test/factories.ts'
 import { AppError } from '#app/domain/errors.ts'
 import { sha256 } from '#app/utils/crypto.server.ts'
 import { getSessionUser } from '#app/utils/auth.server.ts'
-import { recordFailure } from '#db/queries/sign-in-failures.ts'
-import { endSession, signIn, signUp, verifyCredentials } from './accounts.server.ts'
+import { ACCOUNT_BACKOFF, ADDRESS_BACKOFF, backoffSeconds } from '#app/domain/sign-in-throttle.ts'
+import { endSession, signIn, signInClock, signUp, verifyCredentials } from './accounts.server.ts'
 
 const db = await useTestDatabase()
 const sql = db.sql
@@ -109,75 +109,97 @@ describe('signIn', () => {
   })
 })
 
-describe('throttling', () => {
-  it('does not slow the first failures, slows later ones, and refuses after 10 per account with Retry-After', async () => {
+describe('throttling: a growing delay for the guesser, never a lockout for the owner', () => {
+  let now = Date.now()
+  const clock = signInClock.now
+  beforeEach(() => {
+    now = Date.now()
+    signInClock.now = () => new Date(now)
+  })
+  afterEach(() => {
+    signInClock.now = clock
+  })
+  const advance = (seconds: number) => {
+    now += seconds * 1000
+  }
+  /** Retries after each delay until the attempt is checked; the checked answer's status. */
+  const attempt = async (args: Parameters<typeof verifyCredentials>[0]) => {
+    for (;;) {
+      const e = await appError(verifyCredentials(args))
+      if (e.status !== 429) return e.status
+      advance(Number(e.headers?.['Retry-After']))
+    }
+  }
+
+  it('ten wrong passwords, then the right one after the delay signs in', async () => {
     const { owner } = await buildOwner()
     const ip = `ip-${uniq()}`
-    for (let i = 0; i < 3; i++) {
-      const e = await appError(verifyCredentials({ email: owner.email, password: 'wrong password', ip }))
-      expect(e.status).toBe(400)
-    }
-    // Fast-forward to 9 recorded failures (through the same query the service uses) …
-    for (let i = 3; i < 9; i++) await recordFailure(sql, [`email:${owner.email}`])
-    // … the 10th failure is slowed (9 earlier failures → at least 1.75 s) …
-    const started = performance.now()
-    const tenth = await appError(verifyCredentials({ email: owner.email, password: 'wrong password', ip: `ip-${uniq()}` }))
-    expect(tenth.status).toBe(400)
-    expect(performance.now() - started).toBeGreaterThanOrEqual(1700)
-    // … and then even the right password is refused, with a clear message and Retry-After.
-    const refused = await appError(verifyCredentials({ email: owner.email, password: PASSWORD, ip: `ip-${uniq()}` }))
+    for (let i = 0; i < 10; i++) expect(await attempt({ email: owner.email, password: 'wrong password', ip })).toBe(400)
+    // Inside the delay even the right password is refused — without being checked — with the wait in the answer.
+    const refused = await appError(verifyCredentials({ email: owner.email, password: PASSWORD, ip }))
     expect(refused.status).toBe(429)
-    expect(refused.message).toMatch(/Too many failed sign-in attempts/)
-    expect(Number(refused.headers?.['Retry-After'])).toBeGreaterThan(0)
-    // Another account is not affected.
-    const { owner: other } = await buildOwner()
-    await expect(verifyCredentials({ email: other.email, password: PASSWORD, ip: `ip-${uniq()}` })).resolves.toMatchObject({ id: other.id })
+    expect(refused.message).toMatch(/^Too many failed sign-in attempts\. Try again in \d+ s\.$/)
+    const wait = Number(refused.headers?.['Retry-After'])
+    expect(wait).toBe(backoffSeconds(ACCOUNT_BACKOFF, 10))
+    advance(wait)
+    await expect(verifyCredentials({ email: owner.email, password: PASSWORD, ip })).resolves.toMatchObject({ id: owner.id })
+    // The success starts the account afresh.
+    await expect(verifyCredentials({ email: owner.email, password: 'wrong password', ip })).rejects.toMatchObject({ status: 400 })
   })
 
-  it('parallel guesses cannot get past the limit (each attempt counts before its password is checked)', async () => {
+  it('the delay doubles with each failure after the free ones, up to a cap', () => {
+    expect([0, 4, 5, 6, 7, 10].map((f) => backoffSeconds(ACCOUNT_BACKOFF, f))).toEqual([0, 0, 2, 4, 8, 64])
+    expect(backoffSeconds(ACCOUNT_BACKOFF, 40)).toBe(15 * 60)
+  })
+
+  it('a known device signs in at once while the account waits out a guesser’s delay', async () => {
+    const { owner } = await buildOwner()
+    const before = await signIn({ email: owner.email, password: PASSWORD, ip: `ip-${uniq()}` })
+    expect(before.deviceToken).toBeTruthy()
+    // A guesser elsewhere runs the account into a long delay.
+    for (let i = 0; i < 10; i++) expect(await attempt({ email: owner.email, password: 'guess', ip: `ip-${uniq()}` })).toBe(400)
+    expect((await appError(verifyCredentials({ email: owner.email, password: PASSWORD, ip: `ip-${uniq()}` }))).status).toBe(429)
+    // The owner's browser carries its device cookie: signed in now, and keeps its device token.
+    const again = await signIn({ email: owner.email, password: PASSWORD, ip: `ip-${uniq()}`, deviceToken: before.deviceToken })
+    expect(again.user.id).toBe(owner.id)
+    expect(again.deviceToken).toBeNull()
+    // Another user's device, or a made-up token, does not help.
+    const { owner: other } = await buildOwner()
+    const theirs = await signIn({ email: other.email, password: PASSWORD, ip: `ip-${uniq()}` })
+    for (const deviceToken of [theirs.deviceToken, 'made-up-token-0123456789'])
+      expect((await appError(verifyCredentials({ email: owner.email, password: PASSWORD, ip: `ip-${uniq()}`, deviceToken }))).status).toBe(
+        429,
+      )
+  })
+
+  it('parallel guesses cannot get past the free ones (each claims its turn before its password is checked)', async () => {
     const { owner } = await buildOwner()
     const attempts = await Promise.allSettled(
       Array.from({ length: 30 }, () => verifyCredentials({ email: owner.email, password: 'wrong guess', ip: `ip-${uniq()}` })),
     )
     const statuses = attempts.map((r) => (r.status === 'rejected' ? (r.reason as AppError).status : 200))
-    // At most 10 guesses were checked; the rest were refused before their password was looked at.
-    expect(statuses.filter((s) => s === 400).length).toBeLessThanOrEqual(10)
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20)
-    expect(statuses.every((s) => s === 400 || s === 429)).toBe(true)
-    const [row] = await sql`select count(*)::int as n from sign_in_failures where key = ${`email:${owner.email}`}`
-    expect(row!.n).toBeLessThanOrEqual(10)
+    expect(statuses.filter((s) => s === 400)).toHaveLength(ACCOUNT_BACKOFF.free)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30 - ACCOUNT_BACKOFF.free)
   })
 
-  it('slows a guesser after 3 failures', async () => {
-    const { owner } = await buildOwner()
-    for (let i = 0; i < 6; i++) await recordFailure(sql, [`email:${owner.email}`])
-    const started = performance.now()
-    await appError(verifyCredentials({ email: owner.email, password: 'wrong password', ip: `ip-${uniq()}` }))
-    expect(performance.now() - started).toBeGreaterThanOrEqual(950) // (6 - 2) × 250 ms
-  })
-
-  it('a success clears the account’s failures', async () => {
-    const { owner } = await buildOwner()
-    for (let i = 0; i < 5; i++) await recordFailure(sql, [`email:${owner.email}`])
-    await verifyCredentials({ email: owner.email, password: PASSWORD, ip: `ip-${uniq()}` })
-    const [row] = await sql`select count(*)::int as n from sign_in_failures where key = ${`email:${owner.email}`}`
-    expect(row!.n).toBe(0)
-  })
-
-  it('refuses every account from an address with 50 recent failures', async () => {
+  it('an address is slowed across accounts; the same person from another address is not', async () => {
     const { owner } = await buildOwner()
     const ip = `ip-${uniq()}`
-    await sql`insert into sign_in_failures (key) select ${`ip:${ip}`} from generate_series(1, 50)`
-    const e = await appError(verifyCredentials({ email: owner.email, password: PASSWORD, ip }))
-    expect(e.status).toBe(429)
-    // The same person from another address is fine.
+    for (let i = 0; i < ADDRESS_BACKOFF.free; i++)
+      expect(await attempt({ email: `nobody-${uniq()}@example.test`, password: 'guess', ip })).toBe(400)
+    expect((await appError(verifyCredentials({ email: owner.email, password: PASSWORD, ip }))).status).toBe(429)
     await expect(verifyCredentials({ email: owner.email, password: PASSWORD, ip: `ip-${uniq()}` })).resolves.toMatchObject({ id: owner.id })
   })
 
-  it('forgets failures older than the window', async () => {
+  it('forgets failures a day old', async () => {
     const { owner } = await buildOwner()
-    await sql`insert into sign_in_failures (key, failed_at)
-      select ${`email:${owner.email}`}, now() - interval '16 minutes' from generate_series(1, 20)`
-    await expect(verifyCredentials({ email: owner.email, password: PASSWORD, ip: `ip-${uniq()}` })).resolves.toMatchObject({ id: owner.id })
+    const ip = `ip-${uniq()}`
+    for (let i = 0; i < 8; i++) expect(await attempt({ email: owner.email, password: 'wrong', ip })).toBe(400)
+    advance(ACCOUNT_BACKOFF.forgetAfterSeconds + 1)
+    const [row] = await sql<{ failures: number }[]>`select failures from sign_in_throttle where key = ${`email:${owner.email}`}`
+    expect(row!.failures).toBe(8)
+    await appError(verifyCredentials({ email: owner.email, password: 'wrong', ip }))
+    const [after] = await sql<{ failures: number }[]>`select failures from sign_in_throttle where key = ${`email:${owner.email}`}`
+    expect(after!.failures).toBe(1)
   })
 })

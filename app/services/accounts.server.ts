@@ -2,16 +2,15 @@ import { getSql, type Db } from '#db/client.ts'
 import * as users from '#db/queries/users.ts'
 import * as workspaces from '#db/queries/workspaces.ts'
 import * as sessions from '#db/queries/sessions.ts'
-import * as failures from '#db/queries/sign-in-failures.ts'
+import * as throttle from '#db/queries/sign-in-throttle.ts'
+import * as devices from '#db/queries/known-devices.ts'
 import { AppError, conflict, invalid, tooManyRequests } from '#app/domain/errors.ts'
 import type { MemberFunction, Role } from '#app/domain/policies.ts'
+import { ACCOUNT_BACKOFF, ADDRESS_BACKOFF, claimAttempt, type BackoffRule } from '#app/domain/sign-in-throttle.ts'
 import { DUMMY_PASSWORD_HASH, hashPassword, randomToken, sha256, verifyPassword } from '#app/utils/crypto.server.ts'
 import { auditSignIn } from './audit.server.ts'
 
 export const SESSION_DAYS = 30
-const WINDOW_MINUTES = 15
-const MAX_FAILURES_PER_ACCOUNT = 10
-const MAX_FAILURES_PER_ADDRESS = 50
 
 function isUniqueViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505'
@@ -69,46 +68,49 @@ export async function endSession(token: string) {
   await sessions.deleteSession(getSql(), sha256(token))
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** The clock of the sign-in backoff (tests move it instead of sleeping). */
+export const signInClock = { now: () => new Date() }
 
 /**
- * Checks a password, slowing and then refusing repeated failures per account and per address.
- * Answers the same for an unknown email and a wrong password.
+ * Checks a password behind a growing delay per account (or per known device) and per address:
+ * inside a delay the attempt is refused (429, "try again in X s") before the password is looked
+ * at, and nothing is counted, so the owner can always sign in once the delay is over — or at
+ * once from a device where they signed in before. Answers the same for an unknown email and a
+ * wrong password.
  */
-export async function verifyCredentials(args: { email: string; password: string; ip: string }) {
+export async function verifyCredentials(args: { email: string; password: string; ip: string; deviceToken?: string | null }) {
   const sql = getSql()
-  const accountKey = `email:${args.email}`
-  const addressKey = `ip:${args.ip}`
-  // The attempt is recorded as a failure before the counts are read (and taken back on success or
-  // refusal), so parallel guesses see each other: counting first let any number through at once.
-  await failures.recordFailure(sql, [accountKey, addressKey])
-  const [withThisAccount, withThisAddress] = await Promise.all([
-    failures.countRecentFailures(sql, [accountKey], WINDOW_MINUTES),
-    failures.countRecentFailures(sql, [addressKey], WINDOW_MINUTES),
-  ])
-  const accountFailures = withThisAccount - 1
-  const addressFailures = withThisAddress - 1
-  if (accountFailures >= MAX_FAILURES_PER_ACCOUNT || addressFailures >= MAX_FAILURES_PER_ADDRESS) {
-    await failures.forgetLatestAttempt(sql, [accountKey, addressKey])
-    throw tooManyRequests(
-      `Too many failed sign-in attempts. Wait ${WINDOW_MINUTES} minutes and try again, or ask an owner to help.`,
-      WINDOW_MINUTES * 60,
-    )
-  }
-  // Slow down guessing after a few failures (at most 2 s).
-  const recent = Math.max(accountFailures, Math.floor(addressFailures / 5))
-  if (recent >= 3) await sleep(Math.min(2000, (recent - 2) * 250))
-
+  const now = signInClock.now()
   const user = await users.getUserCredentials(sql, args.email)
+  const deviceHash = args.deviceToken ? sha256(args.deviceToken) : null
+  const knownDevice = user && deviceHash ? (await devices.getDeviceUser(sql, deviceHash)) === user.id : false
+  const personKey = knownDevice ? `device:${deviceHash}` : `email:${args.email}`
+  const addressKey = `ip:${args.ip}`
+  const rules: Record<string, BackoffRule> = { [personKey]: ACCOUNT_BACKOFF, [addressKey]: ADDRESS_BACKOFF }
+  // Claimed under row locks and committed before the (slow) password check: parallel guesses
+  // queue on the rows and each sees the others' claims.
+  const claims = await sql.begin(async (tx) => {
+    const states = await throttle.lockThrottleRows(tx, Object.keys(rules))
+    const decisions = [...states].map(([key, state]) => ({ key, before: state, decision: claimAttempt(rules[key]!, state, now) }))
+    const wait = Math.max(0, ...decisions.map((d) => (d.decision.allowed ? 0 : d.decision.retryAfterSeconds)))
+    if (wait > 0) throw tooManyRequests(`Too many failed sign-in attempts. Try again in ${wait} s.`, wait)
+    for (const d of decisions) if (d.decision.allowed) await throttle.saveThrottleState(tx, d.key, d.decision.claimed)
+    return decisions
+  })
   const ok = await verifyPassword(args.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH)
   if (!user || !ok) throw invalid('Email or password is incorrect', { password: ['Email or password is incorrect'] })
-  await failures.clearFailures(sql, accountKey)
-  await failures.forgetLatestAttempt(sql, [addressKey])
-  return { id: user.id, email: user.email, name: user.name }
+  // A known device clears only its own key: the account's delay stays for unknown browsers.
+  await throttle.clearThrottle(sql, personKey)
+  const address = claims.find((c) => c.key === addressKey)
+  if (address?.decision.allowed) await throttle.releaseClaim(sql, addressKey, address.decision.claimed, address.before)
+  return { id: user.id, email: user.email, name: user.name, knownDevice }
 }
 
 /** verifyCredentials, with a failed attempt (wrong password, or refused as guessing) in the audit log. */
-export async function verifyCredentialsAudited(args: { email: string; password: string; ip: string }, via: 'form' | 'api') {
+export async function verifyCredentialsAudited(
+  args: { email: string; password: string; ip: string; deviceToken?: string | null },
+  via: 'form' | 'api',
+) {
   try {
     return await verifyCredentials(args)
   } catch (e) {
@@ -118,12 +120,22 @@ export async function verifyCredentialsAudited(args: { email: string; password: 
   }
 }
 
-/** Sign-in: a new session id every time (no fixation), in the user's first workspace. */
-export async function signIn(args: { email: string; password: string; ip: string }) {
-  const user = await verifyCredentialsAudited(args, 'form')
+/**
+ * Sign-in: a new session id every time (no fixation), in the user's first workspace. The browser
+ * becomes a known device of the user (a new device token, returned for its cookie, unless it
+ * already carried a valid one).
+ */
+export async function signIn(args: { email: string; password: string; ip: string; deviceToken?: string | null }) {
+  const { knownDevice, ...user } = await verifyCredentialsAudited(args, 'form')
   const sql = getSql()
   const [first] = await workspaces.listMemberships(sql, user.id)
   const session = await createSession(sql, { userId: user.id, workspaceId: first?.workspaceId ?? null })
+  let deviceToken: string | null = null
+  if (knownDevice && args.deviceToken) await devices.touchDevice(sql, sha256(args.deviceToken))
+  else {
+    deviceToken = randomToken()
+    await devices.insertDevice(sql, { tokenHash: sha256(deviceToken), userId: user.id })
+  }
   await auditSignIn({ email: args.email, ok: true, ip: args.ip, via: 'form', userId: user.id, workspaceId: first?.workspaceId ?? null })
-  return { user, session }
+  return { user, session, deviceToken }
 }

@@ -15,9 +15,9 @@ import {
   LIFECYCLE_LABELS,
   parseCsv,
   SUPPORT_LABELS,
-  toCsv,
   utilisation,
 } from '#app/domain/inventory.ts'
+import { toCsv } from '#app/domain/csv.ts'
 import { canEditInventory, canSeeWorkingMaterial, type Actor } from '#app/domain/policies.ts'
 import {
   type CapabilityInputSchema,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
-import { buildNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
+import { buildMember, buildNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
 import { AppError } from '#app/domain/errors.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import { appendNarrativeUpdateGroups } from '#db/queries/narrative-docs.ts'
@@ -278,8 +278,9 @@ describe('review and approval', () => {
   it('a reader sees what changed since the version they acknowledged once a newer one is approved', async () => {
     const ws = await buildWorkspace()
     const { n } = await ready(ws, { text: 'We grow pipeline by six percent.' })
-    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.editor.id] })
+    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.editor.id, ws.owner.id] })
     await decideReview(ws.editor.actor, n.id, { decision: 'approve', note: '' })
+    await decideReview(ws.owner.actor, n.id, { decision: 'approve', note: '' })
     await acknowledgeApproved(ws.reader.actor, n.id)
     let view = await getReadingViewFor(ws.reader.actor, n.id)
     expect(view.acknowledgedCurrent).toBe(true)
@@ -287,14 +288,36 @@ describe('review and approval', () => {
 
     await edit(n.id, 'Eight percent in EMEA.')
     await noteNarrativeEdited(db.sql, n.id)
-    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.editor.id] })
+    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.editor.id, ws.owner.id] })
     await decideReview(ws.editor.actor, n.id, { decision: 'approve', note: '' })
+    await decideReview(ws.owner.actor, n.id, { decision: 'approve', note: '' })
     view = await getReadingViewFor(ws.reader.actor, n.id)
     expect(view.acknowledgedCurrent).toBe(false)
     expect(view.changes?.parts.filter((p) => p.kind === 'added').map((p) => p.text.trim())).toContain('Eight percent in EMEA.')
     // The owner sees who acknowledged which version.
     const ownerView = await getReadingViewFor(ws.owner.actor, n.id)
     expect(ownerView.reads?.map((r) => r.name)).toEqual([ws.reader.name])
+  })
+
+  it('the approval policy: nobody sends a narrative to review with only herself, or without the CMO and the MOps lead (400, nothing written)', async () => {
+    const ws = await buildWorkspace()
+    const mops = await buildMember(ws.owner, 'commenter', 'marketing_ops')
+    const { n } = await ready(ws)
+    const before = await db.sql`select count(*)::int as n from narrative_reviews where narrative_id = ${n.id}`
+    // The editor (the CMO: Marketing) names only herself.
+    const alone = await refused(requestReview(ws.editor.actor, n.id, { approverIds: [ws.editor.id] }))
+    expect(alone.status).toBe(400)
+    expect(alone.fieldErrors?.approverIds).toEqual([
+      'Name at least 2 approvers: nobody approves a narrative alone',
+      `The approval policy needs the Marketing Ops lead as an approver: add ${mops.name}`,
+    ])
+    // Two people, but neither is the CMO.
+    const noCmo = await refused(requestReview(ws.editor.actor, n.id, { approverIds: [ws.owner.id, mops.id] }))
+    expect(noCmo.fieldErrors?.approverIds).toEqual([`The approval policy needs the CMO (Marketing) as an approver: add ${ws.editor.name}`])
+    expect(await db.sql`select count(*)::int as n from narrative_reviews where narrative_id = ${n.id}`).toEqual(before)
+    expect((await getReviewPanelFor(ws.editor.actor, n.id)).narrative.status).toBe('draft')
+    // The CMO and the MOps lead: accepted.
+    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.editor.id, mops.id] })
   })
 
   it('readers are refused every write but acknowledging (403)', async () => {
@@ -308,9 +331,9 @@ describe('review and approval', () => {
     expect((await refused(acknowledgeApproved(ws.reader.actor, n.id))).status).toBe(404)
     // Readers cannot be approvers; non-approvers cannot decide.
     expect((await refused(requestReview(ws.editor.actor, n.id, { approverIds: [ws.reader.id] }))).status).toBe(400)
-    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.editor.id] })
+    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.editor.id, ws.commenter.id] })
     expect((await refused(decideReview(ws.owner.actor, n.id, { decision: 'approve', note: '' }))).status).toBe(403)
-    expect((await refused(requestReview(ws.editor.actor, n.id, { approverIds: [ws.editor.id] }))).status).toBe(409)
+    expect((await refused(requestReview(ws.editor.actor, n.id, { approverIds: [ws.editor.id, ws.owner.id] }))).status).toBe(409)
   })
 })
 
@@ -385,7 +408,7 @@ describe('the workspace audit log (issue 9)', () => {
   it('records requested changes', async () => {
     const ws = await buildWorkspace()
     const { n } = await ready(ws)
-    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.owner.id] })
+    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.owner.id, ws.editor.id] })
     await decideReview(ws.owner.actor, n.id, { decision: 'changes', note: 'Add a commitment' })
     expect((await security(ws)).map((e) => e.action)).toEqual(['narrative.changes_requested', 'narrative.review_requested'])
     expect((await security(ws))[0]).toMatchObject({ actorId: ws.owner.id, meta: { note: 'Add a commitment' } })

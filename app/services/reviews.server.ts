@@ -6,7 +6,15 @@ import * as versionQueries from '#db/queries/versions.ts'
 import { listMembers } from '#db/queries/workspaces.ts'
 import { getNarrativeWithApproved } from '#db/queries/narratives.ts'
 import { conflict, forbidden, invalid, notFound, AppError } from '#app/domain/errors.ts'
-import { driftOf, evaluateGate, isVersionStale, reviewOutcome, type GateResult } from '#app/domain/approval.ts'
+import {
+  approverPolicyReasons,
+  DEFAULT_APPROVAL_POLICY,
+  driftOf,
+  evaluateGate,
+  isVersionStale,
+  reviewOutcome,
+  type GateResult,
+} from '#app/domain/approval.ts'
 import { formatValue, HEALTH_LABELS } from '#app/domain/metrics.ts'
 import {
   canBeApprover,
@@ -135,6 +143,11 @@ export async function requestReview(actor: Actor, narrativeId: string, input: Re
   const members = new Map((await listMembers(sql, actor.workspaceId)).map((m) => [m.userId, m]))
   const wrong = input.approverIds.filter((id) => !members.has(id) || !canBeApprover(members.get(id)!))
   if (wrong.length) throw invalid('Some approvers cannot approve', { approverIds: ['Approvers must be members who are not readers'] })
+  const reasons = approverPolicyReasons(DEFAULT_APPROVAL_POLICY, {
+    approverIds: input.approverIds,
+    eligible: [...members.values()].filter(canBeApprover),
+  })
+  if (reasons.length) throw invalid(`The approvers do not meet the approval policy: ${reasons.join('; ')}`, { approverIds: reasons })
   const snapshot = await currentSnapshot(sql, narrative.id)
   let after = () => {}
   const result = await sql.begin(async (tx) => {

@@ -4,6 +4,7 @@ import { buildApiToken, buildMember, buildNarrative, buildOwner, buildWorkspace,
 import { AppError } from '#app/domain/errors.ts'
 import { ROLES } from '#app/domain/policies.ts'
 import { requireApiActor, requireActor } from '#app/utils/auth.server.ts'
+import { InviteSignUpSchema } from '#app/schemas/accounts.ts'
 import { sha256 } from '#app/utils/crypto.server.ts'
 import { getNarrativeFor, listNarrativesFor } from './narratives.server.ts'
 import {
@@ -51,37 +52,42 @@ const pageRequest = (cookie: string) => new Request('http://localhost/home', { h
 describe('invites', () => {
   it('join with the invited role and function, once', async () => {
     const { owner } = await buildOwner()
-    const { token } = await createInvite(owner.actor, { role: 'commenter', function: 'finance' })
+    const person = newPerson()
+    const { token } = await createInvite(owner.actor, { role: 'commenter', function: 'finance', email: person.email })
     const invite = await getInvite(token)
     expect(invite).toMatchObject({ workspaceId: owner.workspaceId, role: 'commenter', function: 'finance', invitedBy: owner.name })
-    const { user } = await signUpWithInvite({ token, ...newPerson() })
+    const { user } = await signUpWithInvite({ token, ...person })
     expect(await sql`select role, function from memberships where workspace_id = ${owner.workspaceId} and user_id = ${user.id}`).toEqual([
       { role: 'commenter', function: 'finance' },
     ])
     // Used: neither opening nor accepting it works again.
     expect((await appError(getInvite(token))).status).toBe(404)
-    expect((await appError(signUpWithInvite({ token, ...newPerson() }))).status).toBe(404)
+    expect((await appError(signUpWithInvite({ token, ...person, email: `again-${person.email}` }))).status).toBe(404)
   })
 
   it('stores only the hash of the invite token', async () => {
     const { owner } = await buildOwner()
-    const { token } = await createInvite(owner.actor, { role: 'editor', function: 'marketing' })
+    const { token } = await createInvite(owner.actor, { role: 'editor', function: 'marketing', email: newPerson().email })
     expect(await sql`select 1 from invites where token_hash = ${sha256(token)}`).toHaveLength(1)
     expect(await sql`select 1 from invites i where i::text like ${'%' + token + '%'}`).toHaveLength(0)
   })
 
   it('signing up through a used, expired or revoked invite creates nobody (all or nothing)', async () => {
     const { owner } = await buildOwner()
-    const expired = (await createInvite(owner.actor, { role: 'editor', function: 'marketing' })).token
+    const person = newPerson()
+    const invite = async () => (await createInvite(owner.actor, { role: 'editor', function: 'marketing', email: person.email })).token
+    const expired = await invite()
     await sql`update invites set expires_at = now() - interval '1 second' where token_hash = ${sha256(expired)}`
-    const revoked = (await createInvite(owner.actor, { role: 'editor', function: 'marketing' })).token
+    const revoked = await invite()
     const [row] = await sql<{ id: string }[]>`select id from invites where token_hash = ${sha256(revoked)}`
     await revokeInvite(owner.actor, row!.id)
-    const used = (await createInvite(owner.actor, { role: 'editor', function: 'marketing' })).token
-    await signUpWithInvite({ token: used, ...newPerson() })
+    const used = await invite()
+    const user = await signUpWithInvite({ token: used, ...person })
+    // The used link stays used even for a new address (tokens are bearer secrets; the address check comes after).
+    await sql`delete from memberships where user_id = ${user.user.id}`
+    await sql`update users set email = ${`moved-${person.email}`} where id = ${user.user.id}`
 
     for (const token of [expired, revoked, used, 'x'.repeat(32)]) {
-      const person = newPerson()
       expect((await appError(getInvite(token))).status).toBe(404)
       expect((await appError(signUpWithInvite({ token, ...person }))).status).toBe(404)
       expect(await sql`select 1 from users where email = ${person.email}`).toHaveLength(0)
@@ -91,7 +97,7 @@ describe('invites', () => {
   it('signing up through an invite with a taken email is a 409 and leaves the invite open', async () => {
     const { owner } = await buildOwner()
     const { owner: other } = await buildOwner()
-    const { token } = await createInvite(owner.actor, { role: 'editor', function: 'marketing' })
+    const { token } = await createInvite(owner.actor, { role: 'editor', function: 'marketing', email: other.email })
     const e = await appError(signUpWithInvite({ token, name: 'Dup', email: other.email, password: PASSWORD }))
     expect(e.status).toBe(409)
     expect(e.fieldErrors?.email).toBeTruthy()
@@ -100,7 +106,7 @@ describe('invites', () => {
 
   it('an existing member who opens another invite keeps their role; the invite is used up', async () => {
     const ws = await buildWorkspace()
-    const { token } = await createInvite(ws.owner.actor, { role: 'reader', function: 'leadership' })
+    const { token } = await createInvite(ws.owner.actor, { role: 'reader', function: 'leadership', email: ws.editor.email })
     await acceptInvite({ token, userId: ws.editor.id, sessionToken: ws.editor.sessionToken })
     expect(await role(ws.workspace.id, ws.editor.id)).toBe('editor')
     expect((await appError(getInvite(token))).status).toBe(404)
@@ -109,7 +115,7 @@ describe('invites', () => {
   it('a signed-in person from another workspace joins and their session moves to the new workspace', async () => {
     const ws = await buildWorkspace()
     const { owner: outsider } = await buildOwner()
-    const { token } = await createInvite(ws.owner.actor, { role: 'editor', function: 'product' })
+    const { token } = await createInvite(ws.owner.actor, { role: 'editor', function: 'product', email: outsider.email.toUpperCase() })
     await acceptInvite({ token, userId: outsider.id, sessionToken: outsider.sessionToken })
     expect(await role(ws.workspace.id, outsider.id)).toBe('editor')
     const { actor } = await requireActor(pageRequest(outsider.cookie))
@@ -119,18 +125,59 @@ describe('invites', () => {
 
   it('two people racing for one invite: exactly one joins', async () => {
     const { owner } = await buildOwner()
-    const { token } = await createInvite(owner.actor, { role: 'editor', function: 'marketing' })
-    const results = await Promise.allSettled([signUpWithInvite({ token, ...newPerson() }), signUpWithInvite({ token, ...newPerson() })])
+    const { email } = newPerson()
+    const { token } = await createInvite(owner.actor, { role: 'editor', function: 'marketing', email })
+    const results = await Promise.allSettled([
+      signUpWithInvite({ token, ...newPerson(), email }),
+      signUpWithInvite({ token, ...newPerson(), email }),
+    ])
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
     const rejected = results.find((r) => r.status === 'rejected')
-    expect(((rejected as PromiseRejectedResult).reason as AppError).status).toBe(404)
+    // Used (404), or the same address taken a moment earlier (409).
+    expect([404, 409]).toContain(((rejected as PromiseRejectedResult).reason as AppError).status)
     expect(await sql`select 1 from memberships where workspace_id = ${owner.workspaceId}`).toHaveLength(2)
+  })
+
+  it('an invite is for its address: someone else holding the link can neither sign up nor join with it', async () => {
+    const ws = await buildWorkspace()
+    const invited = newPerson()
+    const { token } = await createInvite(ws.owner.actor, { role: 'editor', function: 'product', email: invited.email })
+    // A stranger signs up through the link with their own address: refused, nobody created.
+    const stranger = newPerson()
+    const signUp = await appError(signUpWithInvite({ token, ...stranger }))
+    expect(signUp.status).toBe(403)
+    expect(signUp.message).toContain(invited.email)
+    expect(await sql`select 1 from users where email = ${stranger.email}`).toHaveLength(0)
+    // A signed-in person of another workspace opens it: refused, no membership, the invite stays open.
+    const { owner: outsider } = await buildOwner()
+    expect((await appError(acceptInvite({ token, userId: outsider.id, sessionToken: outsider.sessionToken }))).status).toBe(403)
+    expect(await role(ws.workspace.id, outsider.id)).toBeNull()
+    await expect(getInvite(token)).resolves.toMatchObject({ email: invited.email })
+    // The invited address joins, whatever its case and spaces.
+    const typed = InviteSignUpSchema.parse({ ...invited, email: `  ${invited.email.toUpperCase()} ` })
+    const { user } = await signUpWithInvite({ token, ...typed })
+    expect(await role(ws.workspace.id, user.id)).toBe('editor')
+  })
+
+  it('an open invite made without an address (before invites were bound) lets nobody in', async () => {
+    const { owner } = await buildOwner()
+    const { token } = await createInvite(owner.actor, { role: 'editor', function: 'marketing', email: newPerson().email })
+    // As the rows of old invites are: the constraint is NOT VALID for them, so write one directly.
+    await sql`alter table invites drop constraint invites_email_required`
+    try {
+      await sql`update invites set email = null where token_hash = ${sha256(token)}`
+    } finally {
+      await sql`alter table invites add constraint invites_email_required check (email is not null) not valid`
+    }
+    const person = newPerson()
+    expect((await appError(signUpWithInvite({ token, ...person }))).status).toBe(403)
+    expect(await sql`select 1 from users where email = ${person.email}`).toHaveLength(0)
   })
 
   it.each(['editor', 'commenter', 'reader'] as const)('a %s cannot invite, revoke invites, change roles or remove people', async (r) => {
     const ws = await buildWorkspace()
     const actor = ws.byRole[r].actor
-    expect((await appError(createInvite(actor, { role: 'owner', function: 'other' }))).status).toBe(403)
+    expect((await appError(createInvite(actor, { role: 'owner', function: 'other', email: newPerson().email }))).status).toBe(403)
     expect((await appError(changeRole(actor, { userId: actor.userId, role: 'owner' }))).status).toBe(403)
     expect((await appError(removeMember(actor, { userId: ws.owner.id }))).status).toBe(403)
     expect((await appError(revokeInvite(actor, crypto.randomUUID()))).status).toBe(403)
@@ -225,10 +272,29 @@ describe('roles and removal', () => {
     )
   })
 
+  it('removal revokes the member’s tokens of that workspace (audited), so a re-invite does not bring them back', async () => {
+    const ws = await buildWorkspace()
+    const member = ws.editor
+    const token = await buildApiToken(member)
+    await removeMember(ws.owner.actor, { userId: member.id })
+    const [row] = await sql<
+      { revoked: boolean }[]
+    >`select revoked_at is not null as revoked from api_tokens where token_hash = ${sha256(token)}`
+    expect(row!.revoked).toBe(true)
+    const audit = await sql<{ meta: { reason?: string; userId?: string } }[]>`
+      select meta from audit_events where workspace_id = ${ws.workspace.id} and action = 'token.revoked'`
+    expect(audit.map((a) => a.meta)).toEqual([expect.objectContaining({ reason: 'member removed', userId: member.id })])
+    // Invited back: a member again, yet the old token stays dead.
+    const { token: invite } = await createInvite(ws.owner.actor, { role: 'editor', function: 'marketing', email: member.email })
+    await acceptInvite({ token: invite, userId: member.id, sessionToken: member.sessionToken })
+    expect(await role(ws.workspace.id, member.id)).toBe('editor')
+    expect((await appError(requireApiActor(apiRequest(token)))).status).toBe(401)
+  })
+
   it('switching workspace: only to one the user belongs to', async () => {
     const a = await buildWorkspace()
     const b = await buildWorkspace()
-    const { token } = await createInvite(b.owner.actor, { role: 'reader', function: 'leadership' })
+    const { token } = await createInvite(b.owner.actor, { role: 'reader', function: 'leadership', email: a.editor.email })
     await acceptInvite({ token, userId: a.editor.id, sessionToken: a.editor.sessionToken })
     await switchWorkspace({ userId: a.editor.id, sessionToken: a.editor.sessionToken, workspaceId: a.workspace.id })
     expect((await requireActor(pageRequest(a.editor.cookie))).actor).toMatchObject({ workspaceId: a.workspace.id, role: 'editor' })
@@ -297,7 +363,7 @@ describe('API tokens', () => {
   it('a password exchange picks the named workspace, or the first; a foreign workspace name is a 404', async () => {
     const a = await buildWorkspace()
     const b = await buildWorkspace()
-    const { token: invite } = await createInvite(b.owner.actor, { role: 'commenter', function: 'sales' })
+    const { token: invite } = await createInvite(b.owner.actor, { role: 'commenter', function: 'sales', email: a.editor.email })
     await acceptInvite({ token: invite, userId: a.editor.id, sessionToken: a.editor.sessionToken })
     const first = await issueApiTokenWithPassword({ email: a.editor.email, password: PASSWORD, ip: `ip-${uniq()}` })
     expect(first.workspace.id).toBe(a.workspace.id)
@@ -341,7 +407,7 @@ describe('nothing crosses workspaces', () => {
       expect(listed.map((n) => n.workspaceId).every((w) => w === a.workspace.id)).toBe(true)
     }
     // Even a member of both sees B's narrative only while acting in B.
-    const { token } = await createInvite(b.owner.actor, { role: 'editor', function: 'marketing' })
+    const { token } = await createInvite(b.owner.actor, { role: 'editor', function: 'marketing', email: a.owner.email })
     await acceptInvite({ token, userId: a.owner.id, sessionToken: a.owner.sessionToken })
     expect((await appError(getNarrativeFor(a.owner.actor, theirs.id))).status).toBe(404)
     await expect(getNarrativeFor({ ...a.owner.actor, workspaceId: b.workspace.id, role: 'editor' }, theirs.id)).resolves.toMatchObject({

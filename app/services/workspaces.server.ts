@@ -1,5 +1,6 @@
 import { getSql, type TransactionSql } from '#db/client.ts'
 import * as workspaces from '#db/queries/workspaces.ts'
+import * as users from '#db/queries/users.ts'
 import * as invites from '#db/queries/invites.ts'
 import * as sessions from '#db/queries/sessions.ts'
 import * as tokens from '#db/queries/api-tokens.ts'
@@ -20,8 +21,8 @@ function assertOwner(actor: Actor) {
   if (!canManageWorkspace(actor)) throw forbidden('Only workspace owners can manage members and settings')
 }
 
-/** Creates an invite link (the token is returned once; only its hash is stored). */
-export async function createInvite(actor: Actor, args: { role: Role; function: MemberFunction; email?: string }) {
+/** Creates an invite link for one address (the token is returned once; only its hash is stored). */
+export async function createInvite(actor: Actor, args: { role: Role; function: MemberFunction; email: string }) {
   assertOwner(actor)
   const token = randomToken(24)
   await invites.insertInvite(getSql(), {
@@ -29,7 +30,7 @@ export async function createInvite(actor: Actor, args: { role: Role; function: M
     tokenHash: sha256(token),
     role: args.role,
     function: args.function,
-    email: args.email ?? null,
+    email: normaliseEmail(args.email),
     createdBy: actor.userId,
     expiresAt: new Date(Date.now() + INVITE_DAYS * 24 * 3600 * 1000),
   })
@@ -50,10 +51,28 @@ export async function getInvite(token: string) {
   return invite
 }
 
-/** Joins the invite's workspace as `userId`; the invite is used once (row lock). */
-async function joinWithInvite(tx: TransactionSql, token: string, userId: string) {
+const normaliseEmail = (email: string) => email.trim().toLowerCase()
+
+/** True when `email` may accept `invite`: the invite names that very address (case and spaces aside). */
+export function isInviteFor(invite: { email: string | null }, email: string): boolean {
+  return invite.email !== null && normaliseEmail(invite.email) === normaliseEmail(email)
+}
+
+/** The refusal when someone else holds the link: no membership is created. */
+function inviteForAnotherAddress(invite: { email: string | null }) {
+  return forbidden(
+    invite.email
+      ? `This invite is for ${invite.email}. Sign in or sign up with that address, or ask for an invite to yours.`
+      : 'This invite link is not tied to an address. Ask for a new one.',
+  )
+}
+
+/** Joins the invite's workspace as `user`, who must be the invited address; the invite is used once (row lock). */
+async function joinWithInvite(tx: TransactionSql, token: string, user: { id: string; email: string }) {
   const invite = await invites.getOpenInvite(tx, sha256(token), { lock: true })
   if (!invite) throw notFound('Invite')
+  if (!isInviteFor(invite, user.email)) throw inviteForAnotherAddress(invite)
+  const userId = user.id
   const existing = await workspaces.getMembership(tx, { workspaceId: invite.workspaceId, userId })
   if (!existing) {
     await workspaces.upsertMembership(tx, {
@@ -75,10 +94,12 @@ async function joinWithInvite(tx: TransactionSql, token: string, userId: string)
   return invite
 }
 
-/** A signed-in person accepts an invite; an existing member keeps their role. */
+/** A signed-in person accepts an invite to their address; an existing member keeps their role. */
 export async function acceptInvite(args: { token: string; userId: string; sessionToken: string }) {
   return getSql().begin(async (tx) => {
-    const invite = await joinWithInvite(tx, args.token, args.userId)
+    const user = await users.getUserById(tx, args.userId)
+    if (!user) throw notFound('User')
+    const invite = await joinWithInvite(tx, args.token, user)
     await sessions.setSessionWorkspace(tx, { idHash: sha256(args.sessionToken), workspaceId: invite.workspaceId })
     return invite
   })
@@ -87,8 +108,13 @@ export async function acceptInvite(args: { token: string; userId: string; sessio
 /** A new person signs up through an invite: user, membership and session, all or nothing. */
 export async function signUpWithInvite(args: { token: string; name: string; email: string; password: string }) {
   return getSql().begin(async (tx) => {
+    // Checked first so the answer is about the address (not "email taken"), with no password hashed
+    // in vain; joinWithInvite checks again under the row lock.
+    const open = await invites.getOpenInvite(tx, sha256(args.token))
+    if (!open) throw notFound('Invite')
+    if (!isInviteFor(open, args.email)) throw inviteForAnotherAddress(open)
     const user = await createUser(tx, args)
-    const invite = await joinWithInvite(tx, args.token, user.id)
+    const invite = await joinWithInvite(tx, args.token, user)
     const session = await createSession(tx, { userId: user.id, workspaceId: invite.workspaceId })
     return { user, invite, session }
   })
@@ -184,13 +210,25 @@ export async function removeMember(actor: Actor, args: { userId: string }) {
     }
     await workspaces.deleteMembership(tx, { workspaceId: actor.workspaceId, userId: args.userId })
     await sessions.deleteSessionsInWorkspace(tx, { workspaceId: actor.workspaceId, userId: args.userId })
+    // Revoked, not only unusable while the membership is missing: a later re-invite must not
+    // bring the old tokens back to life.
+    const revoked = await tokens.revokeMemberTokens(tx, { workspaceId: actor.workspaceId, userId: args.userId })
+    const name = await userNameOf(tx, args.userId)
     await recordAudit(tx, {
       workspaceId: actor.workspaceId,
       actorId: actor.userId,
       action: 'member.removed',
-      target: await userNameOf(tx, args.userId),
-      meta: { userId: args.userId, role: current.role },
+      target: name,
+      meta: { userId: args.userId, role: current.role, tokensRevoked: revoked.length },
     })
+    for (const t of revoked)
+      await recordAudit(tx, {
+        workspaceId: actor.workspaceId,
+        actorId: actor.userId,
+        action: 'token.revoked',
+        target: `${t.name} (${t.prefix}…)`,
+        meta: { tokenId: t.id, uses: Number(t.useCount), reason: 'member removed', userId: args.userId },
+      })
   })
   bus.publish({ type: 'membership.changed', workspaceId: actor.workspaceId, userId: args.userId })
 }

@@ -34,6 +34,19 @@ export async function clearSessionCookie(request: Request) {
   return sessionCookie.serialize('', { maxAge: 0, secure: isHttps(request) })
 }
 
+/** Marks a browser where someone signed in before: its sign-ins skip the account's backoff. */
+const deviceCookie = createCookie('accord_device', { httpOnly: true, sameSite: 'lax', path: '/login', maxAge: 365 * 24 * 3600 })
+
+export async function commitDeviceCookie(request: Request, token: string) {
+  return deviceCookie.serialize(token, { secure: isHttps(request) })
+}
+
+/** The known-device token from the cookie header, or null. */
+export async function readDeviceToken(cookieHeader: string | null): Promise<string | null> {
+  const value: unknown = await deviceCookie.parse(cookieHeader)
+  return typeof value === 'string' && value.length > 0 && value.length < 200 ? value : null
+}
+
 /** The raw session token from the cookie header, or null. */
 export async function readSessionToken(cookieHeader: string | null): Promise<string | null> {
   const value: unknown = await sessionCookie.parse(cookieHeader)

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { useTestDatabase } from '#test/db.ts'
-import { buildOwner, PASSWORD, uniq } from '#test/factories.ts'
+import { buildApiToken, buildNarrative, buildOwner, buildWorkspace, PASSWORD, uniq } from '#test/factories.ts'
 import { callRoute } from '#test/routes.ts'
 import { conflict } from '#app/domain/errors.ts'
 import { action as signupAction } from '#app/routes/signup.tsx'
 import { action as loginAction } from '#app/routes/login.tsx'
-import { loader as inviteLoader } from '#app/routes/invite.$token.tsx'
+import { action as inviteAction, loader as inviteLoader } from '#app/routes/invite.$token.tsx'
+import { action as narrativeAction } from '#app/routes/_app.narratives.$id.tsx'
+import { action as apiCommentsAction } from '#app/routes/api.v1.narratives.$id.comments.ts'
 import { createInvite } from '#app/services/workspaces.server.ts'
+import { getSql } from '#db/client.ts'
 import { findNul, formAction, parseOrThrow, readForm, readJson } from './http.server.ts'
 
 await useTestDatabase()
@@ -114,9 +117,21 @@ describe('routes called directly', () => {
     expect(res.headers.get('Location')).toBe('/')
   })
 
+  it('sign-in: marks the browser as a known device (HttpOnly cookie, sent to /login only)', async () => {
+    const { owner } = await buildOwner()
+    const res = await callRoute(loginAction, '/login', { form: { email: owner.email, password: PASSWORD } })
+    const cookies = res.headers.getSetCookie()
+    expect(cookies).toHaveLength(2)
+    expect(cookies[1]).toMatch(/^accord_device=.+; Max-Age=31536000; Path=\/login; HttpOnly; SameSite=Lax$/)
+  })
+
   it('invite page: shows who invited whom to what; an unknown link is a 404', async () => {
     const { owner, workspace } = await buildOwner()
-    const { token } = await createInvite(owner.actor, { role: 'commenter', function: 'customer_success' })
+    const { token } = await createInvite(owner.actor, {
+      role: 'commenter',
+      function: 'customer_success',
+      email: `cs-${uniq()}@example.test`,
+    })
     const res = await callRoute(inviteLoader, `/invite/${token}`, { params: { token } })
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({
@@ -128,5 +143,55 @@ describe('routes called directly', () => {
     })
     const missing = await callRoute(inviteLoader, `/invite/${'a'.repeat(32)}`, { params: { token: 'a'.repeat(32) } })
     expect(missing.status).toBe(404)
+  })
+})
+
+describe('invite page: the link is for one address', () => {
+  it('someone signed in with another address sees whom it is for, and posting joins nobody (403)', async () => {
+    const { owner, workspace } = await buildOwner()
+    const invited = `invited-${uniq()}@example.test`
+    const { token } = await createInvite(owner.actor, { role: 'editor', function: 'product', email: invited })
+    const { owner: other } = await buildOwner()
+    const page = await callRoute(inviteLoader, `/invite/${token}`, { params: { token }, cookie: other.cookie })
+    expect(await page.json()).toMatchObject({ email: invited, signedInAs: other.email, forAnotherAddress: true })
+    const post = await callRoute(inviteAction, `/invite/${token}`, { params: { token }, cookie: other.cookie, form: {} })
+    expect(post.status).toBe(403)
+    expect(((await post.json()) as { message: string }).message).toContain(invited)
+    expect(await getSql()`select 1 from memberships where workspace_id = ${workspace.id} and user_id = ${other.id}`).toHaveLength(0)
+  })
+})
+
+describe('inputs that once answered 500 (issue 13)', () => {
+  it.each([
+    ['a LF', '/\n/evil.example'],
+    ['a TAB (browsers drop it and follow //evil.example)', '/\t/evil.example'],
+    ['a CR LF header split', '/home\r\nSet-Cookie: x=1'],
+  ])('sign-in with %s in redirectTo goes home', async (_label, redirectTo) => {
+    const { owner } = await buildOwner()
+    const res = await callRoute(loginAction, '/login', { form: { email: owner.email, password: PASSWORD, redirectTo } })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('Location')).toBe('/')
+  })
+
+  it('a comment anchor of 1 mod 4 base64 characters is a 400 with a field message, by form and by API', async () => {
+    const ws = await buildWorkspace()
+    const narrative = await buildNarrative(ws.owner)
+    const fields = { intent: 'start', anchorStart: 'QUJDQ', anchorEnd: 'QUJDRA==', quote: 'x', body: 'x' }
+    const form = await callRoute(narrativeAction, `/narratives/${narrative.id}`, {
+      cookie: ws.commenter.cookie,
+      params: { id: narrative.id },
+      form: fields,
+    })
+    expect(form.status).toBe(400)
+    expect(((await form.json()) as { errors: Record<string, string[]> }).errors.anchorStart).toEqual(['Anchor must be base64'])
+    const api = await callRoute(apiCommentsAction, `/api/v1/narratives/${narrative.id}/comments`, {
+      headers: { Authorization: `Bearer ${await buildApiToken(ws.owner)}` },
+      params: { id: narrative.id },
+      json: { ...fields, anchorEnd: 'QUJDQ', anchorStart: 'QUJDRA==' },
+    })
+    expect(api.status).toBe(400)
+    expect(JSON.stringify(await api.json())).toContain('Anchor must be base64')
+    const [{ n }] = await getSql()<[{ n: number }]>`select count(*)::int as n from comment_threads where narrative_id = ${narrative.id}`
+    expect(n).toBe(0)
   })
 })

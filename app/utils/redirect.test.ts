@@ -13,9 +13,21 @@ describe('safeRedirect', () => {
     ['javascript url', 'javascript:alert(1)'],
     ['relative path', 'home'],
     ['empty string', ''],
+    ['TAB between the slashes (browsers drop it: //evil.example)', '/\t/evil.example'],
+    ['LF between the slashes', '/\n/evil.example'],
+    ['CR between the slashes', '/\r/evil.example'],
+    ['LF inside a path (header splitting)', '/home\nSet-Cookie: x=1'],
+    ['backslash after a slash', '/\\/evil.example'],
+    ['protocol-relative with an encoded backslash', '//%5Cevil.example'],
+    ['NUL', '/home\u0000'],
   ])('refuses a %s target', (_label, to) => {
     expect(safeRedirect(to)).toBe('/')
     expect(safeRedirect(to, '/home')).toBe('/home')
+  })
+
+  it('returns the parsed path, so what the browser will follow is what was checked', () => {
+    expect(safeRedirect('/a/../b?x=1#h')).toBe('/b?x=1#h')
+    expect(new URL(safeRedirect('/%2F%2Fevil.example'), 'https://accord.example').origin).toBe('https://accord.example')
   })
 
   it.each([undefined, null, 42, ['/home'], { to: '/home' }])('refuses a non-string %j', (to) => {

@@ -83,3 +83,10 @@ export async function revokeApiToken(db: Db, args: { id: string; workspaceId: st
     returning name, prefix, use_count as "useCount"`
   return row ?? null
 }
+
+/** Revokes every live token `userId` holds in the workspace; the revoked tokens. */
+export async function revokeMemberTokens(db: Db, args: { workspaceId: string; userId: string }) {
+  return db<{ id: string; name: string; prefix: string; useCount: string }[]>`update api_tokens set revoked_at = now()
+    where workspace_id = ${args.workspaceId} and user_id = ${args.userId} and revoked_at is null
+    returning id, name, prefix, use_count as "useCount"`
+}

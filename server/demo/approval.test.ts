@@ -25,6 +25,6 @@ describe('the demo approval story', () => {
       select n.status, (select count(*)::int from narrative_reviews r join review_approvers a on a.review_id = r.id
         where r.narrative_id = n.id and r.status = 'open' and a.decision is null) as pending
       from narratives n where n.title = 'FY27 Q1 marketing business review'`
-    expect(qbr).toEqual({ status: 'in_review', pending: 2 })
+    expect(qbr).toEqual({ status: 'in_review', pending: 3 })
   })
 })

@@ -43,5 +43,6 @@ export const seedDemoApproval: DemoExtender = async (sql: Sql, { workspaceId, pe
     await noteNarrativeEdited(sql, strategy)
   }
   const qbr = await byTitle('FY27 Q1 marketing business review')
-  if (qbr) await requestReview(mops, qbr, { approverIds: [cmo.userId, finance], dueDate: '2026-07-10' })
+  // The approval policy: the CMO and the MOps lead, finance as well for the numbers.
+  if (qbr) await requestReview(mops, qbr, { approverIds: [cmo.userId, mops.userId, finance], dueDate: '2026-07-10' })
 }

@@ -67,6 +67,11 @@ test('send to review, MOps assesses and approves, the CMO approves, the CEO read
   const picker = cmo.page.getByRole('group', { name: 'Approvers' })
   await expect(picker.getByLabel(/Claire Morgan/)).toBeChecked()
   await expect(picker.getByLabel(/Maya Okafor/)).toBeChecked()
+  // Without the MOps lead the approval policy is not met: the dialog says why (the server refuses it too).
+  await picker.getByLabel(/Maya Okafor/).uncheck()
+  await expect(cmo.page.getByRole('button', { name: 'Send to review' })).toBeDisabled()
+  await expect(cmo.page.getByText(/Send to review is disabled: Name at least 2 approvers.*Marketing Ops lead.*Maya Okafor/)).toBeVisible()
+  await picker.getByLabel(/Maya Okafor/).check()
   await cmo.page.getByLabel('Due date').fill('2027-01-15')
   await cmo.page.getByRole('button', { name: 'Send to review' }).click()
   await expect(cmo.page.getByRole('list', { name: 'Approvers' })).toContainText('Pending')

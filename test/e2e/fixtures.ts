@@ -41,9 +41,10 @@ export async function ownerContext(browser: Browser, label = 'Owner') {
   return { context, page, account }
 }
 
-/** The owner (signed in on `ownerPage`) creates an invite link with a role and function. */
-export async function createInviteLink(ownerPage: Page, role: 'owner' | 'editor' | 'commenter' | 'reader', fn = 'Sales') {
+/** The owner (signed in on `ownerPage`) creates an invite link for `email` with a role and function. */
+export async function createInviteLink(ownerPage: Page, role: 'owner' | 'editor' | 'commenter' | 'reader', fn: string, email: string) {
   await ownerPage.goto('/settings/members')
+  await ownerPage.getByLabel('Email', { exact: true }).fill(email)
   await ownerPage.getByLabel('Role', { exact: true }).selectOption(role)
   await ownerPage.getByLabel('Function', { exact: true }).selectOption({ label: fn })
   await ownerPage.getByRole('button', { name: 'Create invite link' }).click()
@@ -60,8 +61,8 @@ export async function joinThroughInvite(
   label = 'Member',
   fn = 'Sales',
 ) {
-  const link = await createInviteLink(ownerPage, role, fn)
   const account = newAccount(label)
+  const link = await createInviteLink(ownerPage, role, fn, account.email)
   const context: BrowserContext = await browser.newContext()
   const page = await context.newPage()
   await page.goto(link)

@@ -179,7 +179,7 @@ test('nothing crosses workspaces: a removed member who has their own workspace g
   await expect(b.page.getByText('Alpha secret plan')).toHaveCount(0)
 
   // B joins A (signed in, through a link), can open it, then is removed.
-  const link = await createInviteLink(a.page, 'editor', 'Product')
+  const link = await createInviteLink(a.page, 'editor', 'Product', b.account.email)
   await acceptInviteLink(b.page, link)
   await expect(switcher(b.page)).toContainText(a.account.workspace)
   expect((await b.page.goto(`/narratives/${narrativeId}`))?.status()).toBe(200)
@@ -221,7 +221,7 @@ test('the workspace switcher lists every workspace of the person and switches', 
 
   // And a third they were invited to.
   const other = await ownerContext(browser, 'Inviter')
-  const link = await createInviteLink(other.page, 'reader', 'Leadership')
+  const link = await createInviteLink(other.page, 'reader', 'Leadership', account.email)
   await acceptInviteLink(page, link)
   await expect(switcher(page)).toContainText(other.account.workspace)
 
@@ -278,7 +278,7 @@ test('screenshots: members settings and the empty narratives page', async ({ bro
   await owner.page.setViewportSize({ width: 1280, height: 800 })
   const first = await joinThroughInvite(browser, owner.page, 'editor', 'Claire', 'Marketing')
   const second = await joinThroughInvite(browser, owner.page, 'commenter', 'Sam', 'Sales')
-  await createInviteLink(owner.page, 'reader', 'Leadership')
+  await createInviteLink(owner.page, 'reader', 'Leadership', `ceo-${Date.now()}@example.test`)
   // The open invite is listed (and can be revoked) until someone uses it.
   const openInvites = owner.page.getByRole('table').filter({ has: owner.page.getByRole('columnheader', { name: 'Expires' }) })
   await expect(openInvites.getByRole('row').filter({ hasText: 'Leadership' })).toHaveCount(1)

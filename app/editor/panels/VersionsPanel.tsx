@@ -4,6 +4,7 @@ import { Check, CheckCircle2, Circle, Clock, History, Send, Stamp, TriangleAlert
 import { useEffect, useState } from 'react'
 import type { ReviewPanelData } from '#app/routes/resources.narratives.$id.review.ts'
 import { timeAgo } from '#app/utils/format.ts'
+import { approverPolicyReasons, DEFAULT_APPROVAL_POLICY } from '#app/domain/approval.ts'
 
 type ActionResult = { ok: boolean; message?: string; errors?: Record<string, string[]> }
 
@@ -303,7 +304,7 @@ function DecisionChip({ decision }: { decision: 'approve' | 'changes' | null }) 
   )
 }
 
-/** Default approvers: the CMO (marketing) and the Marketing Ops lead; finance can be added. */
+/** Default approvers: the CMO (marketing) and the Marketing Ops lead (the approval policy); finance can be added. */
 function SendToReview({
   candidates,
   action,
@@ -316,12 +317,14 @@ function SendToReview({
   busy: boolean
 }) {
   const defaults = new Set(
-    ['marketing', 'marketing_ops'].flatMap((fn) => {
+    DEFAULT_APPROVAL_POLICY.functions.flatMap((fn) => {
       const m = candidates.find((c) => c.function === fn)
       return m ? [m.userId] : []
     }),
   )
   const [chosen, setChosen] = useState<Set<string>>(defaults)
+  // The server refuses with the same sentences (app/domain/approval.ts).
+  const reasons = approverPolicyReasons(DEFAULT_APPROVAL_POLICY, { approverIds: [...chosen], eligible: candidates })
   return (
     <fetcher.Form method="post" action={action} className="review-box">
       <fieldset className="approver-picker">
@@ -347,9 +350,21 @@ function SendToReview({
         Due date
       </label>
       <input id="review-due" type="date" name="dueDate" className="input" />
-      <button type="submit" name="intent" value="request-review" className="button small" disabled={busy || chosen.size === 0}>
+      <button
+        type="submit"
+        name="intent"
+        value="request-review"
+        className="button small"
+        disabled={busy || reasons.length > 0}
+        aria-describedby={reasons.length ? 'approver-policy' : undefined}
+      >
         <Send size={14} aria-hidden /> Send to review
       </button>
+      {reasons.length ? (
+        <p id="approver-policy" className="review-note">
+          Send to review is disabled: {sentence(reasons.join('; '))}
+        </p>
+      ) : null}
     </fetcher.Form>
   )
 }
