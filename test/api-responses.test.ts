@@ -246,10 +246,14 @@ describe('every documented answer matches the real one', () => {
     const none = await call<{ review: unknown }>('get', `/api/v1/narratives/${reviewed.id}/reviews`)
     expect(none.review).toBeNull()
     const requested = await call<{ versionId: string }>('post', `/api/v1/narratives/${reviewed.id}/reviews`, {
-      json: { approverIds: [ws.owner.id] },
+      json: { approverIds: [ws.owner.id, ws.editor.id] },
     })
     const open = await call<{ review: { approvers: unknown[] } }>('get', `/api/v1/narratives/${reviewed.id}/reviews`)
-    expect(open.review.approvers.length).toBe(1)
+    expect(open.review.approvers.length).toBe(2)
+    await call('post', `/api/v1/narratives/${reviewed.id}/reviews/current/decision`, {
+      json: { decision: 'approve', versionId: requested.versionId },
+      as: 'editor',
+    })
     const decided = await call<{ approvedVersionId: string }>('post', `/api/v1/narratives/${reviewed.id}/reviews/current/decision`, {
       json: { decision: 'approve', versionId: requested.versionId },
     })

@@ -120,8 +120,9 @@ describe('status changes re-check the open sockets (issue 13, findings 5 and 7)'
   it('a reader who opened an approved narrative never receives the new draft, and is refused once it is one', async () => {
     const ws = await buildWorkspace()
     const n = await narrativeUnderReview(ws, 'The approved text.')
-    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.owner.id] })
+    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.owner.id, ws.editor.id] })
     await decideReview(ws.owner.actor, n.id, { decision: 'approve', note: '' })
+    await decideReview(ws.editor.actor, n.id, { decision: 'approve', note: '' })
     const reader = connectClient(server.url, n.id, { cookie: ws.reader.cookie, origin: server.origin })
     const editor = connectClient(server.url, n.id, { cookie: ws.editor.cookie, origin: server.origin })
     try {
