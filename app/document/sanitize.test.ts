@@ -32,3 +32,10 @@ test.each([
 ])('removes %s', (_name, dirty, clean) => {
   expect(sanitizeNarrativeHtml(dirty)).toBe(clean)
 })
+
+test('keeps a block’s text-align keyword and drops every other style, and any other value', () => {
+  expect(sanitizeNarrativeHtml('<h2 style="text-align:center">A</h2>')).toBe('<h2 style="text-align:center">A</h2>')
+  expect(sanitizeNarrativeHtml('<p style="text-align:center;position:fixed;inset:0">A</p>')).toBe('<p style="text-align:center">A</p>')
+  expect(sanitizeNarrativeHtml('<p style="text-align:expression(alert(1))">A</p>')).toBe('<p>A</p>')
+  expect(sanitizeNarrativeHtml('<span style="text-align:center">A</span>')).toBe('<span>A</span>')
+})

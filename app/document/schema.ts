@@ -39,13 +39,13 @@ const text =
 /** Inline CSS: the editor has no control that sets any, so only the empty default passes. */
 const noStyle: Check = (v) => v === ''
 
-/** A link target the reading view may follow: http(s), mailto, or a path on this site. */
+/** A link target the reading view may follow: http(s), mailto, tel, or a path on this site (the link editor offers these). */
 export function isSafeHref(v: unknown): v is string {
   if (typeof v !== 'string' || v.length > 2048) return false
   // Control characters and whitespace tricks (`java\tscript:`) are never part of a real link.
   if ([...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return false
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(v)
-  if (scheme) return ['http', 'https', 'mailto'].includes(scheme[1]!.toLowerCase())
+  if (scheme) return ['http', 'https', 'mailto', 'tel'].includes(scheme[1]!.toLowerCase())
   // Relative, but not protocol-relative (`//evil.example`), which leaves the site.
   return !v.startsWith('//') && !v.startsWith('\\')
 }

@@ -23,11 +23,12 @@ import { narrativeTheme } from './theme.ts'
 import { NARRATIVE_TRANSFORMERS } from './markdown.ts'
 import { createNarrativeProvider } from './collab/provider.ts'
 import { useSessionSnapshot, type EditorSession } from './collab/session-store.ts'
-import { isSafeUrl } from './plugins/LinkEditorPlugin.tsx'
+import { isSafeHref } from '#app/document/schema.ts'
 import { LinkEditorPlugin } from './plugins/LinkEditorPlugin.tsx'
 import { ToolbarPlugin } from './plugins/ToolbarPlugin.tsx'
 import { ShortcutsPlugin } from './plugins/ShortcutsPlugin.tsx'
 import { HorizontalRulePlugin } from './plugins/HorizontalRulePlugin.tsx'
+import { PlainStylePlugin } from './plugins/PlainStylePlugin.tsx'
 import { OutlinePlugin } from './plugins/OutlinePlugin.tsx'
 import { CommentsPlugin, createBindingCapture } from './plugins/CommentsPlugin.tsx'
 import type { CommentsStore } from '#app/components/comments/comments-store.ts'
@@ -139,12 +140,13 @@ export default function Editor({ narrativeId, user, editable, session, comments,
         <EditablePlugin editable={editable} />
         <ListPlugin />
         <CheckListPlugin />
-        <LinkPlugin validateUrl={isSafeUrl} attributes={{ rel: 'noreferrer noopener', target: '_blank' }} />
+        <LinkPlugin validateUrl={isSafeHref} attributes={{ rel: 'noreferrer noopener', target: '_blank' }} />
         <AutoLinkPlugin matchers={LINK_MATCHERS} />
         <ClickableLinkPlugin newTab />
         <TablePlugin hasCellMerge={false} hasCellBackgroundColor={false} hasHorizontalScroll />
         <HorizontalRulePlugin />
         <TabIndentationPlugin maxIndent={5} />
+        <PlainStylePlugin />
         <MarkdownShortcutPlugin transformers={NARRATIVE_TRANSFORMERS} />
         <ShortcutsPlugin />
         <LinkEditorPlugin anchor={surface} />

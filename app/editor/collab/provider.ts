@@ -150,6 +150,12 @@ export function createNarrativeProvider(id: string, yjsDocMap: Map<string, Y.Doc
       )
     } else if (event.code === CloseCode.MessageTooBig) {
       session.update({ notice: 'The last change was too large to send in one go. Try pasting smaller parts.' })
+    } else if (event.code === CloseCode.InvalidData) {
+      // The server refused a change it will refuse again: reconnecting would resend it for ever.
+      provider.disconnect()
+      refused = true
+      session.update({ refusal: refusalFor(event.code) })
+      publishConnection()
     }
   })
   // 'closed' = the server closed with 4400–4499 and the provider stopped retrying.
@@ -290,6 +296,14 @@ function refusalFor(code: number): Refusal {
         title: 'This narrative is not available',
         detail: 'It was deleted or moved out of your workspaces.',
         action: { label: 'Back to narratives', href: '/narratives' },
+      }
+    case CloseCode.InvalidData:
+      return {
+        code,
+        title: 'A change could not be saved',
+        detail:
+          'It holds content this narrative does not accept (such as styling pasted from another editor). Copy what you wrote since the last save, then reload.',
+        action: null,
       }
     case CloseCode.DocumentTooLarge:
       return {

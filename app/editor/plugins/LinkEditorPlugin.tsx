@@ -15,6 +15,7 @@ import {
 import { ExternalLink, Pencil, Unlink } from 'lucide-react'
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { createPortal } from 'react-dom'
+import { isSafeHref } from '#app/document/schema.ts'
 import { OPEN_LINK_EDITOR_COMMAND } from '../commands.ts'
 
 type Mode = { kind: 'closed' } | { kind: 'view'; url: string; linkKey: string } | { kind: 'edit'; url: string; linkKey: string | null }
@@ -24,16 +25,6 @@ interface Position {
   left: number
 }
 
-/** Safe schemes only: a link in a strategy document never runs script. */
-export function isSafeUrl(url: string): boolean {
-  try {
-    const { protocol } = new URL(url)
-    return protocol === 'https:' || protocol === 'http:' || protocol === 'mailto:' || protocol === 'tel:'
-  } catch {
-    return false
-  }
-}
-
 /** What people type ("acme.com/plan", "ana@acme.com") → a URL, or null when it can't be one. */
 export function normaliseUrl(input: string): string | null {
   const text = input.trim()
@@ -41,7 +32,7 @@ export function normaliseUrl(input: string): string | null {
   if (/^[^\s@/]+@[^\s@/]+\.[^\s@/]+$/.test(text)) return `mailto:${text}`
   const url = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : formatUrl(text)
   const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(url) ? url : `https://${url}`
-  return isSafeUrl(withScheme) ? withScheme : null
+  return isSafeHref(withScheme) ? withScheme : null
 }
 
 function $linkAround(node: LexicalNode): LinkNode | null {
@@ -198,7 +189,7 @@ export function LinkEditorPlugin({ anchor }: { anchor: HTMLElement | null }) {
     >
       {mode.kind === 'view' ? (
         <>
-          <a className="link-popover-url" href={isSafeUrl(mode.url) ? mode.url : undefined} target="_blank" rel="noreferrer noopener">
+          <a className="link-popover-url" href={isSafeHref(mode.url) ? mode.url : undefined} target="_blank" rel="noreferrer noopener">
             <ExternalLink size={14} aria-hidden />
             <span>{mode.url}</span>
           </a>
