@@ -1078,6 +1078,13 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       // Readers may open approved versions of an approved narrative (never checkpoints or drafts).
       expect: row(LOGIN, { rest: 200, foreign: 404 }),
     },
+    {
+      label: 'POST /narratives/:draft/versions (repair: owners only)',
+      method: 'POST',
+      path: (c) => `/narratives/${c.draftId}/versions`,
+      form: () => ({ intent: 'repair' }),
+      expect: row(LOGIN, { owner: 200, rest: 403, reader: 404, foreign: 404 }),
+    },
   ],
   'read.$id.tsx': [
     {

@@ -27,6 +27,8 @@ const BY_ROLE: Record<string, Record<Role, boolean>> = {
   // Issue 7: version history is working material; anyone but readers can be named approver.
   canSeeVersions: { owner: true, editor: true, commenter: true, reader: false },
   canBeApprover: { owner: true, editor: true, commenter: true, reader: false },
+  // Issue 13: dropping blocks the document schema refuses is an owner's call.
+  canRepairNarrative: { owner: true, editor: false, commenter: false, reader: false },
 }
 
 /** Abilities on a narrative in a given status: (actor, { status }) => boolean. */
