@@ -9,6 +9,7 @@ import type { MemberFunction, Role } from '#app/domain/policies.ts'
 import { ACCOUNT_BACKOFF, ADDRESS_BACKOFF, claimAttempt, type BackoffRule } from '#app/domain/sign-in-throttle.ts'
 import { DUMMY_PASSWORD_HASH, hashPassword, randomToken, sha256, verifyPassword } from '#app/utils/crypto.server.ts'
 import { auditSignIn } from './audit.server.ts'
+import { bus } from '#server/events/bus.ts'
 
 export const SESSION_DAYS = 30
 
@@ -64,8 +65,17 @@ export async function createSession(db: Db, args: { userId: string; workspaceId:
   return { token, expiresAt }
 }
 
+/**
+ * Signs a session out. Whatever it still holds open — collaboration sockets, change feeds — is
+ * re-checked on every instance and closed: signed out is out, not out for new requests only.
+ */
 export async function endSession(token: string) {
-  await sessions.deleteSession(getSql(), sha256(token))
+  const sql = getSql()
+  const session = await sessions.getSession(sql, sha256(token))
+  await sessions.deleteSession(sql, sha256(token))
+  if (!session) return
+  for (const m of await workspaces.listMemberships(sql, session.userId))
+    bus.publish({ type: 'membership.changed', workspaceId: m.workspaceId, userId: session.userId })
 }
 
 /** The clock of the sign-in backoff (tests move it instead of sleeping). */

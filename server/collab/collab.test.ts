@@ -12,6 +12,8 @@ import {
   type TestServer,
 } from '#test/collab-helpers.ts'
 import { createApiToken, revokeApiToken } from '#app/services/workspaces.server.ts'
+import { createSession, endSession } from '#app/services/accounts.server.ts'
+import { commitSessionCookie } from '#app/utils/auth.server.ts'
 import { upsertMembership } from '#db/queries/workspaces.ts'
 import { updateNarrativeStatus } from '#db/queries/narratives.ts'
 import { bus } from '#server/events/bus.ts'
@@ -313,6 +315,18 @@ describe('refusals', () => {
     const [row] = await sql<[{ id: string }]>`select id from api_tokens where name = 'to revoke' and workspace_id = ${fx.workspaceId}`
     await revokeApiToken(owner, row.id)
     await vi.waitFor(() => expect(c.closes.map((x) => x.code)).toEqual([4205, 4401]))
+  })
+
+  test('signing out closes that session’s open sockets; the same person’s other session stays', async () => {
+    const id = await fx.newNarrative()
+    const { token } = await createSession(sql, { userId: fx.editor.userId, workspaceId: fx.workspaceId })
+    const cookie = (await commitSessionCookie(new Request('http://localhost/'), token)).split(';')[0]!
+    const signingOut = client(id, { cookie })
+    const elsewhere = client(id, { cookie: fx.editor.cookie })
+    await Promise.all([synced(signingOut), synced(elsewhere)])
+    await endSession(token)
+    await vi.waitFor(() => expect(signingOut.closes.map((x) => x.code)).toEqual([4205, 4401]))
+    expect(elsewhere.closes).toEqual([])
   })
 })
 

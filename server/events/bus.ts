@@ -2,6 +2,7 @@ import { singleton } from '#db/singleton.ts'
 
 /** Something that changed in a workspace; open pages and sockets react to it. */
 export type WorkspaceEvent =
+  /** A member's rights may have changed (role, function, removal, signing out): their open sockets and feeds are re-checked. */
   | { type: 'membership.changed'; workspaceId: string; userId: string }
   | { type: 'narrative.changed'; workspaceId: string; narrativeId: string }
   /**
