@@ -75,6 +75,12 @@ export default function InvitePage() {
             Sign out and sign in (or sign up) as {invite.email ?? 'the invited address'}, or ask {invite.invitedBy} for an invite to your
             address.
           </p>
+          <Form method="post" action="/logout">
+            <input type="hidden" name="redirectTo" value={invite.path} />
+            <button className="button secondary" type="submit">
+              Sign out and open this invite again
+            </button>
+          </Form>
         </div>
       ) : (
         <Form method="post" noValidate>

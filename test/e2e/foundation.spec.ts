@@ -319,3 +319,32 @@ test('each tab holds one change-feed stream, however many parts of the page list
   expect(streams).toHaveLength(2) // one per page load, not one per listener
   await owner.context.close()
 })
+
+test('an invite is for one address: someone signed in with another is told whom it is for, signs out, and the invitee joins', async ({
+  browser,
+}) => {
+  const owner = await ownerContext(browser, 'Host')
+  const other = await ownerContext(browser, 'Bystander')
+  const invitee = newAccount('Invitee')
+  const link = await createInviteLink(owner.page, 'commenter', 'Sales', invitee.email)
+
+  // Signed in as someone else: the page says whom the invite is for and offers no way to join.
+  await other.page.goto(link)
+  const alert = other.page.getByTestId('invite-other-address')
+  await expect(alert).toContainText(`This invite is for ${invitee.email}`)
+  await expect(alert).toContainText(`signed in as ${other.account.email}`)
+  await expect(other.page.getByRole('button', { name: /^Join/ })).toHaveCount(0)
+
+  // Signing out from there comes back to the same invite, ready for the invited address.
+  await other.page.getByRole('button', { name: 'Sign out and open this invite again' }).click()
+  await expect(other.page).toHaveURL(new URL(link).pathname)
+  await expect(other.page.getByLabel('Email')).toHaveValue(invitee.email)
+  await other.page.getByLabel('Name', { exact: true }).fill(invitee.name)
+  await other.page.getByLabel('Password').fill(invitee.password)
+  await other.page.getByRole('button', { name: `Join ${owner.account.workspace}` }).click()
+  await expect(other.page).toHaveURL(/\/home$/)
+  await owner.page.goto('/settings/members')
+  await expect(owner.page.getByRole('row').filter({ hasText: invitee.email })).toContainText('Commenter')
+  await owner.context.close()
+  await other.context.close()
+})
