@@ -5,8 +5,8 @@ import { ArrowLeft, GitCompare } from 'lucide-react'
 import { z } from 'zod'
 import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
-import { canRepairNarrative, canSeeVersions } from '#app/domain/policies.ts'
-import { diffVersionsFor, getVersionFor, listVersionsFor, repairNarrative } from '#app/services/versions.server.ts'
+import { canSeeVersions } from '#app/domain/policies.ts'
+import { contentProblemFor, diffVersionsFor, getVersionFor, listVersionsFor, repairNarrative } from '#app/services/versions.server.ts'
 import { getNarrativeFor } from '#app/services/narratives.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
@@ -20,6 +20,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Versio
 const QuerySchema = z.union([
   z.object({ from: z.uuid('Not a version id'), to: z.uuid('Not a version id') }),
   z.object({ v: z.uuid('Not a version id') }),
+  // No version named: the newest one.
+  z.object({}).strict(),
 ])
 
 const KIND: Record<string, string> = {
@@ -31,7 +33,11 @@ const KIND: Record<string, string> = {
 }
 const label = (v: { number: number; kind: string; name: string }) => `v${v.number} · ${v.name || KIND[v.kind]}`
 
-/** /narratives/ID/versions?v=VID shows one version (server-rendered HTML); ?from=A&to=B the word diff between two. */
+/**
+ * /narratives/ID/versions?v=VID shows one version (server-rendered HTML), ?from=A&to=B the word
+ * diff between two, no query the newest. Owners also see a repair form when the current text holds
+ * content the document schema refuses.
+ */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireActor(request)
   return orThrowResponse(async () => {
@@ -40,14 +46,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const narrative = await getNarrativeFor(actor, id.data)
     const query = parseOrThrow(QuerySchema, Object.fromEntries(new URL(request.url).searchParams))
     // Every version to compare any two (readers, who only open approved versions, get no picker).
-    const choices = canSeeVersions(actor)
-      ? (await listVersionsFor(actor, narrative.id)).versions.map((v) => ({ id: v.id, label: label(v) }))
-      : []
-    if ('v' in query) {
-      const v = await getVersionFor(actor, narrative.id, query.v)
+    const [choices, problem] = await Promise.all([
+      canSeeVersions(actor)
+        ? listVersionsFor(actor, narrative.id).then((l) => l.versions.map((v) => ({ id: v.id, label: label(v) })))
+        : Promise.resolve<{ id: string; label: string }[]>([]),
+      contentProblemFor(actor, narrative.id),
+    ])
+    const can = { repair: problem !== null }
+    const newest = choices[0]?.id
+    if ('v' in query || !('from' in query)) {
+      const vid = 'v' in query ? query.v : newest
+      if (!vid)
+        return json({
+          narrative: { id: narrative.id, title: narrative.title },
+          can,
+          problem,
+          choices,
+          selected: { from: '', to: '' },
+          view: null,
+          diff: null,
+        })
+      const v = await getVersionFor(actor, narrative.id, vid)
       return json({
         narrative: { id: narrative.id, title: narrative.title },
-        can: { repair: canRepairNarrative(actor) },
+        can,
+        problem,
         choices,
         selected: { from: choices[choices.findIndex((c) => c.id === v.id) + 1]?.id ?? v.id, to: v.id },
         view: { label: label(v), by: v.createdByName, at: v.createdAt.toISOString(), html: v.html },
@@ -57,7 +80,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const d = await diffVersionsFor(actor, narrative.id, query.from, query.to)
     return json({
       narrative: { id: narrative.id, title: narrative.title },
-      can: { repair: canRepairNarrative(actor) },
+      can,
+      problem,
       choices,
       selected: { from: d.from.id, to: d.to.id },
       view: null,
@@ -81,7 +105,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function VersionsPage() {
-  const { narrative, can, choices, selected, view, diff } = useLoaderData<typeof loader>()
+  const { narrative, can, problem, choices, selected, view, diff } = useLoaderData<typeof loader>()
   const repaired = useActionData<typeof action>()
   return (
     <div className="page version-page">
@@ -145,15 +169,19 @@ export default function VersionsPage() {
           <DiffText parts={diff.parts} />
         </>
       ) : null}
-      {can.repair ? (
+      {can.repair || repaired ? (
         <Form method="post" className="inline-form repair-form" aria-label="Repair the narrative">
-          <p className="muted">
-            If the editor shows nothing or saving answers “invalid content”, repair removes the blocks the editor cannot show (the text
-            before them stays in the version history).
-          </p>
-          <button type="submit" name="intent" value="repair" className="button secondary">
-            Repair narrative
-          </button>
+          {can.repair ? (
+            <p className="muted">
+              The current text holds content the editor cannot show ({problem}). Repair removes those blocks; the text before them stays in
+              the version history.
+            </p>
+          ) : null}
+          {can.repair ? (
+            <button type="submit" name="intent" value="repair" className="button secondary">
+              Repair narrative
+            </button>
+          ) : null}
           {repaired && !repaired.ok ? <p role="alert">{repaired.message}</p> : null}
           {repaired && 'dropped' in repaired ? (
             <p role="status">{repaired.dropped ? `Removed ${repaired.dropped} invalid block(s).` : 'Nothing to repair.'}</p>

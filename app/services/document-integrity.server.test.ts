@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { useTestDatabase } from '#test/db.ts'
 import { buildNarrative, buildWorkspace } from '#test/factories.ts'
+import { startApp, type RunningApp } from '#test/routes.ts'
 import { lexicalBlock } from '#test/bad-input.ts'
 import { AppError } from '#app/domain/errors.ts'
 import { SANITIZER_VERSION } from '#app/document/sanitize.ts'
@@ -104,5 +105,33 @@ describe('document integrity (issue 13)', () => {
     await expect(
       db.sql`update narrative_versions set html = '<p>forged</p>', html_sanitizer = html_sanitizer + 1, text = 'x2' where id = ${legacy!.id}`,
     ).rejects.toThrow(/immutable/)
+  })
+})
+
+describe('the repair on the Versions page', () => {
+  let app: RunningApp | null = null
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  it('is offered to owners only while the text holds refused content, and repairs it', { timeout: 120_000 }, async () => {
+    app = await startApp({ sql: db.sql })
+    const ws = await buildWorkspace()
+    const n = await buildNarrative(ws.owner, { template: 'blank' })
+    const page = async (cookie: string) => (await app!.fetch(`/narratives/${n.id}/versions`, { cookie })).text()
+    expect(await page(ws.owner.cookie)).not.toContain('Repair narrative')
+
+    await writeCrafted(n.id, (root) => root.insertEmbed(root.length, lexicalBlock('script', {}, 'unknown type')))
+    const broken = await page(ws.owner.cookie)
+    expect(broken).toContain('Repair narrative')
+    expect(broken).toContain('holds content the editor cannot show')
+    expect(await page(ws.editor.cookie)).not.toContain('Repair narrative')
+
+    const res = await app.fetch(`/narratives/${n.id}/versions?_data=routes/_app.narratives.$id_.versions`, {
+      cookie: ws.owner.cookie,
+      form: { intent: 'repair' },
+    })
+    expect(await res.json()).toEqual({ ok: true, dropped: 1 })
+    expect(await page(ws.owner.cookie)).not.toContain('Repair narrative')
   })
 })

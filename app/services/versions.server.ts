@@ -232,6 +232,16 @@ export async function resanitizeStoredVersions(db: Db): Promise<number> {
 }
 
 /**
+ * Why the current text needs repair (what the document schema refuses in it), or null when it
+ * does not — asked for owners only, who alone may repair.
+ */
+export async function contentProblemFor(actor: Actor, narrativeId: string): Promise<string | null> {
+  if (!canRepairNarrative(actor)) return null
+  const narrative = await getNarrativeFor(actor, narrativeId)
+  return checkDocumentState((await currentSnapshot(getSql(), narrative.id)).update)
+}
+
+/**
  * Owners: removes every block the document schema refuses from the current text (content a
  * crafted client wrote before the server checked updates), as a forward edit like a restore.
  * Returns how many top-level blocks were removed (0: nothing to repair).
