@@ -20,7 +20,7 @@ import { addCommitment, createMetric } from '#app/services/metrics.server.ts'
 import { decideReview, requestReview } from '#app/services/reviews.server.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import { commitSessionCookie } from '#app/utils/auth.server.ts'
-import { buildMarkdownUpdate, seedNarrativeContent } from '#server/collab/content.ts'
+import { buildMarkdownUpdate, seedNarrativeContent } from '#app/document/content.ts'
 import { loadTrace } from './collab/trace.ts'
 import { adminSql, urlFor } from '../test/pg.ts'
 

@@ -6,13 +6,13 @@ import { buildOwner } from '#test/factories.ts'
 import { signIn } from '#app/services/accounts.server.ts'
 import { DEMO_PEOPLE, seedDemoIfEmpty } from './seed.ts'
 import * as Y from 'yjs'
-import { $resolveAnchor } from '#app/components/comments/anchors.ts'
+import { $resolveAnchor } from '#app/document/anchors.ts'
 import { listThreads } from '#db/queries/comments.ts'
 import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
 import { listNarratives } from '#db/queries/narratives.ts'
 import { listCommitments, listMetrics } from '#db/queries/metrics.ts'
-import { deriveContent } from '#server/collab/content.ts'
-import { readDocWithBinding } from '#server/collab/lexical.ts'
+import { deriveContent } from '#app/document/content.ts'
+import { readDocWithBinding } from '#app/document/lexical.ts'
 
 const db = await useTestDatabase()
 

@@ -16,7 +16,7 @@ import { decideReview, requestReview } from '#app/services/reviews.server.ts'
 import { closePdfBrowser, renderPdf } from '#app/services/pdf.server.ts'
 import { configureOrigins } from '#app/utils/origins.server.ts'
 import { AppError } from '#app/domain/errors.ts'
-import { buildMarkdownUpdate, seedNarrativeContent } from '#server/collab/content.ts'
+import { buildMarkdownUpdate, seedNarrativeContent } from '#app/document/content.ts'
 
 /** A server that records every request it gets: the attacker's host, or a stand-in for the app. */
 async function recordingServer(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_q, s) => s.end('x')) {

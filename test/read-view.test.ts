@@ -11,7 +11,7 @@ import { outcome, startApp, type RunningApp } from '#test/routes.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import { addCommitment, createMetric } from '#app/services/metrics.server.ts'
 import { decideReview, requestReview } from '#app/services/reviews.server.ts'
-import { buildMarkdownUpdate, seedNarrativeContent } from '#server/collab/content.ts'
+import { buildMarkdownUpdate, seedNarrativeContent } from '#app/document/content.ts'
 
 const db = await useTestDatabase()
 let app: RunningApp

@@ -6,7 +6,7 @@
  * update that writes outside this allowlist (server/collab/update-check.ts).
  *
  * Pure data and predicates: the node types are named as strings (THE node list is
- * app/editor/nodes.ts; `schema.test.ts` checks the two agree), values are checked by type and
+ * app/document/nodes.ts; `schema.test.ts` checks the two agree), values are checked by type and
  * pattern. A property the editor does not offer (inline CSS, cell colours) must stay at its default.
  */
 

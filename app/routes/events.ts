@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { bus, type WorkspaceEvent } from '#server/events/bus.ts'
+import { bus, type WorkspaceEvent } from '#app/events/bus.ts'
 
 const HEARTBEAT_MS = 25_000
 

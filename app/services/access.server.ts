@@ -1,4 +1,4 @@
-import { bus } from '#server/events/bus.ts'
+import { bus } from '#app/events/bus.ts'
 
 /**
  * Tells every instance that who may read or write changed — a narrative's status, or anything of

@@ -9,7 +9,7 @@ import type { MemberFunction, Role } from '#app/domain/policies.ts'
 import { ACCOUNT_BACKOFF, ADDRESS_BACKOFF, claimAttempt, type BackoffRule } from '#app/domain/sign-in-throttle.ts'
 import { DUMMY_PASSWORD_HASH, hashPassword, randomToken, sha256, verifyPassword } from '#app/utils/crypto.server.ts'
 import { auditSignIn } from './audit.server.ts'
-import { bus } from '#server/events/bus.ts'
+import { bus } from '#app/events/bus.ts'
 
 export const SESSION_DAYS = 30
 

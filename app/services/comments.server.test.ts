@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { useTestDatabase } from '#test/db.ts'
 import { buildNarrative, buildWorkspace } from '#test/factories.ts'
-import { toBase64 } from '#app/components/comments/anchors.ts'
+import { toBase64 } from '#app/document/anchors.ts'
 import { CommentBodySchema } from '#app/schemas/comments.ts'
 import {
   deleteComment,

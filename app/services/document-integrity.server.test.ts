@@ -8,8 +8,8 @@ import { AppError } from '#app/domain/errors.ts'
 import { SANITIZER_VERSION } from '#app/document/sanitize.ts'
 import { appendNarrativeUpdateGroups } from '#db/queries/narrative-docs.ts'
 import { insertVersion } from '#db/queries/versions.ts'
-import { renderDocument } from '#server/collab/content.ts'
-import { loadStoredSnapshot } from '#server/collab/snapshot.ts'
+import { renderDocument } from '#app/document/content.ts'
+import { loadStoredSnapshot } from '#app/document/snapshot.ts'
 import { currentSnapshot, getVersionFor, repairNarrative, resanitizeStoredVersions, saveNamedVersion } from './versions.server.ts'
 
 const db = await useTestDatabase()

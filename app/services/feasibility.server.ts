@@ -13,7 +13,7 @@ import {
 } from '#app/domain/feasibility.ts'
 import { canAssessFeasibility, canEditRequirements, type Actor } from '#app/domain/policies.ts'
 import type { RequirementInput } from '#app/schemas/inventory.ts'
-import { bus } from '#server/events/bus.ts'
+import { bus } from '#app/events/bus.ts'
 import { getNarrativeFor } from './narratives.server.ts'
 import type { FeasibilityJson, RequirementJson } from '#app/schemas/responses.ts'
 

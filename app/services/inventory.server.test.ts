@@ -5,7 +5,7 @@ import { buildNarrative, buildWorkspace } from '#test/factories.ts'
 import { AppError } from '#app/domain/errors.ts'
 import type { Actor } from '#app/domain/policies.ts'
 import type { SystemInput } from '#app/schemas/inventory.ts'
-import { bus, type WorkspaceEvent } from '#server/events/bus.ts'
+import { bus, type WorkspaceEvent } from '#app/events/bus.ts'
 import { addRequirement, assessRequirement, getNarrativeFeasibility } from './feasibility.server.ts'
 import {
   createIntegration,

@@ -29,7 +29,7 @@ import {
   type IntegrationInput,
   type SystemInput,
 } from '#app/schemas/inventory.ts'
-import { bus } from '#server/events/bus.ts'
+import { bus } from '#app/events/bus.ts'
 import type { z } from 'zod'
 import { worsenedBy } from '#app/domain/feasibility.ts'
 import { publishFeasibility, reevaluateWorkspace, todayIso, type FeasibilityChange } from './feasibility.server.ts'

@@ -65,7 +65,7 @@ import type {
   MetricSettingsInput,
   MetricUpdate,
 } from '#app/schemas/metrics.ts'
-import { bus } from '#server/events/bus.ts'
+import { bus } from '#app/events/bus.ts'
 import { recordAudit } from './audit.server.ts'
 import { getNarrativeFor } from './narratives.server.ts'
 import type { CommitmentJson, MetricJson, SeriesPointJson } from '#app/schemas/responses.ts'

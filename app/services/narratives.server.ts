@@ -12,7 +12,7 @@ import {
   type NarrativeStatus,
 } from '#app/domain/policies.ts'
 import type { TemplateKey } from '#app/domain/templates.ts'
-import { bus } from '#server/events/bus.ts'
+import { bus } from '#app/events/bus.ts'
 import { accessChanged } from './access.server.ts'
 
 /** Narratives of the actor's workspace that the actor may see, newest edit first. */

@@ -4,7 +4,7 @@ import type { NotificationInsert } from '#db/queries/notifications.ts'
 import type { Db } from '#db/client.ts'
 import type { Keyset } from '#db/queries/api-conventions.ts'
 import type { Actor } from '#app/domain/policies.ts'
-import { bus } from '#server/events/bus.ts'
+import { bus } from '#app/events/bus.ts'
 
 export interface NotificationView {
   id: string

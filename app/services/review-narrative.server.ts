@@ -1,7 +1,7 @@
 import { getSql } from '#db/client.ts'
 import { formatAttainment, formatValue, HEALTH_LABELS, type FigureStyle } from '#app/domain/metrics.ts'
 import { TEMPLATE_DEFINITIONS } from '#app/domain/templates.ts'
-import { buildMarkdownUpdate, seedNarrativeContent } from '#server/collab/content.ts'
+import { buildMarkdownUpdate, seedNarrativeContent } from '#app/document/content.ts'
 import { getReviewFor } from './metrics.server.ts'
 import { createNarrative } from './narratives.server.ts'
 

@@ -4,7 +4,7 @@ import { buildMember, buildNarrative, buildWorkspace, type WorkspaceFixture } fr
 import { AppError } from '#app/domain/errors.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import { appendNarrativeUpdateGroups } from '#db/queries/narrative-docs.ts'
-import { buildMarkdownUpdate } from '#server/collab/content.ts'
+import { buildMarkdownUpdate } from '#app/document/content.ts'
 import { addCommitment, createMetric } from './metrics.server.ts'
 import { addRequirement, assessRequirement } from './feasibility.server.ts'
 import { startNarrativeThread, setThreadResolved } from './comments.server.ts'
@@ -25,12 +25,12 @@ import {
 import { listAuditFor as listWorkspaceAudit } from './audit.server.ts'
 import { recordReviewExport } from './metrics.server.ts'
 import { diffVersionsFor, getVersionMarkdown, listVersionsFor, restoreVersion, saveNamedVersion } from './versions.server.ts'
-import { seedNarrativeContent } from '#server/collab/content.ts'
-import { toBase64 } from '#app/components/comments/anchors.ts'
+import { seedNarrativeContent } from '#app/document/content.ts'
+import { toBase64 } from '#app/document/anchors.ts'
 import * as Y from 'yjs'
 import { $createParagraphNode, $createTextNode, $getRoot } from 'lexical'
-import { bindEditor } from '#server/collab/lexical.ts'
-import { loadStoredSnapshot } from '#server/collab/snapshot.ts'
+import { bindEditor } from '#app/document/lexical.ts'
+import { loadStoredSnapshot } from '#app/document/snapshot.ts'
 
 const db = await useTestDatabase()
 

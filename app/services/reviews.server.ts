@@ -26,7 +26,7 @@ import {
 } from '#app/domain/policies.ts'
 import type { DecisionInput, RequestReviewInput } from '#app/schemas/reviews.ts'
 import type { AuditAction } from '#app/domain/audit.ts'
-import { bus } from '#server/events/bus.ts'
+import { bus } from '#app/events/bus.ts'
 import { collabRegistry } from '#server/collab/presence.ts'
 import { accessChanged } from './access.server.ts'
 import { getNarrativeFeasibility } from './feasibility.server.ts'

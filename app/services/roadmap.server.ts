@@ -38,7 +38,7 @@ import {
 } from '#app/domain/prioritisation.ts'
 import type { InitiativeInput, InitiativePatch, StanceInput } from '#app/schemas/roadmap.ts'
 import type { CommentIntent } from '#app/schemas/comments.ts'
-import { bus } from '#server/events/bus.ts'
+import { bus } from '#app/events/bus.ts'
 import {
   deleteComment,
   editComment,

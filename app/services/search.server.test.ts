@@ -6,7 +6,7 @@ import { buildApiToken, buildNarrative, buildWorkspace, type WorkspaceFixture } 
 import { startApp } from '#test/routes.ts'
 import { connectClient, startCollabServer, type TestServer } from '#test/collab-helpers.ts'
 import { updateNarrativeDerived } from '#db/queries/narratives.ts'
-import { bindEditor } from '#server/collab/lexical.ts'
+import { bindEditor } from '#app/document/lexical.ts'
 import { InitiativeInputSchema } from '#app/schemas/roadmap.ts'
 import { CapabilityInputSchema, SystemInputSchema } from '#app/schemas/inventory.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'

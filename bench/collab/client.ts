@@ -14,7 +14,7 @@ import * as decoding from 'lib0/decoding'
 
 export const MESSAGE_SYNC = 0
 export const MESSAGE_AWARENESS = 1
-/** Accord's extension (app/editor/collab/protocol.ts): varUint count of committed changes. */
+/** Accord's extension (app/document/protocol.ts): varUint count of committed changes. */
 export const MESSAGE_SAVED = 100
 const STEP1 = 0
 const STEP2 = 1

@@ -3,7 +3,7 @@ import type { Sql } from '#db/client.ts'
 import { getNarrativeAccess, type Template } from '#db/queries/narratives.ts'
 import { canEditNarrative, canReadNarrative, type Actor, type NarrativeStatus } from '#app/domain/policies.ts'
 import { admitTokenUse, authenticate, mayWrite, type Credentials, type Identity } from '#app/utils/auth.server.ts'
-import { CloseCode } from '#app/editor/collab/close-codes.ts'
+import { CloseCode } from '#app/document/close-codes.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 

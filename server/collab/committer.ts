@@ -1,6 +1,6 @@
 import type { Sql } from '#db/client.ts'
 import { appendNarrativeUpdateGroups, authorOfForeignKeyError, narrativeOfForeignKeyError } from '#db/queries/narrative-docs.ts'
-import { log } from '#server/log.ts'
+import { log } from '#app/utils/log.ts'
 
 /** A document with rows to commit (CollabDocument). */
 export interface CommitSource {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import * as Y from 'yjs'
 import type { NarrativeLog } from '#db/queries/narrative-docs.ts'
-import { log as logger } from '#server/log.ts'
+import { log as logger } from '#app/utils/log.ts'
 
 /** Stored documents larger than this are folded in a worker thread, off the event loop. */
 export const WORKER_FOLD_BYTES = 256 * 1024

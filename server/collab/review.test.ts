@@ -13,7 +13,7 @@ import { decideReview, getReviewPanelFor, requestReview } from '#app/services/re
 import { listVersionsFor, restoreVersion, saveNamedVersion } from '#app/services/versions.server.ts'
 import { setNarrativeArchived } from '#app/services/narratives.server.ts'
 import { loadStoredDoc } from '#test/collab-helpers.ts'
-import { buildMarkdownUpdate, deriveContent, seedNarrativeContent } from './content.ts'
+import { buildMarkdownUpdate, deriveContent, seedNarrativeContent } from '#app/document/content.ts'
 import * as Y from 'yjs'
 
 const db = await useTestDatabase()
@@ -95,7 +95,7 @@ describe('review through the collaboration server', () => {
       const textOf = (doc: Y.Doc) => deriveContent(Y.encodeStateAsUpdate(doc)).text
       expect(textOf(other.doc)).toBe('First text.')
       // Someone rewrites the text (a headless editor's update sent over the real socket).
-      const { buildRestoreUpdate } = await import('./content.ts')
+      const { buildRestoreUpdate } = await import('#app/document/content.ts')
       Y.applyUpdate(client.doc, buildRestoreUpdate(Y.encodeStateAsUpdate(client.doc), buildMarkdownUpdate('Second text.')))
       await until(() => textOf(other.doc) === 'Second text.')
 

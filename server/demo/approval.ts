@@ -3,8 +3,8 @@ import { appendNarrativeUpdateGroups } from '#db/queries/narrative-docs.ts'
 import type { Actor } from '#app/domain/policies.ts'
 import { assessRequirement, getNarrativeFeasibility } from '#app/services/feasibility.server.ts'
 import { decideReview, noteNarrativeEdited, requestReview } from '#app/services/reviews.server.ts'
-import { buildAppendParagraphUpdate } from '#server/collab/content.ts'
-import { loadStoredSnapshot } from '#server/collab/snapshot.ts'
+import { buildAppendParagraphUpdate } from '#app/document/content.ts'
+import { loadStoredSnapshot } from '#app/document/snapshot.ts'
 import type { DemoExtender } from '../seed.ts'
 
 /**

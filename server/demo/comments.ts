@@ -1,11 +1,11 @@
 /** Margin comments on the demo strategy narrative, anchored exactly as the browser anchors them. */
 import * as Y from 'yjs'
 import { $createRangeSelection, $getRoot } from 'lexical'
-import { $encodeSelection } from '#app/components/comments/anchors.ts'
+import { $encodeSelection } from '#app/document/anchors.ts'
 import { insertComment, insertThread, setThreadResolved } from '#db/queries/comments.ts'
 import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
 import { listNarratives } from '#db/queries/narratives.ts'
-import { readDocWithBinding } from '#server/collab/lexical.ts'
+import { readDocWithBinding } from '#app/document/lexical.ts'
 import type { DemoExtender } from '#server/seed.ts'
 
 type Who = 'cmo' | 'mops' | 'sales' | 'finance'

@@ -10,10 +10,10 @@ import { $getRoot } from 'lexical'
 import * as q from '#db/queries/metrics.ts'
 import { appendNarrativeUpdateGroups, getNarrativeLog } from '#db/queries/narrative-docs.ts'
 import { updateNarrativeDerived } from '#db/queries/narratives.ts'
-import { $createChipNode } from '#app/editor/nodes/ChipNode.ts'
+import { $createChipNode } from '#app/document/nodes/ChipNode.ts'
 import { syncNarrativeLinks } from '#app/services/narrative-links.server.ts'
-import { deriveContent } from '#server/collab/content.ts'
-import { bindEditor } from '#server/collab/lexical.ts'
+import { deriveContent } from '#app/document/content.ts'
+import { bindEditor } from '#app/document/lexical.ts'
 import type { Aggregation, Direction, IndicatorKind, Unit } from '#app/domain/metrics.ts'
 import {
   anchorDay,

@@ -1,7 +1,7 @@
 /** The demo workspace's narratives, as Markdown turned into the same Yjs documents the editor writes. */
 
 import { insertNarrative, touchNarrative, updateNarrativeStatus } from '#db/queries/narratives.ts'
-import { buildMarkdownUpdate, seedNarrativeContent } from '#server/collab/content.ts'
+import { buildMarkdownUpdate, seedNarrativeContent } from '#app/document/content.ts'
 import type { DemoExtender } from '#server/seed.ts'
 
 export const FY27_STRATEGY = `## Summary

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { log } from '#server/log.ts'
-import { bus, type WorkspaceEvent } from './bus.ts'
+import { log } from '#app/utils/log.ts'
+import { bus, type WorkspaceEvent } from '#app/events/bus.ts'
 
 /**
  * Redis pub/sub between instances (REDIS_URL). Two connections: one publishes, one subscribes.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
-import { CloseCode } from '#app/editor/collab/close-codes.ts'
+import { CloseCode } from '#app/document/close-codes.ts'
 import {
   connectClient,
   createCollabFixture,

@@ -2,8 +2,8 @@ import * as Y from 'yjs'
 import { WebsocketProvider, messageSync } from 'y-websocket'
 import * as decoding from 'lib0/decoding'
 import type { Provider } from '@lexical/yjs'
-import { CloseCode } from './close-codes.ts'
-import { MESSAGE_SAVED } from './protocol.ts'
+import { CloseCode } from '#app/document/close-codes.ts'
+import { MESSAGE_SAVED } from '#app/document/protocol.ts'
 import type { EditorSession, Peer, Refusal, SaveState } from './session-store.ts'
 
 // y-protocols sync message types (second varUint of a messageSync frame).

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useSyncExternalStore } from 'react'
-import type { ChipKind } from '../nodes/ChipNode.ts'
+import type { ChipKind } from '#app/document/nodes/ChipNode.ts'
 import type { NarrativeEvidence } from '#app/services/narrative-links.server.ts'
 
 export type { NarrativeEvidence }

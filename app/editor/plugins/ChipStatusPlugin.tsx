@@ -1,7 +1,7 @@
 import { useLexicalComposerContext } from '@lexical/react/LexicalComposerContext'
 import { $getNodeByKey, type NodeKey } from 'lexical'
 import { useEffect, useRef, useState } from 'react'
-import { ChipNode, $isChipNode, type ChipKind } from '../nodes/ChipNode.ts'
+import { ChipNode, $isChipNode, type ChipKind } from '#app/document/nodes/ChipNode.ts'
 import { useNarrativeEvidence, type ChipIdsStore, type NarrativeEvidence } from '../panels/evidence.ts'
 
 const ICON: Record<string, string> = { pass: '✓', at_risk: '!', fail: '✕', unknown: '•' }

@@ -5,7 +5,7 @@ import { $createTextNode, type TextNode } from 'lexical'
 import { BarChart3, Puzzle, Server } from 'lucide-react'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
-import { $createChipNode, type ChipKind } from '../nodes/ChipNode.ts'
+import { $createChipNode, type ChipKind } from '#app/document/nodes/ChipNode.ts'
 
 type Trigger = 'hash' | 'dollar'
 

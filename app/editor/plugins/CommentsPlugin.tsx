@@ -5,7 +5,7 @@ import { $createRangeSelectionFromDom, $getNodeByKey } from 'lexical'
 import { MessageSquarePlus } from 'lucide-react'
 import { useEffect, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
-import { $encodeSelection, $resolveAnchor, fromBase64, toBase64 } from '#app/components/comments/anchors.ts'
+import { $encodeSelection, $resolveAnchor, fromBase64, toBase64 } from '#app/document/anchors.ts'
 import { useCommentsSnapshot, type CommentsStore } from '#app/components/comments/comments-store.ts'
 
 /**

@@ -3,7 +3,7 @@ import { $createParagraphNode, $createTextNode, $getRoot } from 'lexical'
 import { $createHeadingNode } from '@lexical/rich-text'
 import { describe, expect, it } from 'vitest'
 import { checkDocumentState } from '#app/document/update-check.ts'
-import { bindEditor } from '#server/collab/lexical.ts'
+import { bindEditor } from '#app/document/lexical.ts'
 import { registerPlainStyles } from './PlainStylePlugin.tsx'
 
 /** What a paste from another Lexical editor writes: text and blocks carrying inline CSS. */

@@ -14,7 +14,7 @@ import {
   type Fixture,
   type TestServer,
 } from '#test/collab-helpers.ts'
-import { narrativeNodes } from '#app/editor/nodes.ts'
+import { narrativeNodes } from '#app/document/nodes.ts'
 import { TEMPLATE_DEFINITIONS } from '#app/domain/templates.ts'
 import { buildMarkdownUpdate, buildTemplateUpdate, deriveContent, seedNarrativeContent } from './content.ts'
 import { readDocWith } from './lexical.ts'

@@ -5,7 +5,7 @@ import { AutoLinkNode, LinkNode } from '@lexical/link'
 import { TableCellNode, TableNode, TableRowNode } from '@lexical/table'
 import { HorizontalRuleNode } from '@lexical/extension'
 import { MarkNode } from '@lexical/mark'
-import { ChipNode } from './nodes/ChipNode.ts'
+import { ChipNode } from '#app/document/nodes/ChipNode.ts'
 
 /**
  * THE node list of a narrative: the browser editor and the server's headless editor (seeding,

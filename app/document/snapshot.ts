@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import type { Db } from '#db/client.ts'
 import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
-import { log } from '#server/log.ts'
+import { log } from '#app/utils/log.ts'
 
 /** A narrative's stored document as one state: V1 (for the headless editor) and V2 (for storage). */
 export interface StoredSnapshot {

@@ -34,7 +34,7 @@ export const HORIZONTAL_RULE: ElementTransformer = {
 }
 
 /**
- * Markdown shortcuts that match THE node list (app/editor/nodes.ts). Lexical's default
+ * Markdown shortcuts that match THE node list (app/document/nodes.ts). Lexical's default
  * TRANSFORMERS include fenced code blocks, which need CodeNode — not a narrative node — so the
  * list is spelled out. CHECK_LIST must come before UNORDERED_LIST (`- [ ]` also starts with `- `).
  */

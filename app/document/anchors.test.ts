@@ -13,7 +13,7 @@ import {
 } from 'lexical'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { bindEditor } from '#server/collab/lexical.ts'
+import { bindEditor } from '#app/document/lexical.ts'
 import { $encodeSelection, $resolveAnchor, fromBase64, isRelativePosition, toBase64, type EncodedAnchor } from './anchors.ts'
 
 interface Peer {

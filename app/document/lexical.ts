@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import { createHeadlessEditor } from '@lexical/headless'
 import { createYjsBinding, syncLexicalUpdateToYjs, syncYjsChangesToLexical, type Binding, type Provider } from '@lexical/yjs'
 import type { LexicalEditor } from 'lexical'
-import { narrativeNodes } from '#app/editor/nodes.ts'
+import { narrativeNodes } from '#app/document/nodes.ts'
 
 /**
  * The shared type CollaborationPlugin binds to (`doc.get('root', Y.XmlText)`). The plugin's id is

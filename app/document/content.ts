@@ -8,10 +8,10 @@ import { $convertFromMarkdownString, $convertToMarkdownString, TRANSFORMERS, typ
 import type { Db } from '#db/client.ts'
 import { appendSeedUpdate } from '#db/queries/narrative-docs.ts'
 import { updateNarrativeDerived } from '#db/queries/narratives.ts'
-import { narrativeNodes } from '#app/editor/nodes.ts'
+import { narrativeNodes } from '#app/document/nodes.ts'
 import { sanitizeNarrativeHtml } from '#app/document/sanitize.ts'
-import { TABLE } from '#app/editor/markdown.ts'
-import { $isChipNode, type ChipRef } from '#app/editor/nodes/ChipNode.ts'
+import { TABLE } from '#app/document/markdown.ts'
+import { $isChipNode, type ChipRef } from '#app/document/nodes/ChipNode.ts'
 import { TEMPLATE_DEFINITIONS, type TemplateDefinition, type TemplateKey } from '#app/domain/templates.ts'
 import { bindEditor, buildUpdateWith, readDocWith, readDocWithBinding } from './lexical.ts'
 
