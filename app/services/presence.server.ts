@@ -1,4 +1,4 @@
-import { getPresence, getPresenceOf } from '#server/collab/presence.ts'
+import { getPresence, getPresenceOf } from '#app/document/live.ts'
 
 /** Who has a narrative open right now (from the collaboration server's awareness). */
 export function getPresenceFor(narrativeId: string): { userId: string; name: string }[] {

@@ -27,7 +27,7 @@ import {
 import type { DecisionInput, RequestReviewInput } from '#app/schemas/reviews.ts'
 import type { AuditAction } from '#app/domain/audit.ts'
 import { bus } from '#app/events/bus.ts'
-import { collabRegistry } from '#server/collab/presence.ts'
+import { liveDocuments } from '#app/document/live.ts'
 import { accessChanged } from './access.server.ts'
 import { getNarrativeFeasibility } from './feasibility.server.ts'
 import { listCommitmentValues } from './metrics.server.ts'
@@ -299,7 +299,7 @@ export async function decideReview(actor: Actor, narrativeId: string, input: Dec
     const gate = await getApprovalGate(actor, narrative.id)
     if (!gate.passed) throw conflict(`The approval checklist does not pass: ${gate.reasons.join('; ')}`, { gate: gate.reasons })
   }
-  await collabRegistry.current?.flush?.(narrative.id)
+  await liveDocuments()?.flush?.(narrative.id)
   const evidence = input.decision === 'approve' ? await buildEvidence(actor, narrative.id) : null
   let after = () => {}
   const outcome = await sql.begin(async (tx) => {

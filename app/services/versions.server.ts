@@ -8,7 +8,7 @@ import { conflict, forbidden, notFound } from '#app/domain/errors.ts'
 import { canEditNarrative, canRepairNarrative, canSeeVersions, type Actor } from '#app/domain/policies.ts'
 import { buildRestoreUpdate, buildTemplateUpdate, renderDocument, renderMarkdown } from '#app/document/content.ts'
 import { loadStoredSnapshot, v2ToV1, type StoredSnapshot } from '#app/document/snapshot.ts'
-import { collabRegistry } from '#server/collab/presence.ts'
+import { liveDocuments } from '#app/document/live.ts'
 import { bus } from '#app/events/bus.ts'
 import { getNarrativeFor } from './narratives.server.ts'
 import { SANITIZER_VERSION, sanitizeNarrativeHtml } from '#app/document/sanitize.ts'
@@ -25,7 +25,7 @@ export type { VersionKind } from '#db/queries/versions.ts'
  * narrative that was never opened gets its template (as the collaboration server would).
  */
 export async function currentSnapshot(db: Db, narrativeId: string): Promise<StoredSnapshot> {
-  await collabRegistry.current?.flush?.(narrativeId)
+  await liveDocuments()?.flush?.(narrativeId)
   const access = await getNarrativeAccess(db, narrativeId)
   if (access && !access.seeded) {
     await appendSeedUpdate(db, { narrativeId, update: () => buildTemplateUpdate(access.template) })
@@ -166,7 +166,7 @@ export async function restoreVersion(actor: Actor, narrativeId: string, versionI
   const current = await currentSnapshot(sql, narrative.id)
   if (checkDocumentState(current.update)) throw conflict(INVALID_CONTENT)
   const update = buildRestoreUpdate(current.update, v2ToV1(targetState))
-  const applied = (await collabRegistry.current?.applyServerUpdate?.(narrative.id, update, actor.userId)) ?? false
+  const applied = (await liveDocuments()?.applyServerUpdate?.(narrative.id, update, actor.userId)) ?? false
   if (!applied) await appendNarrativeUpdateGroups(sql, [{ narrativeId: narrative.id, updates: [{ data: update, authorId: actor.userId }] }])
   const after = await currentSnapshot(sql, narrative.id)
   const row = await sql.begin(async (tx) => {
@@ -253,7 +253,7 @@ export async function repairNarrative(actor: Actor, narrativeId: string) {
   const current = await currentSnapshot(sql, narrative.id)
   const repair = buildRepairUpdate(current.update)
   if (!repair) return { dropped: 0 }
-  const applied = (await collabRegistry.current?.applyServerUpdate?.(narrative.id, repair.update, actor.userId)) ?? false
+  const applied = (await liveDocuments()?.applyServerUpdate?.(narrative.id, repair.update, actor.userId)) ?? false
   if (!applied)
     await appendNarrativeUpdateGroups(sql, [{ narrativeId: narrative.id, updates: [{ data: repair.update, authorId: actor.userId }] }])
   bus.publish({ type: 'narrative.changed', workspaceId: actor.workspaceId, narrativeId: narrative.id })

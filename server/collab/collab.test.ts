@@ -19,7 +19,7 @@ import { updateNarrativeStatus } from '#db/queries/narratives.ts'
 import { bus } from '#app/events/bus.ts'
 import { configureApiRateLimit } from '#app/utils/rate-limit.server.ts'
 import { colourFor } from '#app/utils/colour.ts'
-import { getPresence } from './presence.ts'
+import { getPresence } from '#app/document/live.ts'
 import type { Sql } from '#db/client.ts'
 
 const db = await useTestDatabase()

@@ -12,15 +12,8 @@ import { CollabDocument, type DocChannel, type DocumentInfo } from './document.t
 import { Committer } from './committer.ts'
 import { warmUpYjs } from './fold.ts'
 import { DEFAULT_LIMITS, type Limits } from './limits.ts'
-import {
-  collabRegistry,
-  mergePresence,
-  PRESENCE_KEY,
-  PRESENCE_REFRESH_MS,
-  PRESENCE_STALE_MS,
-  type PresenceEntry,
-  type PresentUser,
-} from './presence.ts'
+import { mergePresence, PRESENCE_KEY, PRESENCE_REFRESH_MS, PRESENCE_STALE_MS, type PresenceEntry } from './presence.ts'
+import { attachLiveDocuments, liveDocuments, type PresentUser } from '#app/document/live.ts'
 import type { RedisLink } from '#server/events/redis.ts'
 
 export interface CollabOptions {
@@ -318,7 +311,7 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
       if (presenceRefresh) clearInterval(presenceRefresh)
       if (presenceTimer) clearTimeout(presenceTimer)
       if (redis) for (const id of docs.keys()) redis.hashDelete(PRESENCE_KEY(id), presenceField)
-      if (collabRegistry.current === collab) collabRegistry.current = null
+      if (liveDocuments() === collab) attachLiveDocuments(null)
       // Stop taking updates first: what is not committed stays in the clients, which re-send it.
       for (const c of connections) c.muted = true
       const deadline = Date.now() + limits.shutdownFlushMs
@@ -337,6 +330,6 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
       await new Promise<void>((resolve) => wss.close(() => resolve()))
     },
   }
-  collabRegistry.current = collab
+  attachLiveDocuments(collab)
   return collab
 }

@@ -7,7 +7,8 @@ import { useTestDatabase } from '#test/db.ts'
 import { connectRedis } from '#server/events/redis.ts'
 import { upsertMembership } from '#db/queries/workspaces.ts'
 import { updateNarrativeStatus } from '#db/queries/narratives.ts'
-import { getPresenceOf, mergePresence, PRESENCE_STALE_MS } from '#server/collab/presence.ts'
+import { getPresenceOf } from '#app/document/live.ts'
+import { mergePresence, PRESENCE_STALE_MS } from '#server/collab/presence.ts'
 import {
   connectClient,
   createCollabFixture,
