@@ -11,6 +11,7 @@ import path from 'node:path'
 import postgres from 'postgres'
 import * as Y from 'yjs'
 import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
+import { applyStoredLog } from '#app/document/stored-log.ts'
 import { connectClient, unexpectedCloses, type Target } from './collab/client.ts'
 import { createAccount, createDatabase, createNarratives, type BenchDatabase } from './collab/accord-setup.ts'
 import { ROOT, started, startAccord, startReference, type ServerHandle } from './collab/servers.ts'
@@ -285,16 +286,13 @@ async function b4AndMemory(A: Side, R: Side, db: BenchDatabase, token: string) {
   row(section, 'stored after shutdown: state row (bytes) / log rows left', stored!.bytes, null, '', 0, false)
   rows[rows.length - 1]![2] = `${fmt(stored!.bytes, 0)} / ${stored!.rows}`
   row(section, 'graceful shutdown (SIGTERM → exit, ms)', stopMs, null, '', 0, false)
-  // The server's load path (getNarrativeLog + applyUpdateV2 + log rows), run in the bench process.
+  // The server's load path (getNarrativeLog + applyStoredLog), run in the bench process.
   const loadSamples: number[] = []
   for (let i = 0; i < 5; i++) {
     const s = performance.now()
     const stored2 = await getNarrativeLog(sql, b4Room!)
     const doc = new Y.Doc()
-    doc.transact(() => {
-      if (stored2.state) Y.applyUpdateV2(doc, stored2.state)
-      for (const r of stored2.updates) Y.applyUpdate(doc, r.data)
-    })
+    applyStoredLog(doc, stored2)
     loadSamples.push(performance.now() - s)
     doc.destroy()
   }

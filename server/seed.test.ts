@@ -5,10 +5,10 @@ import { adminSql, TEMPLATE_DB, urlFor } from '#test/pg.ts'
 import { buildOwner } from '#test/factories.ts'
 import { signIn } from '#app/services/accounts.server.ts'
 import { DEMO_PEOPLE, seedDemoIfEmpty } from './seed.ts'
-import * as Y from 'yjs'
 import { $resolveAnchor } from '#app/document/anchors.ts'
 import { listThreads } from '#db/queries/comments.ts'
 import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
+import { storedLogToUpdate } from '#app/document/stored-log.ts'
 import { listNarratives } from '#db/queries/narratives.ts'
 import { listCommitments, listMetrics } from '#db/queries/metrics.ts'
 import { deriveContent } from '#app/document/content.ts'
@@ -49,10 +49,7 @@ describe('demo seed', () => {
     const threads = await listThreads(db.sql, { workspaceId: workspace!.id, narrativeId: narrative!.id })
     expect(threads.length).toBe(3)
     const log = await getNarrativeLog(db.sql, narrative!.id)
-    const doc = new Y.Doc()
-    if (log.state) Y.applyUpdateV2(doc, log.state)
-    for (const u of log.updates) Y.applyUpdate(doc, u.data)
-    const update = Y.encodeStateAsUpdate(doc)
+    const update = storedLogToUpdate(log)
     for (const t of threads) {
       const resolved = readDocWithBinding(update, (binding) => $resolveAnchor(binding, t.anchorStart!, t.anchorEnd!, t.quote!))
       expect(resolved?.text).toBe(t.quote)
@@ -67,14 +64,7 @@ describe('demo seed', () => {
     const [workspace] = await db.sql<{ id: string }[]>`select id from workspaces where name = 'Acme'`
     const [narrative] = await listNarratives(db.sql, { workspaceId: workspace!.id, q: 'FY27 account-based pipeline strategy' })
     const log = await getNarrativeLog(db.sql, narrative!.id)
-    const doc = new Y.Doc()
-    if (log.state) Y.applyUpdateV2(doc, log.state)
-    for (const u of log.updates) Y.applyUpdate(doc, u.data)
-    expect(deriveContent(Y.encodeStateAsUpdate(doc)).refs.map((r) => r.refKey)).toEqual([
-      'pipeline',
-      'mql_to_sql',
-      'target_account_engagement',
-    ])
+    expect(deriveContent(storedLogToUpdate(log)).refs.map((r) => r.refKey)).toEqual(['pipeline', 'mql_to_sql', 'target_account_engagement'])
     const commitments = await listCommitments(db.sql, { workspaceId: workspace!.id, narrativeId: narrative!.id })
     expect(commitments.map((c) => [c.metricKey, c.source, c.dueOn])).toEqual([
       ['pipeline', 'text', '2027-03-31'],

@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import type { Db } from '#db/client.ts'
 import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
 import { log } from '#app/utils/log.ts'
+import { applyStoredLog } from './stored-log.ts'
 
 /** A narrative's stored document as one state: V1 (for the headless editor) and V2 (for storage). */
 export interface StoredSnapshot {
@@ -16,16 +17,8 @@ export async function loadStoredSnapshot(db: Db, narrativeId: string): Promise<S
   const stored = await getNarrativeLog(db, narrativeId)
   const doc = new Y.Doc({ gc: true })
   try {
-    doc.transact(() => {
-      if (stored.state) Y.applyUpdateV2(doc, stored.state)
-      for (const row of stored.updates) {
-        try {
-          Y.decodeUpdate(row.data)
-          Y.applyUpdate(doc, row.data)
-        } catch (e) {
-          log.warn(`snapshot: skipped unreadable log row ${row.seq} of narrative ${narrativeId}: ${String(e)}`)
-        }
-      }
+    applyStoredLog(doc, stored, {
+      onSkipped: (row, e) => log.warn(`snapshot: skipped unreadable log row ${row.seq} of narrative ${narrativeId}: ${String(e)}`),
     })
     const throughSeq = Math.max(stored.throughSeq, ...stored.updates.map((u) => u.seq))
     return { update: Y.encodeStateAsUpdate(doc), stateV2: Y.encodeStateAsUpdateV2(doc), throughSeq }

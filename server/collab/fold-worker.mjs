@@ -1,5 +1,6 @@
 // Folds a stored narrative (state V2 + log V1) into one V2 state off the main thread.
-// Plain JavaScript so it runs as a worker under node, tsx and vitest alike; mirrors fold.ts.
+// Plain JavaScript so it runs as a worker under node, tsx and vitest alike: it cannot import
+// app/document/stored-log.ts, so it mirrors applyStoredLog there (keep the two in step).
 import { parentPort } from 'node:worker_threads'
 import * as Y from 'yjs'
 

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads'
 import * as Y from 'yjs'
 import type { NarrativeLog } from '#db/queries/narrative-docs.ts'
 import { log as logger } from '#app/utils/log.ts'
+import { applyStoredLog } from '#app/document/stored-log.ts'
 
 /** Stored documents larger than this are folded in a worker thread, off the event loop. */
 export const WORKER_FOLD_BYTES = 256 * 1024
@@ -14,17 +15,8 @@ export const WORKER_FOLD_BYTES = 256 * 1024
 export function foldNarrativeLog(log: NarrativeLog): Uint8Array {
   const doc = new Y.Doc({ gc: true })
   try {
-    doc.transact(() => {
-      if (log.state) Y.applyUpdateV2(doc, log.state)
-      for (const row of log.updates) {
-        try {
-          Y.decodeUpdate(row.data)
-          Y.applyUpdate(doc, row.data)
-        } catch {
-          // Already reported when the document was loaded.
-        }
-      }
-    })
+    // Unreadable rows were reported when the document was loaded.
+    applyStoredLog(doc, log)
     return Y.encodeStateAsUpdateV2(doc)
   } finally {
     doc.destroy()

@@ -1,9 +1,9 @@
 /** Margin comments on the demo strategy narrative, anchored exactly as the browser anchors them. */
-import * as Y from 'yjs'
 import { $createRangeSelection, $getRoot } from 'lexical'
 import { $encodeSelection } from '#app/document/anchors.ts'
 import { insertComment, insertThread, setThreadResolved } from '#db/queries/comments.ts'
 import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
+import { storedLogToUpdate } from '#app/document/stored-log.ts'
 import { listNarratives } from '#db/queries/narratives.ts'
 import { readDocWithBinding } from '#app/document/lexical.ts'
 import type { DemoExtender } from '#server/seed.ts'
@@ -39,15 +39,6 @@ const THREADS: { quote: string; by: Who; comments: [Who, string][]; resolved?: b
   },
 ]
 
-function docUpdate(log: Awaited<ReturnType<typeof getNarrativeLog>>): Uint8Array {
-  const doc = new Y.Doc()
-  if (log.state) Y.applyUpdateV2(doc, log.state)
-  for (const u of log.updates) Y.applyUpdate(doc, u.data)
-  const update = Y.encodeStateAsUpdate(doc)
-  doc.destroy()
-  return update
-}
-
 export const seedDemoComments: DemoExtender = async (sql, { workspaceId, people }) => {
   const [narrative] = await listNarratives(sql, { workspaceId, q: 'FY27 account-based pipeline strategy' })
   if (!narrative) return
@@ -57,7 +48,7 @@ export const seedDemoComments: DemoExtender = async (sql, { workspaceId, people 
     sales: people['sales@acme.test']!,
     finance: people['finance@acme.test']!,
   }
-  const update = docUpdate(await getNarrativeLog(sql, narrative.id))
+  const update = storedLogToUpdate(await getNarrativeLog(sql, narrative.id))
   await sql.begin(async (tx) => {
     for (const t of THREADS) {
       const anchor = readDocWithBinding(update, (binding) => {

@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { $getRoot } from 'lexical'
 import * as q from '#db/queries/metrics.ts'
 import { appendNarrativeUpdateGroups, getNarrativeLog } from '#db/queries/narrative-docs.ts'
+import { applyStoredLog } from '#app/document/stored-log.ts'
 import { updateNarrativeDerived } from '#db/queries/narratives.ts'
 import { $createChipNode } from '#app/document/nodes/ChipNode.ts'
 import { syncNarrativeLinks } from '#app/services/narrative-links.server.ts'
@@ -469,8 +470,7 @@ export const seedDemoChipCommitments: DemoExtender = async (sql, { workspaceId, 
   const bound = bindEditor(doc)
   const updates: Uint8Array[] = []
   try {
-    if (log.state) Y.applyUpdateV2(doc, log.state)
-    for (const u of log.updates) Y.applyUpdate(doc, u.data)
+    applyStoredLog(doc, log)
     // The Yjs → Lexical sync schedules an editor update; flush it before editing.
     bound.editor.update(() => {}, { discrete: true })
     doc.on('update', (u: Uint8Array) => updates.push(u))
