@@ -10,6 +10,7 @@ import { attachCollab } from './collab/upgrade.ts'
 import { attachBusToRedis, connectRedis, type RedisLink } from './events/redis.ts'
 import { closePdfBrowser } from '#app/services/pdf.server.ts'
 import { resanitizeStoredVersions } from '#app/services/versions.server.ts'
+import { documentHooks } from '#app/services/narrative-changes.server.ts'
 
 /** One line, no stack trace: what is wrong and how to fix it. */
 function fail(message: string): never {
@@ -78,7 +79,7 @@ async function main() {
     log.warn('REDIS_URL ignored: the embedded database is always a single instance')
   }
 
-  const collab = attachCollab(server, { sql: db.sql, appUrl: env.APP_URL, redis })
+  const collab = attachCollab(server, { sql: db.sql, appUrl: env.APP_URL, redis, hooks: documentHooks(db.sql) })
 
   server.listen(env.PORT, env.HOST, () => {
     announceOrigins(server, env.APP_URL)

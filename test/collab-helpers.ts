@@ -11,6 +11,7 @@ import { upsertMembership } from '#db/queries/workspaces.ts'
 import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
 import { createSession, createUser, createWorkspace } from '#app/services/accounts.server.ts'
 import { commitSessionCookie } from '#app/utils/auth.server.ts'
+import { documentHooks } from '#app/services/narrative-changes.server.ts'
 import type { Role } from '#app/domain/policies.ts'
 import { MESSAGE_SAVED } from '#app/document/protocol.ts'
 import { CloseCode } from '#app/document/close-codes.ts'
@@ -34,7 +35,7 @@ export async function startCollabServer(
   opts: { limits?: Partial<Limits>; port?: number; redis?: RedisLink | null } = {},
 ): Promise<TestServer> {
   const server = http.createServer((_req, res) => res.writeHead(404).end())
-  const collab = attachCollab(server, { sql, limits: opts.limits, redis: opts.redis ?? null })
+  const collab = attachCollab(server, { sql, limits: opts.limits, redis: opts.redis ?? null, hooks: documentHooks(sql) })
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0

@@ -4,6 +4,7 @@
 import http from 'node:http'
 import { openDatabase, useDatabase } from '#db/client.ts'
 import { attachCollab } from '#server/collab/upgrade.ts'
+import { documentHooks } from '#app/services/narrative-changes.server.ts'
 import type { Limits } from '#server/collab/limits.ts'
 import { attachBusToRedis, connectRedis } from '#server/events/redis.ts'
 
@@ -14,7 +15,7 @@ const server = http.createServer((_req, res) => res.writeHead(404).end())
 const redis = process.env.REDIS_URL ? connectRedis(process.env.REDIS_URL) : null
 if (redis) await attachBusToRedis(redis)
 const limits = process.env.COLLAB_LIMITS ? (JSON.parse(process.env.COLLAB_LIMITS) as Partial<Limits>) : undefined
-const collab = attachCollab(server, { sql: db.sql, redis, limits })
+const collab = attachCollab(server, { sql: db.sql, redis, limits, hooks: documentHooks(db.sql) })
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = server.address()
   console.log(`listening on ${typeof address === 'object' && address ? address.port : 0}`)

@@ -89,24 +89,26 @@ function excerptOf(text: string): string {
 
 /** Text, excerpt, outline and word count of a narrative's Yjs state (V1 update), read through Lexical. */
 export function deriveContent(update: Uint8Array): DerivedContent {
-  return readDocWith(update, () => {
-    const blocks: string[] = []
-    const outline: { level: number; text: string }[] = []
-    let excerpt = ''
-    for (const child of $getRoot().getChildren()) {
-      const text = child.getTextContent().trim()
-      if ($isHeadingNode(child)) {
-        const level = Number(child.getTag().slice(1))
-        if (level <= 3 && text) outline.push({ level, text })
-      } else if (!excerpt && text && !TEMPLATE_HINTS.has(text) && isBody(child)) {
-        excerpt = excerptOf(text)
-      }
-      if (text) blocks.push(text)
+  return readDocWith(update, $deriveContent)
+}
+
+function $deriveContent(): DerivedContent {
+  const blocks: string[] = []
+  const outline: { level: number; text: string }[] = []
+  let excerpt = ''
+  for (const child of $getRoot().getChildren()) {
+    const text = child.getTextContent().trim()
+    if ($isHeadingNode(child)) {
+      const level = Number(child.getTag().slice(1))
+      if (level <= 3 && text) outline.push({ level, text })
+    } else if (!excerpt && text && !TEMPLATE_HINTS.has(text) && isBody(child)) {
+      excerpt = excerptOf(text)
     }
-    const text = blocks.join('\n\n')
-    const wordCount = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length
-    return { text, excerpt, outline, wordCount, refs: $chipRefs() }
-  })
+    if (text) blocks.push(text)
+  }
+  const text = blocks.join('\n\n')
+  const wordCount = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length
+  return { text, excerpt, outline, wordCount, refs: $chipRefs() }
 }
 
 function isBody(node: LexicalNode): boolean {
@@ -133,9 +135,19 @@ export interface RenderedDocument {
 
 /** HTML (as Lexical exports it, through the sanitizer), plain text and word count of a Yjs state (V1 update). */
 export function renderDocument(update: Uint8Array): RenderedDocument {
-  const { text, wordCount } = deriveContent(update)
-  const html = readDocWithBinding(update, (binding) => withDOM(() => $generateHtmlFromNodes(binding.editor, null)))
-  return { html: sanitizeNarrativeHtml(html), text, wordCount }
+  return renderNarrative(update).rendered
+}
+
+/**
+ * The derived content and the rendered form of a Yjs state (V1 update) from one headless editor:
+ * what a checkpoint needs, for the price of one pass instead of one per product.
+ */
+export function renderNarrative(update: Uint8Array): { derived: DerivedContent; rendered: RenderedDocument } {
+  return readDocWithBinding(update, (binding) => {
+    const derived = $deriveContent()
+    const html = withDOM(() => $generateHtmlFromNodes(binding.editor, null))
+    return { derived, rendered: { html: sanitizeNarrativeHtml(html), text: derived.text, wordCount: derived.wordCount } }
+  })
 }
 
 /** The document as Markdown (headings, lists, quotes, links, emphasis, tables). */

@@ -42,8 +42,16 @@ export interface BoundEditor {
   dispose: () => void
 }
 
+let boundEditors = 0
+
+/** How many headless editors this process has bound so far: the cost figure of derive and render paths. */
+export function headlessEditorCount(): number {
+  return boundEditors
+}
+
 /** A headless editor bound to `doc` exactly as CollaborationPlugin binds the browser's editor. */
 export function bindEditor(doc: Y.Doc): BoundEditor {
+  boundEditors++
   const editor = createNarrativeEditor()
   const binding = createYjsBinding({ editor, id: 'narrative', doc, docMap: new Map([['narrative', doc]]), rootName: ROOT_NAME })
   const onYjs = (events: Y.YEvent<Y.XmlText>[], transaction: Y.Transaction) => {

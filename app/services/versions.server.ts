@@ -6,7 +6,7 @@ import { appendNarrativeUpdateGroups, appendSeedUpdate } from '#db/queries/narra
 import { getNarrativeAccess } from '#db/queries/narratives.ts'
 import { conflict, forbidden, notFound } from '#app/domain/errors.ts'
 import { canEditNarrative, canRepairNarrative, canSeeVersions, type Actor } from '#app/domain/policies.ts'
-import { buildRestoreUpdate, buildTemplateUpdate, renderDocument, renderMarkdown } from '#app/document/content.ts'
+import { buildRestoreUpdate, buildTemplateUpdate, renderDocument, renderMarkdown, type RenderedDocument } from '#app/document/content.ts'
 import { loadStoredSnapshot, v2ToV1, type StoredSnapshot } from '#app/document/snapshot.ts'
 import { liveDocuments } from '#app/document/live.ts'
 import { bus } from '#app/events/bus.ts'
@@ -43,11 +43,13 @@ export async function storeVersion(
     snapshot: StoredSnapshot
     createdBy: string | null
     evidence?: unknown
+    /** The snapshot's rendered form when the caller already has it (one headless pass, not two). */
+    rendered?: RenderedDocument
   },
 ) {
   // A document the schema refuses (written before the check existed) breaks Lexical: say so, not 500.
   if (checkDocumentState(args.snapshot.update)) throw conflict(INVALID_CONTENT)
-  const rendered = renderDocument(args.snapshot.update)
+  const rendered = args.rendered ?? renderDocument(args.snapshot.update)
   const row = await versions.insertVersion(db, {
     narrativeId: args.narrativeId,
     kind: args.kind,
@@ -71,7 +73,15 @@ export async function storeVersion(
  */
 export async function storeCheckpoint(
   db: Db,
-  args: { narrativeId: string; workspaceId: string; update: Uint8Array; stateV2: Uint8Array; throughSeq: number; authorId: string | null },
+  args: {
+    narrativeId: string
+    workspaceId: string
+    update: Uint8Array
+    stateV2: Uint8Array
+    throughSeq: number
+    authorId: string | null
+    rendered?: RenderedDocument
+  },
 ) {
   const last = await versions.getLatestVersionMark(db, args.narrativeId)
   if (last && last.throughSeq >= args.throughSeq) return null
@@ -80,6 +90,7 @@ export async function storeCheckpoint(
     kind: 'checkpoint',
     snapshot: { update: args.update, stateV2: args.stateV2, throughSeq: args.throughSeq },
     createdBy: args.authorId,
+    rendered: args.rendered,
   })
   bus.publish({ type: 'review.changed', workspaceId: args.workspaceId, narrativeId: args.narrativeId })
   return row

@@ -50,3 +50,36 @@ export function stampAwareness(update: Uint8Array, who: AwarenessIdentity): Uint
     return null
   }
 }
+
+/** The client ids an awareness update talks about, or null when it does not decode. */
+export function awarenessClientIds(update: Uint8Array): number[] | null {
+  try {
+    // Same layout as y-protocols' encodeAwarenessUpdate: count, then (client, clock, json) each.
+    const view = new DataView(update.buffer, update.byteOffset, update.byteLength)
+    let pos = 0
+    const readVarUint = () => {
+      let num = 0
+      let mult = 1
+      for (;;) {
+        if (pos >= view.byteLength) throw new Error('truncated')
+        const byte = view.getUint8(pos++)
+        num += (byte & 0x7f) * mult
+        if (byte < 0x80) return num
+        mult *= 128
+        if (mult > 2 ** 53) throw new Error('too long')
+      }
+    }
+    const count = readVarUint()
+    const ids: number[] = []
+    for (let i = 0; i < count; i++) {
+      ids.push(readVarUint())
+      readVarUint()
+      const len = readVarUint()
+      if (pos + len > view.byteLength) throw new Error('truncated')
+      pos += len
+    }
+    return ids
+  } catch {
+    return null
+  }
+}

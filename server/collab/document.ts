@@ -1,81 +1,34 @@
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { Sql } from '#db/client.ts'
-import { appendSeedUpdate, compactNarrativeLog, getNarrativeLog } from '#db/queries/narrative-docs.ts'
-import { updateNarrativeDerived, type Template } from '#db/queries/narratives.ts'
-import { MESSAGE_AWARENESS, MESSAGE_SAVED, MESSAGE_SYNC } from '#app/document/protocol.ts'
+import { appendSeedUpdate, getNarrativeLog } from '#db/queries/narrative-docs.ts'
+import type { Template } from '#db/queries/narratives.ts'
+import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '#app/document/protocol.ts'
 import { CloseCode } from '#app/document/close-codes.ts'
-import { bus } from '#app/events/bus.ts'
-import { log } from '#app/utils/log.ts'
-import { buildTemplateUpdate, deriveContent } from '#app/document/content.ts'
+import { buildTemplateUpdate } from '#app/document/content.ts'
+import type { DocumentHooks } from '#app/document/hooks.ts'
+import { applyStoredLog } from '#app/document/stored-log.ts'
 import { checkDecodedUpdate } from '#app/document/update-check.ts'
-import { syncNarrativeLinks } from '#app/services/narrative-links.server.ts'
-import { noteNarrativeEdited } from '#app/services/reviews.server.ts'
-import { storeCheckpoint } from '#app/services/versions.server.ts'
-import { getLatestSeq } from '#db/queries/versions.ts'
-import { foldNarrativeLogOffThread } from './fold.ts'
+import { log } from '#app/utils/log.ts'
+import { awarenessClientIds } from './awareness.ts'
+import { DocumentChanges } from './changes.ts'
+import { DocumentCluster, REMOTE, type DocChannel } from './cluster.ts'
+import type { Committer } from './committer.ts'
+import { DocumentDurability } from './durability.ts'
 import type { Limits } from './limits.ts'
-import type { Committer, CommitSource } from './committer.ts'
+import type { Peer } from './peer.ts'
 
-/** What the document needs from a connection: an identity, a way to send, and a way to close. */
-export interface Peer {
-  readonly user: { userId: string; name: string }
-  readonly canWrite: boolean
-  /**
-   * False for a peer that may read only approved text (a reader on an approved narrative): it gets
-   * the text as it was when it joined, never the live edits that make a new draft.
-   */
-  readonly followsDrafts: boolean
-  /** Document-changing messages received (sync step 2 + update), in order. */
-  received: number
-  /** The count last reported to the client in MESSAGE_SAVED. */
-  acked: number
-  /** Rows of this peer waiting in the commit queue. */
-  queuedRows: number
-  send(message: Uint8Array): void
-  close(code: number, reason: string): void
-}
-
-interface QueuedUpdate {
-  data: Uint8Array
-  authorId: string | null
-  peer: Peer | null
-  /** The peer's `received` count once this update is committed. */
-  index: number
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+export type { Peer } from './peer.ts'
+export { ClusterKind, REMOTE, type DocChannel } from './cluster.ts'
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
 
-/** Origin of changes that came from another instance (never stored again, never re-published). */
-export const REMOTE = Symbol('remote')
-
 /** Origin of changes the server itself makes (a restore of an old version). */
 const SERVER = Symbol('server')
-
-/** Kinds of messages on a document's cross-instance channel. */
-export const ClusterKind = {
-  /** Updates committed by another instance: varUint count, then each update (V1). */
-  Updates: 1,
-  /** An awareness update received by another instance from its clients. */
-  Awareness: 2,
-  /** An instance opened the document: everyone re-sends its clients' awareness. */
-  Hello: 3,
-} as const
-
-/** A document's channel to the other instances holding it (Redis pub/sub), when there are several. */
-export interface DocChannel {
-  /** Subscribes; the load awaits it before reading PostgreSQL, so nothing committed elsewhere is missed. */
-  join(): Promise<void>
-  publish(kind: number, payload: Uint8Array): void
-  leave(): void
-}
 
 /** The narrative id, workspace and template a document is opened with. */
 export interface DocumentInfo {
@@ -87,10 +40,10 @@ export interface DocumentInfo {
 
 /**
  * One open narrative: the authoritative Y.Doc (loaded from PostgreSQL before anyone syncs), its
- * awareness, its peers, the commit queue (group commit + MESSAGE_SAVED acks), compaction and the
- * derived-content job.
+ * awareness, its peers and its lifecycle. Durability (commit queue, acks, compaction), the link to
+ * other instances and the change job (derived content, checkpoints) are its parts, one file each.
  */
-export class CollabDocument implements CommitSource {
+export class CollabDocument {
   readonly id: string
   readonly workspaceId: string
   readonly doc = new Y.Doc()
@@ -102,17 +55,8 @@ export class CollabDocument implements CommitSource {
   joining = 0
   /** Which peer controls which awareness client ids. */
   private awarenessOwners = new Map<number, Peer>()
-  private queue: QueuedUpdate[] = []
-  /** Waiting for the queue to empty (flush). */
-  private drained: (() => void)[] = []
-  private logRows = 0
-  private approxBytes = 0
-  private compacting: Promise<void> | null = null
   private pendingOwner: Peer | null = null
   private appliesWhilePending = 0
-  private derivedTimer: NodeJS.Timeout | null = null
-  private dirtySince = 0
-  private deriving: Promise<void> | null = null
   private unloadTimer: NodeJS.Timeout | null = null
   /** Set while a peer's update is applied: what it emitted, to store and relay once it succeeds. */
   private applying: { peer: Peer; emitted: Uint8Array[] } | null = null
@@ -121,20 +65,12 @@ export class CollabDocument implements CommitSource {
   private tainted = false
   /** Set when the document must not be used any more (reset or shut down). */
   closing = false
-  /** The channel to other instances (null with one instance). */
-  private readonly channel: DocChannel | null
-  /** Cross-instance messages that arrived before the load finished. */
-  private clusterBacklog: { kind: number; payload: Uint8Array }[] | null = []
-  /** Set while changes from another instance are applied: what they emitted, to relay locally. */
-  private remoteEmitted: Uint8Array[] | null = null
+  private readonly durability: DocumentDurability
+  private readonly cluster: DocumentCluster
+  private readonly changes: DocumentChanges
   /** Sync step 2 for an empty state vector, until the document changes. */
   private fullSyncMessage: Uint8Array | null = null
   private fullSyncTimer: NodeJS.Timeout | null = null
-  /** Versions: when the last checkpoint was kept, whether the text changed since, and by whom. */
-  private lastCheckpointAt = Date.now()
-  private changedSinceCheckpoint = false
-  private lastAuthorId: string | null = null
-  private checkpointing: Promise<void> | null = null
   /** Where the load spent its time (ms): reading PostgreSQL, applying the stored state. */
   loadTiming: { readMs: number; applyMs: number } | null = null
 
@@ -143,7 +79,8 @@ export class CollabDocument implements CommitSource {
     private readonly sql: Sql,
     private readonly limits: Limits,
     private readonly onIdle: (doc: CollabDocument) => void,
-    private readonly committer: Committer,
+    committer: Committer,
+    hooks: DocumentHooks,
     openChannel: ((doc: CollabDocument) => DocChannel) | null = null,
     private readonly admitLoad: <T>(load: () => Promise<T>) => Promise<T> = (load) => load(),
   ) {
@@ -153,7 +90,35 @@ export class CollabDocument implements CommitSource {
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
     this.doc.on('update', this.onDocUpdate)
-    this.channel = openChannel?.(this) ?? null
+    this.durability = new DocumentDurability(this.id, sql, limits, committer, {
+      committed: (rows) => this.cluster.publishUpdates(rows),
+      deleted: () => {
+        for (const peer of [...this.peers]) peer.close(CloseCode.NotFound, 'No such narrative')
+      },
+      failed: (reason) => this.reset(`its updates cannot be stored: ${reason}`),
+    })
+    this.cluster = new DocumentCluster(
+      {
+        id: this.id,
+        doc: this.doc,
+        awareness: this.awareness,
+        usable: () => !this.tainted && !this.closing,
+        localAwarenessIds: () => [...this.awarenessOwners.keys()].filter((id) => this.awareness.getStates().has(id)),
+        relay: (updates) => {
+          for (const data of updates) this.relay(updateMessage(data), null)
+        },
+        reset: (reason) => this.reset(reason),
+        hasPending: () => this.hasPending(),
+      },
+      sql,
+      openChannel?.(this) ?? null,
+    )
+    this.changes = new DocumentChanges(
+      { id: this.id, workspaceId: this.workspaceId, doc: this.doc, sound: () => !this.tainted, flush: () => this.flush() },
+      sql,
+      limits,
+      hooks,
+    )
     this.ready = this.admitLoad(() => this.load(info))
     // Connections await it; this keeps a failed load from also being an unhandled rejection.
     this.ready.catch(() => {})
@@ -163,126 +128,40 @@ export class CollabDocument implements CommitSource {
     const started = performance.now()
     if (!info.seeded) {
       const seeded = await appendSeedUpdate(this.sql, { narrativeId: this.id, update: () => buildTemplateUpdate(info.template) })
-      if (seeded) this.scheduleDerive()
+      if (seeded) this.changes.schedule()
     }
-    if (this.channel) await this.channel.join()
+    await this.cluster.join()
     const stored = await getNarrativeLog(this.sql, this.id)
     const read = performance.now()
-    this.doc.transact(() => {
-      if (stored.state) Y.applyUpdateV2(this.doc, stored.state)
-      for (const row of stored.updates) {
-        try {
-          Y.decodeUpdate(row.data)
-          Y.applyUpdate(this.doc, row.data)
-        } catch (e) {
-          log.warn(`collab: skipped unreadable log row ${row.seq} of narrative ${this.id}: ${errorMessage(e)}`)
-        }
-      }
-    }, 'load')
-    this.logRows = stored.updates.length
-    this.approxBytes = (stored.state?.byteLength ?? 0) + stored.updates.reduce((n, u) => n + u.data.byteLength, 0)
+    applyStoredLog(this.doc, stored, {
+      origin: 'load',
+      onSkipped: (row, e) => log.warn(`collab: skipped unreadable log row ${row.seq} of narrative ${this.id}: ${errorMessage(e)}`),
+    })
+    const bytes = (stored.state?.byteLength ?? 0) + stored.updates.reduce((n, u) => n + u.data.byteLength, 0)
     this.appliesWhilePending = 0
     this.loadTiming = { readMs: read - started, applyMs: performance.now() - read }
     log.debug(
-      `collab: loaded narrative ${this.id} (${this.approxBytes} bytes, ${this.logRows} log rows): read ${this.loadTiming.readMs.toFixed(1)} ms, apply ${this.loadTiming.applyMs.toFixed(1)} ms`,
+      `collab: loaded narrative ${this.id} (${bytes} bytes, ${stored.updates.length} log rows): read ${this.loadTiming.readMs.toFixed(1)} ms, apply ${this.loadTiming.applyMs.toFixed(1)} ms`,
     )
-    if (this.logRows >= this.limits.compactAfterUpdates) this.compact()
-    const backlog = this.clusterBacklog ?? []
-    this.clusterBacklog = null
-    for (const m of backlog) this.onClusterMessage(m.kind, m.payload)
-    this.channel?.publish(ClusterKind.Hello, new Uint8Array(0))
+    this.durability.loaded(stored.updates.length, bytes)
+    this.cluster.loaded()
   }
 
   // ----- other instances ---------------------------------------------------------------------
 
   /** A message from another instance holding this document. */
   onClusterMessage(kind: number, payload: Uint8Array) {
-    if (this.destroyed) return
-    if (this.clusterBacklog) {
-      if (this.clusterBacklog.length < 10_000) this.clusterBacklog.push({ kind, payload })
-      return
-    }
-    try {
-      if (kind === ClusterKind.Updates) {
-        const decoder = decoding.createDecoder(payload)
-        const updates: Uint8Array[] = []
-        for (let n = decoding.readVarUint(decoder); n > 0; n--) updates.push(decoding.readVarUint8Array(decoder))
-        this.applyRemote(updates)
-      } else if (kind === ClusterKind.Awareness) {
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, REMOTE)
-      } else if (kind === ClusterKind.Hello) {
-        // An instance (re)opened the document, maybe after a crash: whatever its previous
-        // incarnation committed but never published is in the log now.
-        this.scheduleCatchUp()
-        const mine = [...this.awarenessOwners.keys()].filter((id) => this.awareness.getStates().has(id))
-        if (mine.length > 0) this.channel?.publish(ClusterKind.Awareness, awarenessProtocol.encodeAwarenessUpdate(this.awareness, mine))
-      }
-    } catch (e) {
-      log.warn(`collab: ignored a message from another instance for narrative ${this.id}: ${errorMessage(e)}`)
-    }
-  }
-
-  /**
-   * Applies changes another instance committed (or the update log re-read after an outage) through
-   * the same decode-then-apply path as a peer's update, and relays what is new to local peers.
-   * Nothing of it is queued for commit here: it is already stored.
-   */
-  private applyRemote(updates: Uint8Array[], stateV2: Uint8Array | null = null, mayCatchUp = true) {
-    if (this.tainted || this.closing) return
-    const valid = updates.filter((u) => {
-      try {
-        Y.decodeUpdate(u)
-        return true
-      } catch {
-        return false
-      }
-    })
-    this.remoteEmitted = []
-    let failed: unknown = null
-    try {
-      this.doc.transact(() => {
-        if (stateV2) Y.applyUpdateV2(this.doc, stateV2, REMOTE)
-        for (const u of valid) Y.applyUpdate(this.doc, u, REMOTE)
-      }, REMOTE)
-    } catch (e) {
-      failed = e
-    }
-    const emitted = this.remoteEmitted
-    this.remoteEmitted = null
-    if (failed !== null) {
-      if (emitted.length > 0) this.reset(`a change from another instance failed half-way: ${errorMessage(failed)}`)
-      return
-    }
-    for (const data of emitted) this.relay(updateMessage(data), null)
-    // Missing dependencies: an instance died between a commit and its publish; the log has them.
-    if (mayCatchUp && this.hasPending()) this.scheduleCatchUp()
-  }
-
-  private catchUpTimer: NodeJS.Timeout | null = null
-  /** One catch-up from the log soon (coalesced). */
-  private scheduleCatchUp() {
-    if (this.catchUpTimer || this.destroyed) return
-    this.catchUpTimer = setTimeout(() => {
-      this.catchUpTimer = null
-      this.catchUp().catch((e: unknown) => log.warn(`collab: catch-up of narrative ${this.id} failed: ${errorMessage(e)}`))
-    }, 200)
-    this.catchUpTimer.unref()
+    this.cluster.onMessage(kind, payload)
   }
 
   /** Tells the other instances this one holds the document (they catch up and send awareness). */
   announce() {
-    this.channel?.publish(ClusterKind.Hello, new Uint8Array(0))
+    this.cluster.announce()
   }
 
   /** After a Redis outage: re-reads the stored document and relays whatever this instance missed. */
-  async catchUp(): Promise<void> {
-    if (this.clusterBacklog || this.destroyed) return
-    const stored = await getNarrativeLog(this.sql, this.id)
-    this.applyRemote(
-      stored.updates.map((u) => u.data),
-      stored.state,
-      false,
-    )
+  catchUp(): Promise<void> {
+    return this.cluster.catchUp()
   }
 
   // ----- peers -----------------------------------------------------------------------------
@@ -359,7 +238,7 @@ export class CollabDocument implements CommitSource {
    */
   countNoop(peer: Peer) {
     peer.received++
-    if (peer.queuedRows === 0) this.ack(peer)
+    if (peer.queuedRows === 0) this.durability.ack(peer)
   }
 
   /**
@@ -379,7 +258,7 @@ export class CollabDocument implements CommitSource {
     // Decodes is not enough: whatever attributes a peer writes become every editor's nodes and the frozen HTML.
     const problem = checkDecodedUpdate(this.doc, decoded)
     if (problem) return { code: CloseCode.InvalidData, reason: `Update refused: ${problem}` }
-    if (this.approxBytes + update.byteLength > this.limits.maxDocumentBytes) {
+    if (this.durability.approxBytes + update.byteLength > this.limits.maxDocumentBytes) {
       return { code: CloseCode.DocumentTooLarge, reason: 'Document size limit reached' }
     }
     const hadPending = this.hasPending()
@@ -405,18 +284,16 @@ export class CollabDocument implements CommitSource {
       this.pendingOwner = peer
       this.appliesWhilePending = 0
     }
-    for (const data of emitted) this.enqueue(peer, data)
+    for (const data of emitted) this.durability.enqueue(data, peer.user.userId, peer)
     // Data waiting for its dependencies is in no emitted update: when this message added to it,
     // log the raw message too, so that acknowledging it is truthful (replaying it is harmless).
     const touchedPending = this.doc.store.pendingStructs !== pendingBefore[0] || this.doc.store.pendingDs !== pendingBefore[1]
-    if (pendingNow && touchedPending) this.enqueue(peer, update)
+    if (pendingNow && touchedPending) this.durability.enqueue(update, peer.user.userId, peer)
     if (emitted.length === 0 && !pendingNow) {
-      if (peer.queuedRows === 0) this.ack(peer)
+      if (peer.queuedRows === 0) this.durability.ack(peer)
     } else {
       for (const data of emitted) this.relay(updateMessage(data), peer)
-      this.changedSinceCheckpoint = true
-      this.lastAuthorId = peer.user.userId
-      this.scheduleDerive()
+      this.changes.edited(peer.user.userId)
     }
 
     if (pendingNow) return this.checkPending(peer)
@@ -444,16 +321,10 @@ export class CollabDocument implements CommitSource {
       this.doc.off('update', capture)
     }
     for (const data of emitted) {
-      this.queue.push({ data, authorId, peer: null, index: 0 })
-      this.approxBytes += data.byteLength
+      this.durability.enqueue(data, authorId, null)
       this.relay(updateMessage(data), null)
     }
-    if (emitted.length > 0) {
-      this.changedSinceCheckpoint = true
-      this.lastAuthorId = authorId
-      this.committer.schedule(this)
-      this.scheduleDerive()
-    }
+    if (emitted.length > 0) this.changes.edited(authorId)
     await this.flush()
     return true
   }
@@ -481,7 +352,6 @@ export class CollabDocument implements CommitSource {
 
   private onDocUpdate = (update: Uint8Array, origin: unknown) => {
     this.fullSyncMessage = null
-    if (this.remoteEmitted && origin === REMOTE) this.remoteEmitted.push(update)
     if (this.applying && origin === this.applying.peer) this.applying.emitted.push(update)
   }
 
@@ -523,179 +393,24 @@ export class CollabDocument implements CommitSource {
     // Echo to the sender too (as the reference server does): y-websocket's provider closes a socket
     // that has received nothing for 30 s, and a lone editor's awareness renewals are its heartbeat.
     this.broadcast(this.awarenessMessage(changed), null)
-    if (origin !== REMOTE && this.channel) {
-      this.channel.publish(ClusterKind.Awareness, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
-    }
+    if (origin !== REMOTE) this.cluster.publishAwareness(changed)
   }
 
-  // ----- durability --------------------------------------------------------------------------
+  // ----- durability and derived content (durability.ts, changes.ts) -------------------------
 
-  private enqueue(peer: Peer, data: Uint8Array) {
-    peer.queuedRows++
-    this.queue.push({ data, authorId: peer.user.userId, peer, index: peer.received })
-    this.approxBytes += data.byteLength
-    this.committer.schedule(this)
-  }
-
-  /**
-   * Tells `peer` how many of its document-changing messages are durable: all of them when none
-   * of its rows waits in the queue, else those before its oldest waiting row (the queue is FIFO).
-   */
-  private ack(peer: Peer, oldestQueuedIndex?: number) {
-    const count = peer.queuedRows === 0 ? peer.received : (oldestQueuedIndex ?? 1) - 1
-    if (count <= peer.acked) return
-    peer.acked = count
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, MESSAGE_SAVED)
-    encoding.writeVarUint(encoder, count)
-    peer.send(encoding.toUint8Array(encoder))
-  }
-
-  /** Resolves when nothing of this document waits to be committed (the process-wide committer runs it). */
+  /** Resolves when nothing of this document waits to be committed. */
   flush(): Promise<void> {
-    if (this.queue.length === 0 || this.destroyed) return Promise.resolve()
-    this.committer.schedule(this)
-    return new Promise((resolve) => this.drained.push(resolve))
-  }
-
-  /** CommitSource: what waits, oldest first. */
-  pendingRows(): readonly QueuedUpdate[] {
-    return this.queue
-  }
-
-  /** CommitSource: the first `count` rows of the queue are durable; acknowledges their authors. */
-  committed(count: number) {
-    const batch = this.queue.splice(0, count)
-    this.logRows += batch.length
-    if (this.channel && batch.length > 0) {
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, batch.length)
-      for (const item of batch) encoding.writeVarUint8Array(encoder, item.data)
-      this.channel.publish(ClusterKind.Updates, encoding.toUint8Array(encoder))
-    }
-    const touched = new Set<Peer>()
-    for (const item of batch) {
-      if (!item.peer) continue
-      item.peer.queuedRows--
-      touched.add(item.peer)
-    }
-    const oldest = new Map<Peer, number>()
-    for (const item of this.queue) if (item.peer && touched.has(item.peer) && !oldest.has(item.peer)) oldest.set(item.peer, item.index)
-    for (const peer of touched) this.ack(peer, oldest.get(peer))
-    if (this.queue.length === 0) this.resolveDrained()
-    if (this.logRows >= this.limits.compactAfterUpdates && !this.destroyed) void this.compact()
-  }
-
-  /** CommitSource: the narrative was deleted while open: nothing left to save into. */
-  deleted() {
-    log.warn(`collab: narrative ${this.id} no longer exists; closing its connections`)
-    this.queue = []
-    this.resolveDrained()
-    for (const peer of [...this.peers]) peer.close(CloseCode.NotFound, 'No such narrative')
-  }
-
-  /**
-   * CommitSource: the queued updates cannot be stored (the committer tried them alone several
-   * times and the error is not one a retry fixes). They were never acknowledged, so their clients
-   * still hold them: reload from PostgreSQL and let the clients reconnect and re-send them, rather
-   * than keep them in a memory that no longer matches the database.
-   */
-  failed(reason: string) {
-    this.queue = []
-    this.resolveDrained()
-    this.reset(`its updates cannot be stored: ${reason}`)
-  }
-
-  private resolveDrained() {
-    for (const resolve of this.drained.splice(0)) resolve()
+    return this.destroyed ? Promise.resolve() : this.durability.flush()
   }
 
   /** Folds the log into the state row (at most one compaction at a time). */
   compact(): Promise<void> {
-    this.compacting ??= (async () => {
-      try {
-        const result = await compactNarrativeLog(this.sql, this.id, foldNarrativeLogOffThread)
-        this.logRows = Math.max(0, this.logRows - result.folded)
-        this.approxBytes = result.bytes + this.queue.reduce((n, q) => n + q.data.byteLength, 0)
-      } catch (e) {
-        log.warn(`collab: compaction of narrative ${this.id} failed: ${errorMessage(e)}`)
-      }
-    })().finally(() => {
-      this.compacting = null
-    })
-    return this.compacting
+    return this.durability.compact()
   }
 
-  // ----- derived content ---------------------------------------------------------------------
-
-  private scheduleDerive() {
-    if (this.destroyed) return
-    const now = Date.now()
-    if (!this.dirtySince) this.dirtySince = now
-    if (this.derivedTimer) clearTimeout(this.derivedTimer)
-    const wait = Math.max(0, Math.min(this.limits.derivedDebounceMs, this.dirtySince + this.limits.derivedMaxWaitMs - now))
-    this.derivedTimer = setTimeout(() => void this.derive(), wait)
-  }
-
-  /** Rebuilds text, excerpt, outline and word count from the current state, if anything changed. */
-  async derive(): Promise<void> {
-    if (this.deriving) await this.deriving
-    if (!this.dirtySince || this.tainted) return
-    if (this.derivedTimer) clearTimeout(this.derivedTimer)
-    this.derivedTimer = null
-    this.dirtySince = 0
-    this.deriving = (async () => {
-      try {
-        const derived = deriveContent(Y.encodeStateAsUpdate(this.doc))
-        await updateNarrativeDerived(this.sql, { id: this.id, ...derived })
-        // Chips in the text → links and requirements (app/services/narrative-links.server.ts); a failure there
-        // must not hold back the derived text, hence its own catch.
-        await syncNarrativeLinks(this.sql, this.id, derived.refs).catch((e: unknown) =>
-          log.warn(`collab: links of narrative ${this.id} failed: ${errorMessage(e)}`),
-        )
-        bus.publish({ type: 'narrative.changed', workspaceId: this.workspaceId, narrativeId: this.id })
-        // An edit during review resets the approvals; an edit after approval starts a draft revision.
-        await noteNarrativeEdited(this.sql, this.id).catch((e: unknown) =>
-          log.warn(`collab: review state of narrative ${this.id} failed: ${errorMessage(e)}`),
-        )
-        if (Date.now() - this.lastCheckpointAt >= this.limits.checkpointEveryMs) await this.checkpoint()
-      } catch (e) {
-        log.warn(`collab: derived content of narrative ${this.id} failed: ${errorMessage(e)}`)
-      }
-    })().finally(() => {
-      this.deriving = null
-    })
-    return this.deriving
-  }
-
-  /**
-   * Keeps an automatic checkpoint (a version) of the text as committed, when it changed since the
-   * last one: cheap (the encoded state plus the HTML the headless editor renders).
-   */
-  checkpoint(): Promise<void> {
-    this.checkpointing ??= (async () => {
-      if (!this.changedSinceCheckpoint || this.tainted) return
-      this.changedSinceCheckpoint = false
-      this.lastCheckpointAt = Date.now()
-      try {
-        await this.flush()
-        const throughSeq = await getLatestSeq(this.sql, this.id)
-        await storeCheckpoint(this.sql, {
-          narrativeId: this.id,
-          workspaceId: this.workspaceId,
-          update: Y.encodeStateAsUpdate(this.doc),
-          stateV2: Y.encodeStateAsUpdateV2(this.doc),
-          throughSeq,
-          authorId: this.lastAuthorId,
-        })
-      } catch (e) {
-        this.changedSinceCheckpoint = true
-        log.warn(`collab: checkpoint of narrative ${this.id} failed: ${errorMessage(e)}`)
-      }
-    })().finally(() => {
-      this.checkpointing = null
-    })
-    return this.checkpointing
+  /** Hands the app the derived content and any checkpoint that is due now. */
+  derive(): Promise<void> {
+    return this.changes.run()
   }
 
   // ----- lifecycle ---------------------------------------------------------------------------
@@ -726,15 +441,11 @@ export class CollabDocument implements CommitSource {
    * compaction of the log. Returns false when updates could not be committed in time.
    */
   async persist(deadline = Infinity): Promise<boolean> {
-    while (this.queue.length > 0 && Date.now() < deadline) {
-      if (deadline === Infinity) await this.flush()
-      else await Promise.race([this.flush(), sleep(Math.max(0, deadline - Date.now()))])
-    }
-    await this.derive()
+    const committed = await this.durability.flushUntil(deadline)
     // The last editor left (or the server stops): keep a checkpoint of what they wrote.
-    if (this.queue.length === 0) await this.checkpoint()
-    if (this.logRows > 0) await this.compact()
-    return this.queue.length === 0
+    await this.changes.run({ final: committed })
+    if (this.durability.logRows > 0) await this.compact()
+    return this.durability.waiting === 0
   }
 
   /** Rebuilds after a half-applied update: peers reconnect (and re-send) to a fresh load. */
@@ -751,12 +462,10 @@ export class CollabDocument implements CommitSource {
   /** Frees the document; call after persist(). */
   destroy() {
     this.destroyed = true
-    this.committer.forget(this)
-    this.channel?.leave()
-    if (this.catchUpTimer) clearTimeout(this.catchUpTimer)
-    this.resolveDrained()
+    this.durability.destroy()
+    this.cluster.destroy()
+    this.changes.destroy()
     this.cancelUnload()
-    if (this.derivedTimer) clearTimeout(this.derivedTimer)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
     this.doc.off('update', this.onDocUpdate)
@@ -776,37 +485,4 @@ function updateMessage(update: Uint8Array): Uint8Array {
   encoding.writeVarUint(encoder, MESSAGE_SYNC)
   syncProtocol.writeUpdate(encoder, update)
   return encoding.toUint8Array(encoder)
-}
-
-/** The client ids an awareness update talks about, or null when it does not decode. */
-function awarenessClientIds(update: Uint8Array): number[] | null {
-  try {
-    // Same layout as y-protocols' encodeAwarenessUpdate: count, then (client, clock, json) each.
-    const view = new DataView(update.buffer, update.byteOffset, update.byteLength)
-    let pos = 0
-    const readVarUint = () => {
-      let num = 0
-      let mult = 1
-      for (;;) {
-        if (pos >= view.byteLength) throw new Error('truncated')
-        const byte = view.getUint8(pos++)
-        num += (byte & 0x7f) * mult
-        if (byte < 0x80) return num
-        mult *= 128
-        if (mult > 2 ** 53) throw new Error('too long')
-      }
-    }
-    const count = readVarUint()
-    const ids: number[] = []
-    for (let i = 0; i < count; i++) {
-      ids.push(readVarUint())
-      readVarUint()
-      const len = readVarUint()
-      if (pos + len > view.byteLength) throw new Error('truncated')
-      pos += len
-    }
-    return ids
-  } catch {
-    return null
-  }
 }

@@ -14,6 +14,7 @@ import { warmUpYjs } from './fold.ts'
 import { DEFAULT_LIMITS, type Limits } from './limits.ts'
 import { mergePresence, PRESENCE_KEY, PRESENCE_REFRESH_MS, PRESENCE_STALE_MS, type PresenceEntry } from './presence.ts'
 import { attachLiveDocuments, liveDocuments, type PresentUser } from '#app/document/live.ts'
+import type { DocumentHooks } from '#app/document/hooks.ts'
 import type { RedisLink } from '#server/events/redis.ts'
 
 export interface CollabOptions {
@@ -23,6 +24,8 @@ export interface CollabOptions {
   limits?: Partial<Limits>
   /** With several instances: the Redis link documents exchange committed updates and awareness on. */
   redis?: RedisLink | null
+  /** The app's behaviour (app/services/narrative-changes.server.ts documentHooks): the server imports no service. */
+  hooks: DocumentHooks
 }
 
 /** The collaboration server attached to an HTTP server. */
@@ -163,7 +166,7 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
       await previous
     }
     if (loadQueue.length >= limits.maxQueuedLoads) return null
-    const doc = new CollabDocument(info, sql, limits, unload, committer, openChannel, admitLoad)
+    const doc = new CollabDocument(info, sql, limits, unload, committer, opts.hooks, openChannel, admitLoad)
     docs.set(info.id, doc)
     doc.ready.catch(() => {
       if (docs.get(info.id) === doc) docs.delete(info.id)
