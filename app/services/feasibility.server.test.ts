@@ -11,7 +11,7 @@ import * as integrationApi from '#app/routes/api.v1.integrations.$id.ts'
 import * as capabilitiesApi from '#app/routes/api.v1.capabilities._index.ts'
 import * as capabilityApi from '#app/routes/api.v1.capabilities.$id.ts'
 import * as importApi from '#app/routes/api.v1.inventory.import.ts'
-import { seedStack } from '#server/demo/stack.ts'
+import { seedStack } from '#test/demo.ts'
 import { getNarrativeFeasibility } from './feasibility.server.ts'
 
 const db = await useTestDatabase()

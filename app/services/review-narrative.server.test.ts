@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
-import { seedDemo } from '#server/seed.ts'
+import { seedDemo } from '#test/demo.ts'
 import { getNarrativeLog } from '#db/queries/narrative-docs.ts'
 import { readDocWith } from '#app/document/lexical.ts'
 import { $getRoot } from 'lexical'
