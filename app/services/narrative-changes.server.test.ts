@@ -10,50 +10,46 @@ import { onNarrativeChanged } from './narrative-changes.server.ts'
 
 const db = await useTestDatabase()
 
-/** A narrative whose stored text gained `text` after its template, and its stored snapshot. */
-async function editedNarrative(text: string) {
+/**
+ * A narrative whose stored text gained `text` after its template, handed to onNarrativeChanged as
+ * the collaboration server would (with a checkpoint due or not); counts the headless editors it used.
+ */
+async function changeOnce(text: string, opts: { checkpoint: boolean }) {
   const ws = await buildWorkspace()
   const narrative = await buildNarrative(ws.owner)
   const seeded = await currentSnapshot(db.sql, narrative.id)
   const data = buildAppendParagraphUpdate(seeded.update, text)
   await appendNarrativeUpdateGroups(db.sql, [{ narrativeId: narrative.id, updates: [{ data, authorId: ws.owner.id }] }])
-  return { ws, narrative, snapshot: await currentSnapshot(db.sql, narrative.id) }
+  const snapshot = await currentSnapshot(db.sql, narrative.id)
+  const before = headlessEditorCount()
+  await onNarrativeChanged(db.sql, {
+    narrativeId: narrative.id,
+    workspaceId: ws.workspace.id,
+    update: snapshot.update,
+    edited: true,
+    checkpoint: opts.checkpoint ? { stateV2: snapshot.stateV2, throughSeq: snapshot.throughSeq, authorId: ws.owner.id } : null,
+  })
+  const passes = headlessEditorCount() - before
+  const [row] = await db.sql<{ text: string }[]>`select text from narratives where id = ${narrative.id}`
+  const versions = await listVersions(db.sql, { narrativeId: narrative.id, workspaceId: ws.workspace.id })
+  return { ws, narrative, passes, text: row!.text, versions }
 }
 
 describe('onNarrativeChanged (the collaboration server hook)', () => {
   it('derives the columns and keeps a checkpoint from one headless pass', async () => {
-    const { ws, narrative, snapshot } = await editedNarrative('Margins recover in the second half')
-    const before = headlessEditorCount()
-    await onNarrativeChanged(db.sql, {
-      narrativeId: narrative.id,
-      workspaceId: ws.workspace.id,
-      update: snapshot.update,
-      edited: true,
-      checkpoint: { stateV2: snapshot.stateV2, throughSeq: snapshot.throughSeq, authorId: ws.owner.id },
-    })
-    expect(headlessEditorCount() - before).toBe(1)
-    const [row] = await db.sql<{ text: string }[]>`select text from narratives where id = ${narrative.id}`
-    expect(row!.text).toContain('Margins recover in the second half')
-    const [latest] = await listVersions(db.sql, { narrativeId: narrative.id, workspaceId: ws.workspace.id })
-    expect(latest!.kind).toBe('checkpoint')
-    const version = await getVersion(db.sql, { id: latest!.id, narrativeId: narrative.id, workspaceId: ws.workspace.id })
+    const { ws, narrative, passes, text, versions } = await changeOnce('Margins recover in the second half', { checkpoint: true })
+    expect(passes).toBe(1)
+    expect(text).toContain('Margins recover in the second half')
+    expect(versions[0]!.kind).toBe('checkpoint')
+    const version = await getVersion(db.sql, { id: versions[0]!.id, narrativeId: narrative.id, workspaceId: ws.workspace.id })
     expect(version!.html).toContain('Margins recover in the second half')
-    expect(version!.text).toBe(row!.text)
+    expect(version!.text).toBe(text)
   })
 
   it('without a checkpoint due: one pass, derived columns, no version', async () => {
-    const { ws, narrative, snapshot } = await editedNarrative('Churn halves by Q3')
-    const before = headlessEditorCount()
-    await onNarrativeChanged(db.sql, {
-      narrativeId: narrative.id,
-      workspaceId: ws.workspace.id,
-      update: snapshot.update,
-      edited: true,
-      checkpoint: null,
-    })
-    expect(headlessEditorCount() - before).toBe(1)
-    const [row] = await db.sql<{ text: string }[]>`select text from narratives where id = ${narrative.id}`
-    expect(row!.text).toContain('Churn halves by Q3')
-    expect(await listVersions(db.sql, { narrativeId: narrative.id, workspaceId: ws.workspace.id })).toEqual([])
+    const { passes, text, versions } = await changeOnce('Churn halves by Q3', { checkpoint: false })
+    expect(passes).toBe(1)
+    expect(text).toContain('Churn halves by Q3')
+    expect(versions).toEqual([])
   })
 })
