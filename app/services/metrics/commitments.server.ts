@@ -108,20 +108,25 @@ export async function listCommitmentsFor(actor: Actor, narrativeId: string) {
   }
 }
 
+/** Throws 400 unless baseline and target fit the metric's unit and differ. */
+function assertCommitmentTerms(metric: q.MetricRow, terms: { baseline: number; target: number }) {
+  for (const [field, v] of [
+    ['baseline', terms.baseline],
+    ['target', terms.target],
+  ] as const) {
+    const problem = valueProblem(v, metric.unit)
+    if (problem) throw invalid('Some fields need attention', { [field]: [problem] })
+  }
+  if (terms.baseline === terms.target) throw invalid('Some fields need attention', { target: ['The target must differ from the baseline'] })
+}
+
 export async function addCommitment(actor: Actor, narrativeId: string, input: CommitmentInput) {
   const narrative = await getNarrativeFor(actor, narrativeId)
   if (!canEditCommitments(actor, narrative)) throw forbidden('Only owners and editors can change commitments of a narrative they can edit')
   const sql = getSql()
   const metric = await q.getMetricByKey(sql, { workspaceId: actor.workspaceId, key: input.metricKey })
   if (!metric) throw invalid('Some fields need attention', { metricKey: [`No metric with the key "${input.metricKey}"`] })
-  for (const [field, v] of [
-    ['baseline', input.baseline],
-    ['target', input.target],
-  ] as const) {
-    const problem = valueProblem(v, metric.unit)
-    if (problem) throw invalid('Some fields need attention', { [field]: [problem] })
-  }
-  if (input.baseline === input.target) throw invalid('Some fields need attention', { target: ['The target must differ from the baseline'] })
+  assertCommitmentTerms(metric, input)
   const startsOn = formatDate(today())
   if (input.dueOn <= startsOn) throw invalid('Some fields need attention', { dueOn: ['The due date must be in the future'] })
   const row = await q.insertCommitment(sql, {
@@ -154,14 +159,7 @@ export async function updateCommitment(actor: Actor, narrativeId: string, input:
   if (!current) throw notFound('Commitment')
   const metric = (await q.listMetrics(sql, actor.workspaceId)).find((m) => m.id === current.metricId)
   if (!metric) throw notFound('Metric')
-  for (const [field, v] of [
-    ['baseline', input.baseline],
-    ['target', input.target],
-  ] as const) {
-    const problem = valueProblem(v, metric.unit)
-    if (problem) throw invalid('Some fields need attention', { [field]: [problem] })
-  }
-  if (input.baseline === input.target) throw invalid('Some fields need attention', { target: ['The target must differ from the baseline'] })
+  assertCommitmentTerms(metric, input)
   if (input.dueOn <= current.startsOn)
     throw invalid('Some fields need attention', { dueOn: [`The due date must be after the commitment's start (${current.startsOn})`] })
   const ok = await q.updateCommitment(sql, {
