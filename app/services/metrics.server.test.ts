@@ -228,7 +228,7 @@ describe('CSV import', () => {
     expect(await listStoredValuesFor(ws.editor.actor, 'mqls', 'target')).toEqual([{ period: '2026-W48', granularity: 'week', value: 12 }])
   })
 
-  it('refuses text after a closing quote with its line and column, where it used to read "1,000"000 as a number', async () => {
+  it('refuses text after a closing quote with its line and column (it used to be glued onto the cell: "1,000000")', async () => {
     const ws = await buildWorkspace()
     await metric(ws, { key: 'pipeline', unit: 'currency', currency: 'USD' })
     const csv = 'metric,period,value\npipeline,2026-10,1000\npipeline,2026-11,"1,000"000\n'
