@@ -11,13 +11,11 @@ import { CONDITIONAL, ETAGGED, IDEMPOTENT, PAGED } from './conventions.ts'
 
 const ROUTES = path.resolve(import.meta.dirname, '../routes')
 const SHARED: Record<string, string> = {
-  'api.v1.metrics.$key.actuals.ts': 'metric-values-api.server.ts',
-  'api.v1.metrics.$key.targets.ts': 'metric-values-api.server.ts',
+  'api.v1.metrics.$key.actuals.ts': 'metrics.server.ts',
+  'api.v1.metrics.$key.targets.ts': 'metrics.server.ts',
 }
 const source = (route: string) =>
-  SHARED[route]
-    ? readFileSync(path.resolve(import.meta.dirname, '../services', SHARED[route]), 'utf8')
-    : readFileSync(path.join(ROUTES, route), 'utf8')
+  SHARED[route] ? readFileSync(path.resolve(import.meta.dirname, SHARED[route]), 'utf8') : readFileSync(path.join(ROUTES, route), 'utf8')
 
 describe('the API conventions', () => {
   it('are listed for exactly the operations whose routes implement them', () => {

@@ -8,7 +8,6 @@ import {
   comparableCurrent,
   progressBarShare,
   progressWords,
-  CsvSyntaxError,
   DEFAULT_THRESHOLDS,
   formatAttainment,
   formatValue,
@@ -17,7 +16,6 @@ import {
   healthOf,
   latestPoint,
   needsLeadingIndicator,
-  parseCsv,
   parseNumber,
   spreadTarget,
   thresholdsProblem,
@@ -25,6 +23,7 @@ import {
   ValueIndex,
   type StoredValue,
 } from './metrics.ts'
+import { CsvSyntaxError, parseCsv } from './csv.ts'
 import { parseDate, periodFromKey, type FiscalCalendar } from './periods.ts'
 
 const JAN: FiscalCalendar = { startMonth: 1 }

@@ -37,20 +37,10 @@ import {
 } from '#app/domain/periods.ts'
 import { FUNCTION_LABELS } from '#app/domain/policies.ts'
 import { MetricUpdateSchema } from '#app/schemas/metrics.ts'
-import {
-  assertCanEditMetrics,
-  assertCanWriteValues,
-  BatchError,
-  getMetricContext,
-  getMetricDetailFor,
-  getSeriesFor,
-  getStandingFor,
-  listMetricsFor,
-  listStoredValuesFor,
-  metricAbilities,
-  putValueSets,
-  updateMetric,
-} from '#app/services/metrics.server.ts'
+import { assertCanEditMetrics, getMetricContext, metricAbilities } from '#app/services/metrics/context.server.ts'
+import { getMetricDetailFor, listMetricsFor, updateMetric } from '#app/services/metrics/dictionary.server.ts'
+import { getSeriesFor, getStandingFor } from '#app/services/metrics/series.server.ts'
+import { assertCanWriteValues, BatchError, listStoredValuesFor, putValueSets } from '#app/services/metrics/values.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { timeAgo } from '#app/utils/format.ts'

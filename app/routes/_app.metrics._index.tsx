@@ -15,7 +15,9 @@ import {
   type Health,
 } from '#app/domain/metrics.ts'
 import { FUNCTION_LABELS } from '#app/domain/policies.ts'
-import { canImportValues, getDashboardFor, metricAbilities } from '#app/services/metrics.server.ts'
+import { metricAbilities } from '#app/services/metrics/context.server.ts'
+import { canImportValues } from '#app/services/metrics/import.server.ts'
+import { getDashboardFor } from '#app/services/metrics/series.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { orThrowResponse } from '#app/utils/http.server.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'

@@ -5,16 +5,10 @@ import { AlertTriangle, ArrowLeft, CheckCircle2, FileUp } from 'lucide-react'
 import { useRef, useState } from 'react'
 import { GRANULARITIES, GRANULARITY_LABELS } from '#app/domain/periods.ts'
 import { ImportQuerySchema } from '#app/schemas/metrics.ts'
-import {
-  assertCanImport,
-  BatchError,
-  IMPORT_MAX_BYTES,
-  importCsv,
-  listMetricsFor,
-  previewImport,
-  type ImportPreview,
-  type RowError,
-} from '#app/services/metrics.server.ts'
+import { IMPORT_MAX_BYTES } from '#app/domain/csv.ts'
+import { listMetricsFor } from '#app/services/metrics/dictionary.server.ts'
+import { assertCanImport, importCsv, previewImport, type ImportPreview } from '#app/services/metrics/import.server.ts'
+import { BatchError, type RowError } from '#app/services/metrics/values.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import metricsStyles from '#app/styles/metrics.css'

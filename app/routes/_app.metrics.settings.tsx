@@ -6,7 +6,12 @@ import { Field, FormMessage, isFormResult, SelectField } from '#app/components/f
 import { forbidden } from '#app/domain/errors.ts'
 import { describeFiscalYear, MONTH_NAMES, periodOf, today } from '#app/domain/periods.ts'
 import { MetricSettingsSchema } from '#app/schemas/metrics.ts'
-import { assertCanEditMetricSettings, getMetricSettingsFor, metricAbilities, updateMetricSettings } from '#app/services/metrics.server.ts'
+import {
+  assertCanEditMetricSettings,
+  getMetricSettingsFor,
+  metricAbilities,
+  updateMetricSettings,
+} from '#app/services/metrics/context.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import metricsStyles from '#app/styles/metrics.css'

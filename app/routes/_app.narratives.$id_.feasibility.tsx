@@ -33,7 +33,9 @@ import {
   getNarrativeFeasibility,
   removeRequirement,
 } from '#app/services/feasibility.server.ts'
-import { listCapabilitiesFor, listSystemsFor, readFormValues } from '#app/services/inventory.server.ts'
+import { listCapabilitiesFor } from '#app/services/inventory/capabilities.server.ts'
+import { listSystemsFor } from '#app/services/inventory/systems.server.ts'
+import { readFormValues } from '#app/utils/body-readers.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow } from '#app/utils/http.server.ts'
 import { timeAgo } from '#app/utils/format.ts'

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { IMPORT_KINDS } from '#app/schemas/inventory.ts'
-import { exportInventoryCsv } from '#app/services/inventory.server.ts'
+import { exportInventoryCsv } from '#app/services/inventory/import.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { orThrowResponse } from '#app/utils/http.server.ts'
 import { notFound } from '#app/domain/errors.ts'

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { ImportQuerySchema } from '#app/schemas/inventory.ts'
-import { importInventory, readCsvBody } from '#app/services/inventory.server.ts'
+import { importInventory } from '#app/services/inventory/import.server.ts'
+import { readCsvBody } from '#app/utils/body-readers.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { api, methodNotAllowed, parseOrThrow } from '#app/utils/http.server.ts'
 

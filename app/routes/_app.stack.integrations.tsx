@@ -16,15 +16,10 @@ import {
   INTEGRATION_STATUSES,
 } from '#app/domain/inventory.ts'
 import { IntegrationInputSchema, InventoryIdSchema } from '#app/schemas/inventory.ts'
-import {
-  createIntegration,
-  deleteIntegration,
-  inventoryAbilities,
-  listIntegrationsFor,
-  listSystemsFor,
-  patchIntegration,
-  readFormValues,
-} from '#app/services/inventory.server.ts'
+import { createIntegration, deleteIntegration, listIntegrationsFor, patchIntegration } from '#app/services/inventory/integrations.server.ts'
+import { listSystemsFor } from '#app/services/inventory/systems.server.ts'
+import { inventoryAbilities } from '#app/services/inventory/write.server.ts'
+import { readFormValues } from '#app/utils/body-readers.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { formAction, orThrowResponse, parseOrThrow } from '#app/utils/http.server.ts'
 import { z } from 'zod'

@@ -4,7 +4,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { Network } from 'lucide-react'
 import { EmptyState } from '#app/components/empty-state.tsx'
 import { StackMap } from '#app/components/feasibility/stack-map.tsx'
-import { getStackMap } from '#app/services/inventory.server.ts'
+import { getStackMap } from '#app/services/inventory/systems.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { orThrowResponse } from '#app/utils/http.server.ts'
 

@@ -22,17 +22,17 @@ import {
   measureLabel,
 } from '#app/domain/inventory.ts'
 import { FigureInputSchema, InventoryIdSchema, SupportInputSchema, SystemInputSchema } from '#app/schemas/inventory.ts'
+import { setSupport } from '#app/services/inventory/capabilities.server.ts'
 import {
   deleteFigure,
   deleteSystem,
   getSystemFor,
-  inventoryAbilities,
   listOwnerChoices,
   previewSystemChange,
   recordFigure,
-  setSupport,
   updateSystem,
-} from '#app/services/inventory.server.ts'
+} from '#app/services/inventory/systems.server.ts'
+import { inventoryAbilities } from '#app/services/inventory/write.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { z } from 'zod'

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { SeriesQuerySchema } from '#app/schemas/metrics.ts'
-import { getSeriesFor, metricJson, seriesPointJson } from '#app/services/metrics.server.ts'
+import { metricJson, seriesPointJson } from '#app/api/metrics.server.ts'
+import { getSeriesFor } from '#app/services/metrics/series.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, parseOrThrow } from '#app/utils/http.server.ts'
 

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { ReviewQuerySchema } from '#app/schemas/metrics.ts'
-import { getReviewFor, recordReviewExport } from '#app/services/metrics.server.ts'
-import { forwardedAuth, pdfResponse, renderPdf } from '#app/services/pdf.server.ts'
+import { getReviewFor, recordReviewExport } from '#app/services/metrics/review.server.ts'
+import { forwardedAuth, renderPdf } from '#app/services/pdf.server.ts'
+import { pdfResponse } from '#app/utils/download.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
 import { api, parseOrThrow } from '#app/utils/http.server.ts'
 

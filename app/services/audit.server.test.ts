@@ -4,7 +4,7 @@ import { buildApiToken, buildWorkspace, PASSWORD } from '#test/factories.ts'
 import { startApp } from '#test/routes.ts'
 import { signIn } from './accounts.server.ts'
 import { listAuditFor, recordAudit } from './audit.server.ts'
-import { exportInventoryCsv } from './inventory.server.ts'
+import { exportInventoryCsv } from '#app/services/inventory/import.server.ts'
 import { changeRole, createApiToken, issueApiTokenWithPassword, listApiTokens, removeMember, revokeApiToken } from './workspaces.server.ts'
 
 const db = await useTestDatabase()

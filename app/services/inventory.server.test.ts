@@ -7,20 +7,18 @@ import type { Actor } from '#app/domain/policies.ts'
 import type { SystemInput } from '#app/schemas/inventory.ts'
 import { bus, type WorkspaceEvent } from '#app/events/bus.ts'
 import { addRequirement, assessRequirement, getNarrativeFeasibility } from './feasibility.server.ts'
+import { listCapabilitiesFor, setSupport } from '#app/services/inventory/capabilities.server.ts'
+import { exportInventoryCsv, importInventory } from '#app/services/inventory/import.server.ts'
+import { createIntegration } from '#app/services/inventory/integrations.server.ts'
 import {
-  createIntegration,
   createSystem,
   deleteSystem,
-  exportInventoryCsv,
   getSystemFor,
-  importInventory,
-  listCapabilitiesFor,
   listSystemsFor,
   previewSystemChange,
-  readCsvBody,
-  setSupport,
   updateSystem,
-} from './inventory.server.ts'
+} from '#app/services/inventory/systems.server.ts'
+import { readCsvBody } from '#app/utils/body-readers.server.ts'
 
 const db = await useTestDatabase()
 const sql = db.sql
@@ -301,7 +299,33 @@ describe('CSV import', () => {
       { line: 6, column: 'level', message: 'Support must be one of native, partial, addon, none' },
     ])
     const broken = await importInventory(w.owner.actor, { kind: 'systems', text: 'name,category\n"unterminated,crm\n', dryRun: true })
-    expect(broken.errors).toEqual([{ line: 2, column: null, message: 'A quoted field is never closed' }])
+    expect(broken.errors).toEqual([{ line: 2, column: 'name', message: 'A quoted field is never closed' }])
+  })
+
+  it('reads tab- and semicolon-separated files with the same reader as every import', async () => {
+    const w = await buildWorkspace()
+    for (const text of [
+      'name\tcategory\tvendor\nSalesforce\tCRM\tSalesforce, Inc.\n',
+      'name;category;vendor\nSalesforce;CRM;"Salesforce; Inc."\n',
+    ]) {
+      const report = await importInventory(w.owner.actor, { kind: 'systems', text, dryRun: true })
+      expect(report).toMatchObject({ errors: [], rows: 1, created: 1 })
+    }
+  })
+
+  it('refuses a quote inside an unquoted field with its line and column', async () => {
+    const w = await buildWorkspace()
+    const report = await importInventory(w.owner.actor, { kind: 'systems', text: 'name,category\nBig "Blue",crm\n', dryRun: true })
+    expect(report.errors).toEqual([
+      { line: 2, column: 'name', message: expect.stringMatching(/^A quote appears inside an unquoted field/) },
+    ])
+  })
+
+  it('stops at the inventory row limit (5,000 per kind), naming the first line over it', async () => {
+    const w = await buildWorkspace()
+    const text = 'from,to,objects\n' + 'A,B,leads\n'.repeat(5_001)
+    const report = await importInventory(w.owner.actor, { kind: 'integrations', text, dryRun: true })
+    expect(report.errors).toEqual([{ line: 5_002, column: null, message: 'At most 5,000 rows per import; split the file' }])
   })
 
   it('dry run validates only; a good file commits every row in one go, and a second import updates', async () => {

@@ -4,24 +4,13 @@ import { buildNarrative, buildWorkspace, type WorkspaceFixture } from '#test/fac
 import { AppError } from '#app/domain/errors.ts'
 import { countSubPeriods, periodKey, periodLabel, periodOf, periodRange, shiftPeriod, today } from '#app/domain/periods.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
-import {
-  addCommitment,
-  BatchError,
-  createMetric,
-  getDashboardFor,
-  getFunnelFor,
-  getMetricDetailFor,
-  getReviewFor,
-  getMetricContext,
-  getSeriesFor,
-  getStandingFor,
-  importCsv,
-  listCommitmentsFor,
-  listStoredValuesFor,
-  putValues,
-  updateMetric,
-  updateMetricSettings,
-} from './metrics.server.ts'
+import { addCommitment, listCommitmentsFor } from '#app/services/metrics/commitments.server.ts'
+import { getMetricContext, updateMetricSettings } from '#app/services/metrics/context.server.ts'
+import { createMetric, getMetricDetailFor, updateMetric } from '#app/services/metrics/dictionary.server.ts'
+import { importCsv } from '#app/services/metrics/import.server.ts'
+import { getReviewFor } from '#app/services/metrics/review.server.ts'
+import { getDashboardFor, getFunnelFor, getSeriesFor, getStandingFor } from '#app/services/metrics/series.server.ts'
+import { BatchError, listStoredValuesFor, putValues } from '#app/services/metrics/values.server.ts'
 
 const db = await useTestDatabase()
 
@@ -237,6 +226,23 @@ describe('CSV import', () => {
     })
     expect(await listStoredValuesFor(ws.editor.actor, 'mqls', 'actual')).toEqual([{ period: '2026-W48', granularity: 'week', value: 10 }])
     expect(await listStoredValuesFor(ws.editor.actor, 'mqls', 'target')).toEqual([{ period: '2026-W48', granularity: 'week', value: 12 }])
+  })
+
+  it('refuses text after a closing quote with its line and column (it used to be glued onto the cell: "1,000000")', async () => {
+    const ws = await buildWorkspace()
+    await metric(ws, { key: 'pipeline', unit: 'currency', currency: 'USD' })
+    const csv = 'metric,period,value\npipeline,2026-10,1000\npipeline,2026-11,"1,000"000\n'
+    const e = await refused(importCsv(ws.editor.actor, csv, { dryRun: true, granularity: 'month', kind: 'actual' }))
+    expect((e as BatchError).rows).toEqual([
+      { row: 1, line: 3, column: 'value', reason: expect.stringMatching(/^Line 3, column 3 \(value\): Text follows the closing quote/) },
+    ])
+  })
+
+  it('stops at the value import row limit (50,000) with a 413, before checking any row', async () => {
+    const ws = await buildWorkspace()
+    const csv = 'metric,period,value\n' + 'nope,2026-11,1\n'.repeat(50_001)
+    const e = await refused(importCsv(ws.editor.actor, csv, { dryRun: true, granularity: 'month', kind: 'actual' }))
+    expect(e).toMatchObject({ status: 413, message: 'At most 50,000 rows per import' })
   })
 
   it('refuses a file without the needed columns', async () => {

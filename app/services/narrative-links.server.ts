@@ -16,7 +16,8 @@ import { canSeeWorkingMaterial, type Actor } from '#app/domain/policies.ts'
 import type { ChipKind, ChipRef } from '#app/document/nodes/ChipNode.ts'
 import { bus } from '#app/events/bus.ts'
 import { getNarrativeFeasibility, publishFeasibility, reevaluateWorkspace, todayIso } from './feasibility.server.ts'
-import { getDashboardFor, listCommitmentsFor, STANDING_GRANULARITY, syncTextCommitments, type CommitmentSync } from './metrics.server.ts'
+import { listCommitmentsFor, syncTextCommitments, type CommitmentSync } from '#app/services/metrics/commitments.server.ts'
+import { getDashboardFor, STANDING_GRANULARITY } from '#app/services/metrics/series.server.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 

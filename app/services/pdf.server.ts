@@ -155,17 +155,6 @@ export function forwardedAuth(request: Request): Record<string, string> {
   return headers
 }
 
-/** A PDF response for download. */
-export function pdfResponse(pdf: Buffer, filename: string): Response {
-  return new Response(new Uint8Array(pdf), {
-    headers: {
-      'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename="${filename.replace(/[^\w.-]+/g, '-')}"`,
-      'Cache-Control': 'private, no-store',
-    },
-  })
-}
-
 /** Closes the shared browser (server shutdown). */
 export async function closePdfBrowser(): Promise<void> {
   const pending = shared.browser

@@ -9,7 +9,7 @@ import * as Y from 'yjs'
 import type { Actor } from '#app/domain/policies.ts'
 import { getNarrativeFor } from './narratives.server.ts'
 import { startReviewNarrative } from './review-narrative.server.ts'
-import { getReviewFor, saveReviewNote } from './metrics.server.ts'
+import { getReviewFor, saveReviewNote } from '#app/services/metrics/review.server.ts'
 import { ReviewNoteSchema } from '#app/schemas/metrics.ts'
 
 const db = await useTestDatabase()

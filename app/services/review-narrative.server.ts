@@ -2,7 +2,7 @@ import { getSql } from '#db/client.ts'
 import { formatAttainment, formatValue, HEALTH_LABELS, type FigureStyle } from '#app/domain/metrics.ts'
 import { TEMPLATE_DEFINITIONS } from '#app/domain/templates.ts'
 import { buildMarkdownUpdate, seedNarrativeContent } from '#app/document/content.ts'
-import { getReviewFor } from './metrics.server.ts'
+import { getReviewFor } from '#app/services/metrics/review.server.ts'
 import { createNarrative } from './narratives.server.ts'
 
 type Review = Awaited<ReturnType<typeof getReviewFor>>

@@ -4,7 +4,7 @@ import { buildMember, buildNarrative, buildWorkspace } from '#test/factories.ts'
 import { InitiativeInputSchema, StanceInputSchema } from '#app/schemas/roadmap.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import { RequirementInputSchema } from '#app/schemas/inventory.ts'
-import { createMetric } from './metrics.server.ts'
+import { createMetric } from '#app/services/metrics/dictionary.server.ts'
 import { addRequirement } from './feasibility.server.ts'
 import { countUnreadFor, listNotificationsFor } from './notifications.server.ts'
 import {

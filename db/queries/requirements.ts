@@ -168,6 +168,17 @@ export async function listDependents(db: Db, args: { workspaceId: string; system
     order by n.title`
 }
 
+/** Per system id, how many live narratives have a requirement relying on it. */
+export async function countDependentNarratives(db: Db, workspaceId: string): Promise<Map<string, number>> {
+  const rows = await db<{ id: string; n: number }[]>`
+    select x.id::text as id, count(distinct r.narrative_id)::int as n
+    from requirements r cross join lateral unnest(r.depends_on) as x(id)
+    join narratives n on n.id = r.narrative_id and n.status <> 'archived'
+    where r.workspace_id = ${workspaceId}
+    group by x.id`
+  return new Map(rows.map((r) => [r.id, r.n]))
+}
+
 /** How many requirements name a system directly (deleting it asks for confirmation then). */
 export async function countRequirementsNaming(db: Db, args: { workspaceId: string; systemId: string }) {
   const [row] = await db<[{ n: number }]>`
