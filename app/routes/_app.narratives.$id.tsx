@@ -16,6 +16,15 @@ import { links as chipsLinks } from '../editor/panels/styles.ts'
 import type { NarrativePageData } from '#app/editor/types.ts'
 import { ReviewIntentSchema } from '#app/schemas/reviews.ts'
 import { runReviewIntent } from '#app/services/review-intents.server.ts'
+import {
+  canComment,
+  canManageNarrative,
+  canRequestReview,
+  canSeeWorkingMaterial,
+  type Actor,
+  type NarrativeStatus,
+} from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 export const links: LinksFunction = () => [...narrativeLinks(), ...commentsLinks(), ...chipsLinks()]
 
@@ -56,11 +65,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const COMMENT_INTENTS = new Set(['start', 'reply', 'edit', 'delete', 'resolve', 'reopen', 'blocking'])
 const REVIEW_INTENTS = new Set(['request-review', 'cancel-review', 'decide', 'save-version', 'restore-version'])
 
+/**
+ * The right a kind of write asks, checked before its fields are parsed; for the review intents a
+ * necessary part of it (readers are refused), the service checks the rest.
+ */
+function rightOf(intent: string, narrative: { status: NarrativeStatus }) {
+  if (COMMENT_INTENTS.has(intent)) return canComment
+  if (intent === 'request-review' || intent === 'cancel-review') return (actor: Actor) => canRequestReview(actor, narrative)
+  if (REVIEW_INTENTS.has(intent)) return canSeeWorkingMaterial
+  return canManageNarrative
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
   const values = await readForm(request)
   return formAction(values, async () => {
     const id = narrativeId(params)
+    requireRight(actor, rightOf(values.intent ?? '', await getNarrativeFor(actor, id)))
     if (COMMENT_INTENTS.has(values.intent ?? '')) {
       const result = await runNarrativeCommentIntent(actor, id, parseOrThrow(CommentIntentSchema, values))
       return json({ ok: true as const, ...result })

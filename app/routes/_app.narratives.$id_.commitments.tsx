@@ -16,6 +16,9 @@ import { requireActor } from '#app/utils/auth.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 import metricsStyles from '#app/styles/metrics.css'
+import { canEditCommitments } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
+import { getNarrativeFor } from '#app/services/narratives.server.ts'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: metricsStyles }]
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Commitments · ${data?.narrative.title ?? 'Narrative'} · Accord` }]
@@ -73,6 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const values = await readForm(request)
   return formAction(values, async () => {
     const id = narrativeId(params.id)
+    requireRight(actor, canEditCommitments(actor, await getNarrativeFor(actor, id)))
     if (values.intent === 'remove') {
       await removeCommitment(actor, id, values.commitmentId ?? '')
       return json({ ok: true as const, removed: true })

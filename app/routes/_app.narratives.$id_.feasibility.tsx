@@ -23,7 +23,7 @@ import {
   formatDay,
   type RequirementKind,
 } from '#app/domain/inventory.ts'
-import { canSeeWorkingMaterial } from '#app/domain/policies.ts'
+import { canAssessFeasibility, canEditRequirements, canSeeWorkingMaterial } from '#app/domain/policies.ts'
 import { AssessmentInputSchema, InventoryIdSchema, RequirementInputSchema } from '#app/schemas/inventory.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import {
@@ -39,6 +39,8 @@ import { formAction, orThrowResponse, parseOrThrow } from '#app/utils/http.serve
 import { timeAgo } from '#app/utils/format.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 import stackStyles from '#app/styles/stack.css'
+import { requireRight } from '#app/utils/authorize.server.ts'
+import { getNarrativeFor } from '#app/services/narratives.server.ts'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stackStyles }]
 
@@ -77,6 +79,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return formAction(values, async () => {
     const id = narrativeId(params)
     const { intent } = parseOrThrow(Intent, values)
+    const narrative = await getNarrativeFor(actor, id)
+    requireRight(actor, intent === 'add' || intent === 'remove' ? canEditRequirements(actor, narrative) : canAssessFeasibility(actor))
     if (intent === 'add') {
       await addRequirement(actor, id, parseOrThrow(RequirementInputSchema, values))
       return json({ ok: true as const, added: true })

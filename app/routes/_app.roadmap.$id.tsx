@@ -33,6 +33,8 @@ import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { safeRedirect } from '#app/utils/redirect.ts'
 import type { loader as roadmapLoader } from './_app.roadmap.tsx'
+import { canComment, canEditRoadmap, canGiveStance } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.initiative.title ?? 'Initiative'} · Roadmap · Accord` }]
 
@@ -56,6 +58,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const values = await readForm(request)
   return formAction(values, async () => {
     const intent = values.intent ?? ''
+    requireRight(
+      actor,
+      COMMENT_INTENTS.has(intent) ? canComment : intent === 'stance' || intent === 'withdraw' ? canGiveStance : canEditRoadmap,
+    )
+    await requireRow(actor, 'initiatives', { id })
     if (intent === 'start') {
       const { body } = parseOrThrow(NewCommentSchema, values)
       return json({ ok: true as const, ...(await runInitiativeCommentIntent(actor, id, { intent: 'new', body })) })

@@ -4,6 +4,8 @@ import { ImportQuerySchema } from '#app/schemas/inventory.ts'
 import { importInventory, readCsvBody } from '#app/services/inventory.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { api, methodNotAllowed, parseOrThrow } from '#app/utils/http.server.ts'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 /**
  * POST /stack/import/upload?kind=…&dryRun=true — the import page sends the CSV file as the body
@@ -14,6 +16,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireWorkingMember(request)
+    requireRight(actor, canEditInventory)
     const query = parseOrThrow(ImportQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
     const text = await readCsvBody(request)
     const report = await importInventory(actor, { kind: query.kind, dryRun: query.dryRun, text })

@@ -36,6 +36,8 @@ import {
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { z } from 'zod'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.system.name ?? 'System'} · Tech stack · Accord` }]
 
@@ -66,6 +68,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return formAction(values, async () => {
     const id = systemId(params)
     const { intent } = parseOrThrow(Intent, values)
+    requireRight(actor, canEditInventory)
+    await requireRow(actor, 'systems', { id })
     switch (intent) {
       case 'update':
         await updateSystem(actor, id, parseOrThrow(SystemInputSchema, values))

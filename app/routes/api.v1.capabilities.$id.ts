@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import type { Actor } from '#app/domain/policies.ts'
+import { type Actor, canEditInventory } from '#app/domain/policies.ts'
 import { notFound } from '#app/domain/errors.ts'
 import { CapabilityInputSchema, InventoryIdSchema } from '#app/schemas/inventory.ts'
 import { capabilityDetailJson, deleteCapability, getCapabilityFor, updateCapability } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJsonObject } from '#app/utils/http.server.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 function capabilityId(params: { id?: string }) {
   const parsed = InventoryIdSchema.safeParse(params.id)
@@ -36,6 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = capabilityId(params)
     if (request.method === 'PATCH' || request.method === 'PUT') {
+      requireRight(actor, canEditInventory)
       const current = await getCapabilityFor(actor, id)
       const body = await readJsonObject(request, 16 * 1024)
       const input = parseOrThrow(CapabilityInputSchema, { name: current.name, description: current.description, ...body })

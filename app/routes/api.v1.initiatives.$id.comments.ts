@@ -9,6 +9,8 @@ import { listInitiativeDiscussion, runInitiativeCommentIntent } from '#app/servi
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, keysetOf, keysetSpec, pageFromRows, pageJson, readPage } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canComment } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 function initiativeId(raw: string | undefined) {
   const id = InitiativeIdSchema.safeParse(raw)
@@ -51,8 +53,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    const id = initiativeId(params.id)
+    requireRight(actor, canComment)
+    await requireRow(actor, 'initiatives', { id })
     return idempotent(request, actor, async () => {
-      const id = initiativeId(params.id)
       const input = parseOrThrow(InitiativeCommentSchema, await readJson(request, 16 * 1024))
       const result = input.threadId
         ? {

@@ -6,6 +6,8 @@ import { listStancesFor, setStance, stanceJson, withdrawStance } from '#app/serv
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canGiveStance } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 function initiativeId(raw: string | undefined) {
   const id = InitiativeIdSchema.safeParse(raw)
@@ -31,6 +33,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = initiativeId(params.id)
     if (request.method === 'POST' || request.method === 'PUT') {
+      requireRight(actor, canGiveStance)
+      await requireRow(actor, 'initiatives', { id })
       const put = async () => {
         const input = parseOrThrow(StanceInputSchema, await readJson(request, 16 * 1024))
         const result = await setStance(actor, id, input)

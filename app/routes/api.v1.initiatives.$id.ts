@@ -6,6 +6,8 @@ import { deleteInitiative, getInitiativeFor, initiativeJson, moveInitiative, upd
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canEditRoadmap } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 function initiativeId(raw: string | undefined) {
   const id = InitiativeIdSchema.safeParse(raw)
@@ -33,6 +35,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = initiativeId(params.id)
     if (request.method === 'PATCH' || request.method === 'PUT') {
+      requireRight(actor, canEditRoadmap)
+      await requireRow(actor, 'initiatives', { id })
       const body = await readJson(request, 64 * 1024)
       const update =
         body && typeof body === 'object' && 'index' in body

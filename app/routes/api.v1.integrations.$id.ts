@@ -5,6 +5,8 @@ import { deleteIntegration, getIntegrationFor, integrationJson, patchIntegration
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, readJsonObject } from '#app/utils/http.server.ts'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 function integrationId(params: { id?: string }) {
   const parsed = InventoryIdSchema.safeParse(params.id)
@@ -31,6 +33,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = integrationId(params)
     if (request.method === 'PATCH' || request.method === 'PUT') {
+      requireRight(actor, canEditInventory)
+      await requireRow(actor, 'integrations', { id })
       const patch = await readJsonObject(request, 32 * 1024)
       return conditionalUpdate(
         request,

@@ -5,6 +5,8 @@ import { MemberIdSchema, MemberPatchSchema } from '#app/schemas/accounts.ts'
 import { changeMember, getMemberFor, listMembersForApi, memberJson } from '#app/services/workspaces.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canManageWorkspace } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 function memberId(raw: string | undefined) {
   const id = MemberIdSchema.safeParse(raw)
@@ -29,6 +31,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
     const id = memberId(params.id)
+    requireRight(actor, canManageWorkspace)
+    await getMemberFor(actor, id)
     const patch = parseOrThrow(MemberPatchSchema, await readJson(request, 16 * 1024))
     await changeMember(actor, { userId: id, ...patch })
     return json(memberJson(await getMemberFor(actor, id)))

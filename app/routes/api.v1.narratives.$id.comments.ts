@@ -8,6 +8,9 @@ import { listNarrativeThreads, runNarrativeCommentIntent } from '#app/services/c
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, keysetOf, keysetSpec, pageFromRows, pageJson, readPage } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canComment } from '#app/domain/policies.ts'
+import { getNarrativeFor } from '#app/services/narratives.server.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 function narrativeId(raw: string | undefined) {
   const id = NarrativeIdSchema.safeParse(raw)
@@ -58,8 +61,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    const id = narrativeId(params.id)
+    await getNarrativeFor(actor, id)
+    requireRight(actor, canComment)
     return idempotent(request, actor, async () => {
-      const id = narrativeId(params.id)
       const intent = parseOrThrow(CommentIntentSchema, await readJson(request, 16 * 1024))
       const result = await runNarrativeCommentIntent(actor, id, intent)
       return json(result, { status: intent.intent === 'start' || intent.intent === 'reply' ? 201 : 200 })

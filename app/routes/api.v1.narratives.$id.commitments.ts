@@ -7,6 +7,9 @@ import { addCommitment, commitmentJson, listCommitmentsFor } from '#app/services
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canEditCommitments } from '#app/domain/policies.ts'
+import { getNarrativeFor } from '#app/services/narratives.server.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 function narrativeId(raw: string | undefined) {
   const id = NarrativeIdSchema.safeParse(raw)
@@ -32,8 +35,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    const id = narrativeId(params.id)
+    requireRight(actor, canEditCommitments(actor, await getNarrativeFor(actor, id)))
     return idempotent(request, actor, async () => {
-      const id = narrativeId(params.id)
       const input = parseOrThrow(CommitmentInputSchema, await readJson(request, 16 * 1024))
       const row = await addCommitment(actor, id, input)
       const list = await listCommitmentsFor(actor, id)

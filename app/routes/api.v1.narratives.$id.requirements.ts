@@ -7,6 +7,9 @@ import { addRequirement, getNarrativeFeasibility, removeRequirement, requirement
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canEditRequirements } from '#app/domain/policies.ts'
+import { getNarrativeFor } from '#app/services/narratives.server.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 function narrativeId(params: { id?: string }) {
   const parsed = NarrativeIdSchema.safeParse(params.id)
@@ -35,6 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = narrativeId(params)
     if (request.method === 'POST') {
+      requireRight(actor, canEditRequirements(actor, await getNarrativeFor(actor, id)))
       return idempotent(request, actor, async () => {
         const input = parseOrThrow(RequirementInputSchema, await readJson(request, 16 * 1024))
         const requirementId = await addRequirement(actor, id, input)

@@ -6,6 +6,8 @@ import type { SystemCapabilitiesJson } from '#app/schemas/responses.ts'
 import { getSystemFor, listCapabilitiesFor, setSupport } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 /** PUT /api/v1/systems/ID/capabilities { capability, level, note } → the system's capabilities. */
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -14,6 +16,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = InventoryIdSchema.safeParse(params.id)
     if (!id.success) throw notFound('System')
+    requireRight(actor, canEditInventory)
+    await requireRow(actor, 'systems', { id: id.data })
     const body = parseOrThrow(SystemSupportBodySchema, await readJson(request, 16 * 1024))
     const cap = (await listCapabilitiesFor(actor)).find(
       (c) => c.id === body.capability || c.name.toLowerCase() === body.capability.toLowerCase(),

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import type { Actor } from '#app/domain/policies.ts'
+import { type Actor, canEditInventory } from '#app/domain/policies.ts'
 import { notFound } from '#app/domain/errors.ts'
 import { DeleteSystemQuerySchema, InventoryIdSchema } from '#app/schemas/inventory.ts'
 import type { SystemDetailJson } from '#app/schemas/responses.ts'
@@ -7,6 +7,7 @@ import { deleteSystem, getSystemFor, integrationJson, patchSystem, systemJson } 
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJsonObject } from '#app/utils/http.server.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 function systemId(params: { id?: string }) {
   const parsed = InventoryIdSchema.safeParse(params.id)
@@ -59,6 +60,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const id = systemId(params)
     if (request.method === 'PATCH' || request.method === 'PUT') {
+      requireRight(actor, canEditInventory)
+      await requireRow(actor, 'systems', { id })
       const patch = await readJsonObject(request, 64 * 1024)
       return conditionalUpdate(
         request,
