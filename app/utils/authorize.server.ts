@@ -5,7 +5,7 @@
  * they send, never the field rules of a write they may not make. The services keep their own
  * checks: they are the rule for every other door.
  */
-import { forbidden, notFound } from '#app/domain/errors.ts'
+import { findNul, forbidden, notFound } from '#app/domain/errors.ts'
 import type { Actor } from '#app/domain/policies.ts'
 import { getSql } from '#db/client.ts'
 import { getRowVersion, type VersionedTable } from '#db/queries/api-conventions.ts'
@@ -26,5 +26,7 @@ const NAMES: Record<VersionedTable, string> = {
 
 /** The 404 of a row that is missing from the actor's workspace (missing and foreign look the same). */
 export async function requireRow(actor: Actor, table: VersionedTable, ref: { id: string } | { key: string }): Promise<void> {
+  // PostgreSQL text cannot hold a NUL: such a key names nothing, and must not reach the query.
+  if (findNul('id' in ref ? ref.id : ref.key) !== null) throw notFound(NAMES[table])
   if ((await getRowVersion(getSql(), { table, workspaceId: actor.workspaceId, ...ref })) === null) throw notFound(NAMES[table])
 }
