@@ -4,8 +4,7 @@ import { useLoaderData } from '@remix-run/react'
 import { NarrativeIdSchema, NarrativeIntentSchema } from '#app/schemas/narratives.ts'
 import { getNarrativeFor, narrativeAbilities, renameNarrative, setNarrativeArchived } from '#app/services/narratives.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
-import { notFound } from '#app/domain/errors.ts'
+import { formAction, orThrowResponse, parseOrThrow, readForm, requireParam } from '#app/utils/http.server.ts'
 import { CommentIntentSchema } from '#app/schemas/comments.ts'
 import { listNarrativeThreads, listMentionableMembers, runNarrativeCommentIntent } from '#app/services/comments.server.ts'
 import { NarrativePage } from '#app/editor/NarrativePage.tsx'
@@ -30,16 +29,10 @@ export const links: LinksFunction = () => [...narrativeLinks(), ...commentsLinks
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.narrative.title ?? 'Narrative'} · Accord` }]
 
-function narrativeId(params: { id?: string }) {
-  const parsed = NarrativeIdSchema.safeParse(params.id)
-  if (!parsed.success) throw notFound('Narrative')
-  return parsed.data
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, user } = await requireActor(request)
   return orThrowResponse(async () => {
-    const n = await getNarrativeFor(actor, narrativeId(params))
+    const n = await getNarrativeFor(actor, requireParam(params, 'id', NarrativeIdSchema, 'Narrative'))
     const data: NarrativePageData = {
       narrative: {
         id: n.id,
@@ -80,7 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
   const values = await readForm(request)
   return formAction(values, async () => {
-    const id = narrativeId(params)
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
     requireRight(actor, rightOf(values.intent ?? '', await getNarrativeFor(actor, id)))
     if (COMMENT_INTENTS.has(values.intent ?? '')) {
       const result = await runNarrativeCommentIntent(actor, id, parseOrThrow(CommentIntentSchema, values))

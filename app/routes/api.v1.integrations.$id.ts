@@ -1,24 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { notFound } from '#app/domain/errors.ts'
 import { InventoryIdSchema } from '#app/schemas/inventory.ts'
 import { deleteIntegration, getIntegrationFor, integrationJson, patchIntegration } from '#app/services/inventory.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
-import { api, methodNotAllowed, readJsonObject } from '#app/utils/http.server.ts'
+import { api, methodNotAllowed, readJsonObject, requireParam } from '#app/utils/http.server.ts'
 import { canEditInventory } from '#app/domain/policies.ts'
 import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
-
-function integrationId(params: { id?: string }) {
-  const parsed = InventoryIdSchema.safeParse(params.id)
-  if (!parsed.success) throw notFound('Integration')
-  return parsed.data
-}
 
 /** GET /api/v1/integrations/ID → integration, with its ETag. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = integrationId(params)
+    const id = requireParam(params, 'id', InventoryIdSchema, 'Integration')
     const version = await currentVersion({ table: 'integrations', id, workspaceId: actor.workspaceId })
     return jsonWithETag(request, version, integrationJson(await getIntegrationFor(actor, id)))
   })
@@ -31,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = integrationId(params)
+    const id = requireParam(params, 'id', InventoryIdSchema, 'Integration')
     if (request.method === 'PATCH' || request.method === 'PUT') {
       requireRight(actor, canEditInventory)
       await requireRow(actor, 'integrations', { id })
