@@ -85,10 +85,17 @@ interface Probe {
   json?: (ctx: Ctx) => unknown
   /** A raw CSV body (imports). */
   csv?: string
+  /** A raw body of another type (a JSON text that does not parse). */
+  raw?: { body: string; type: string }
   /** API: authenticate with a Bearer token instead of the session cookie. */
   api?: boolean
   /** The request changes the session (sign-out, switch…): use a throwaway session of the persona. */
   throwawaySession?: boolean
+  /**
+   * Personas whose refusal is about an object the body names (an unknown thread, commitment,
+   * workspace), not a right they lack: with a garbled body they are told the field rules (400).
+   */
+  refusedByBody?: Persona[]
   /** A stream (SSE): only the status line is read. */
   stream?: boolean
   expect: Record<Persona, Expected>
@@ -152,6 +159,7 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       form: (c) => ({ workspaceId: c.workspaceId }),
       throwawaySession: true,
       expect: row(LOGIN, { rest: '302 /home', foreign: 404 }),
+      refusedByBody: ['foreign'],
     },
   ],
   'events.ts': [{ label: 'GET /events', method: 'GET', path: () => '/events', stream: true, expect: row(LOGIN, { rest: 200 }) }],
@@ -262,6 +270,7 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
         granularity: 'month',
       }),
       expect: row(LOGIN, { rest: 404, commenter: 403, reader: 404, foreign: 404 }),
+      refusedByBody: ['owner', 'editor'],
     },
   ],
   '_app.narratives.$id_.feasibility.tsx': [
@@ -488,6 +497,7 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: () => '/stack/integrations',
       form: async (c) => ({ intent: 'delete', integrationId: await c.freshIntegrationId() }),
       expect: row(LOGIN, { rest: 200, commenter: 403, reader: 403, foreign: 404 }),
+      refusedByBody: ['foreign'],
     },
   ],
   '_app.stack.systems.$id.tsx': [
@@ -1277,6 +1287,7 @@ const ROUTES: Record<string, Probe[] | 'layout'> = {
       path: (c) => `/api/v1/narratives/${c.draftId}/comments`,
       json: () => ({ intent: 'reply', threadId: crypto.randomUUID(), body: 'Hello' }),
       expect: row(401, { rest: 404 }),
+      refusedByBody: ['owner', 'editor', 'commenter'],
     },
   ],
   'api.v1.notifications.ts': [
@@ -1546,8 +1557,8 @@ async function request(probe: Probe, persona: Persona) {
     token: probe.api && persona !== 'anon' ? tokens.get(persona) : undefined,
     form: probe.form ? await probe.form(ctx) : undefined,
     json: probe.json ? probe.json(ctx) : undefined,
-    body: probe.csv,
-    headers: probe.csv ? { 'Content-Type': 'text/csv' } : undefined,
+    body: probe.csv ?? probe.raw?.body,
+    headers: probe.csv ? { 'Content-Type': 'text/csv' } : probe.raw ? { 'Content-Type': probe.raw.type } : undefined,
     signal: abort.signal,
   })
   if (probe.stream) abort.abort()
@@ -1578,6 +1589,37 @@ describe('each route × each persona', () => {
       if (probe.api || probe.path.toString().includes('/api/')) {
         if (res.status >= 400) expect(res.headers.get('Content-Type')).toMatch(/application\/problem\+json/)
       }
+    })
+})
+
+/**
+ * The same request with a body no route accepts: the keys of a form (its `intent` kept, so the
+ * same kind of write is asked for) with garbage values and a stray field; JSON and CSV bodies
+ * that do not even parse.
+ */
+async function garbled(probe: Probe, ctx: Ctx): Promise<Probe> {
+  const bare = { ...probe, form: undefined, json: undefined, csv: undefined, raw: undefined }
+  if (probe.form) {
+    const form: Record<string, string> = { stray: '\u2603'.repeat(3) }
+    for (const [key, value] of Object.entries(await probe.form(ctx))) form[key] = key === 'intent' ? value : 'not-a-valid-value-'.repeat(40)
+    return { ...bare, form: () => form }
+  }
+  if (probe.csv) return { ...bare, csv: '"an unclosed quote,\n\u0000' }
+  return { ...bare, raw: { body: '{"not json', type: 'application/json' } }
+}
+
+// Authorization happens before a body is read (issue 14): a persona refused a write is refused
+// with the same status whatever the body, never told the field rules with a 400.
+const refusedWrites = cases.filter(({ probe, persona }) => {
+  const want = probe.expect[persona]
+  return probe.method !== 'GET' && (want === 401 || want === 403 || want === 404 || want === LOGIN)
+})
+
+describe('a refused write is refused before its body is read', () => {
+  for (const { label, probe, persona } of refusedWrites)
+    it(`${label}, invalid body`, async () => {
+      const res = await request(await garbled(probe, { ...ctxBase, persona, person: personOf(persona) }), persona)
+      expect(outcome(res)).toBe(probe.refusedByBody?.includes(persona) ? 400 : probe.expect[persona])
     })
 })
 

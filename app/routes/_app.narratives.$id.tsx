@@ -4,8 +4,7 @@ import { useLoaderData } from '@remix-run/react'
 import { NarrativeIdSchema, NarrativeIntentSchema } from '#app/schemas/narratives.ts'
 import { getNarrativeFor, narrativeAbilities, renameNarrative, setNarrativeArchived } from '#app/services/narratives.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
-import { notFound } from '#app/domain/errors.ts'
+import { formAction, orThrowResponse, parseOrThrow, readForm, requireParam } from '#app/utils/http.server.ts'
 import { CommentIntentSchema } from '#app/schemas/comments.ts'
 import { listNarrativeThreads, listMentionableMembers, runNarrativeCommentIntent } from '#app/services/comments.server.ts'
 import { NarrativePage } from '#app/editor/NarrativePage.tsx'
@@ -16,21 +15,24 @@ import { links as chipsLinks } from '../editor/panels/styles.ts'
 import type { NarrativePageData } from '#app/editor/types.ts'
 import { ReviewIntentSchema } from '#app/schemas/reviews.ts'
 import { runReviewIntent } from '#app/services/review-intents.server.ts'
+import {
+  canComment,
+  canManageNarrative,
+  canRequestReview,
+  canSeeWorkingMaterial,
+  type Actor,
+  type NarrativeStatus,
+} from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 export const links: LinksFunction = () => [...narrativeLinks(), ...commentsLinks(), ...chipsLinks()]
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.narrative.title ?? 'Narrative'} · Accord` }]
 
-function narrativeId(params: { id?: string }) {
-  const parsed = NarrativeIdSchema.safeParse(params.id)
-  if (!parsed.success) throw notFound('Narrative')
-  return parsed.data
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, user } = await requireActor(request)
   return orThrowResponse(async () => {
-    const n = await getNarrativeFor(actor, narrativeId(params))
+    const n = await getNarrativeFor(actor, requireParam(params, 'id', NarrativeIdSchema, 'Narrative'))
     const data: NarrativePageData = {
       narrative: {
         id: n.id,
@@ -56,11 +58,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const COMMENT_INTENTS = new Set(['start', 'reply', 'edit', 'delete', 'resolve', 'reopen', 'blocking'])
 const REVIEW_INTENTS = new Set(['request-review', 'cancel-review', 'decide', 'save-version', 'restore-version'])
 
+/**
+ * The right a kind of write asks, checked before its fields are parsed; for the review intents a
+ * necessary part of it (readers are refused), the service checks the rest.
+ */
+function rightOf(intent: string, narrative: { status: NarrativeStatus }) {
+  if (COMMENT_INTENTS.has(intent)) return canComment
+  if (intent === 'request-review' || intent === 'cancel-review') return (actor: Actor) => canRequestReview(actor, narrative)
+  if (REVIEW_INTENTS.has(intent)) return canSeeWorkingMaterial
+  return canManageNarrative
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
   const values = await readForm(request)
   return formAction(values, async () => {
-    const id = narrativeId(params)
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
+    requireRight(actor, rightOf(values.intent ?? '', await getNarrativeFor(actor, id)))
     if (COMMENT_INTENTS.has(values.intent ?? '')) {
       const result = await runNarrativeCommentIntent(actor, id, parseOrThrow(CommentIntentSchema, values))
       return json({ ok: true as const, ...result })

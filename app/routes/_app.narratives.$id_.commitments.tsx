@@ -6,7 +6,6 @@ import { AlertTriangle, ArrowLeft, Target, Trash2 } from 'lucide-react'
 import { EmptyState } from '#app/components/empty-state.tsx'
 import { Field, FormMessage, isFormResult, SelectField } from '#app/components/form.tsx'
 import { HealthChip } from '#app/components/metrics/health-chip.tsx'
-import { notFound } from '#app/domain/errors.ts'
 import { formatValue, INDICATOR_LABELS, progressBarShare, progressWords } from '#app/domain/metrics.ts'
 import { GRANULARITIES, GRANULARITY_LABELS } from '#app/domain/periods.ts'
 import { CommitmentInputSchema, CommitmentUpdateSchema } from '#app/schemas/metrics.ts'
@@ -14,23 +13,20 @@ import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { addCommitment, listCommitmentsFor, removeCommitment, updateCommitment } from '#app/services/metrics/commitments.server.ts'
 import { listMetricsFor } from '#app/services/metrics/dictionary.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
+import { formAction, orThrowResponse, parseOrThrow, readForm, requireParam } from '#app/utils/http.server.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 import metricsStyles from '#app/styles/metrics.css'
+import { canEditCommitments } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
+import { getNarrativeFor } from '#app/services/narratives.server.ts'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: metricsStyles }]
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Commitments · ${data?.narrative.title ?? 'Narrative'} · Accord` }]
 
-function narrativeId(raw: string | undefined) {
-  const id = NarrativeIdSchema.safeParse(raw)
-  if (!id.success) throw notFound('Narrative')
-  return id.data
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireActor(request)
   return orThrowResponse(async () => {
-    const list = await listCommitmentsFor(actor, narrativeId(params.id))
+    const list = await listCommitmentsFor(actor, requireParam(params, 'id', NarrativeIdSchema, 'Narrative'))
     const metrics = list.can.edit ? await listMetricsFor(actor) : []
     return json({
       narrative: { id: list.narrative.id, title: list.narrative.title, status: list.narrative.status },
@@ -73,7 +69,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
   const values = await readForm(request)
   return formAction(values, async () => {
-    const id = narrativeId(params.id)
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
+    requireRight(actor, canEditCommitments(actor, await getNarrativeFor(actor, id)))
     if (values.intent === 'remove') {
       await removeCommitment(actor, id, values.commitmentId ?? '')
       return json({ ok: true as const, removed: true })

@@ -9,7 +9,6 @@ import { FeasibilityChip, StatusIcon } from '#app/components/feasibility/chips.t
 import { FormDialog, TextAreaField } from '#app/components/feasibility/form-dialog.tsx'
 import { Field, FormMessage, SelectField, isFormResult, type FormResult } from '#app/components/form.tsx'
 import { StatusChip } from '#app/components/status-chip.tsx'
-import { notFound } from '#app/domain/errors.ts'
 import { FEASIBILITY_STATUSES, STATUS_LABELS, STATUS_RANK } from '#app/domain/feasibility.ts'
 import {
   ASSESSMENT_DECISIONS,
@@ -23,7 +22,7 @@ import {
   formatDay,
   type RequirementKind,
 } from '#app/domain/inventory.ts'
-import { canSeeWorkingMaterial } from '#app/domain/policies.ts'
+import { canAssessFeasibility, canEditRequirements, canSeeWorkingMaterial } from '#app/domain/policies.ts'
 import { AssessmentInputSchema, InventoryIdSchema, RequirementInputSchema } from '#app/schemas/inventory.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import {
@@ -37,25 +36,21 @@ import { listCapabilitiesFor } from '#app/services/inventory/capabilities.server
 import { listSystemsFor } from '#app/services/inventory/systems.server.ts'
 import { readFormValues } from '#app/utils/body-readers.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { formAction, orThrowResponse, parseOrThrow } from '#app/utils/http.server.ts'
+import { formAction, orThrowResponse, parseOrThrow, requireParam } from '#app/utils/http.server.ts'
 import { timeAgo } from '#app/utils/format.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 import stackStyles from '#app/styles/stack.css'
+import { requireRight } from '#app/utils/authorize.server.ts'
+import { getNarrativeFor } from '#app/services/narratives.server.ts'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stackStyles }]
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Feasibility · ${data?.narrative.title ?? 'Narrative'} · Accord` }]
 
-function narrativeId(params: { id?: string }) {
-  const parsed = NarrativeIdSchema.safeParse(params.id)
-  if (!parsed.success) throw notFound('Narrative')
-  return parsed.data
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireActor(request)
   return orThrowResponse(async () => {
-    const f = await getNarrativeFeasibility(actor, narrativeId(params))
+    const f = await getNarrativeFeasibility(actor, requireParam(params, 'id', NarrativeIdSchema, 'Narrative'))
     // Names for the typeahead (the inventory is working material: not for readers).
     const [capabilities, systems] = f.can.edit ? await Promise.all([listCapabilitiesFor(actor), listSystemsFor(actor)]) : [[], []]
     return json({
@@ -77,8 +72,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const raw = await readFormValues(request)
   const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join(';') : v]))
   return formAction(values, async () => {
-    const id = narrativeId(params)
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
     const { intent } = parseOrThrow(Intent, values)
+    const narrative = await getNarrativeFor(actor, id)
+    requireRight(actor, intent === 'add' || intent === 'remove' ? canEditRequirements(actor, narrative) : canAssessFeasibility(actor))
     if (intent === 'add') {
       await addRequirement(actor, id, parseOrThrow(RequirementInputSchema, values))
       return json({ ok: true as const, added: true })

@@ -3,13 +3,12 @@ import { json } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { ArrowLeft, GitCompare } from 'lucide-react'
 import { z } from 'zod'
-import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { canSeeVersions } from '#app/domain/policies.ts'
 import { contentProblemFor, diffVersionsFor, getVersionFor, listVersionsFor, repairNarrative } from '#app/services/versions.server.ts'
 import { getNarrativeFor } from '#app/services/narratives.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
+import { formAction, orThrowResponse, parseOrThrow, readForm, requireParam } from '#app/utils/http.server.ts'
 import { DiffText } from '#app/components/diff-text.tsx'
 import { timeAgo } from '#app/utils/format.ts'
 import reviewStyles from '../styles/review.css'
@@ -41,9 +40,8 @@ const label = (v: { number: number; kind: string; name: string }) => `v${v.numbe
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireActor(request)
   return orThrowResponse(async () => {
-    const id = NarrativeIdSchema.safeParse(params.id)
-    if (!id.success) throw notFound('Narrative')
-    const narrative = await getNarrativeFor(actor, id.data)
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
+    const narrative = await getNarrativeFor(actor, id)
     const query = parseOrThrow(QuerySchema, Object.fromEntries(new URL(request.url).searchParams))
     // Every version to compare any two (readers, who only open approved versions, get no picker).
     const [choices, problem] = await Promise.all([
@@ -97,10 +95,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
   const values = await readForm(request)
   return formAction(values, async () => {
-    const id = NarrativeIdSchema.safeParse(params.id)
-    if (!id.success) throw notFound('Narrative')
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
     parseOrThrow(ActionSchema, values)
-    return json({ ok: true as const, ...(await repairNarrative(actor, id.data)) })
+    return json({ ok: true as const, ...(await repairNarrative(actor, id)) })
   })
 }
 

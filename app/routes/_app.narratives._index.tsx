@@ -19,6 +19,7 @@ import { timeAgo } from '#app/utils/format.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Narratives · Accord' }]
 
@@ -52,6 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireWorkingMember(request)
   const values = await readForm(request)
   return formAction(values, async () => {
+    requireRight(actor, canCreateNarrative)
     const input = parseOrThrow(CreateNarrativeSchema, values)
     const narrative = await createNarrative(actor, input)
     return redirect(`/narratives/${narrative.id}`)

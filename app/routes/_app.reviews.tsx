@@ -17,7 +17,7 @@ import { EmptyState } from '#app/components/empty-state.tsx'
 import { isFormResult } from '#app/components/form.tsx'
 import { HealthChip } from '#app/components/metrics/health-chip.tsx'
 import { formatAttainment, formatValue, HEALTH_LABELS, type Health, type Unit } from '#app/domain/metrics.ts'
-import { canCreateNarrative } from '#app/domain/policies.ts'
+import { canCreateNarrative, canWriteReviewNote } from '#app/domain/policies.ts'
 import { CADENCES, ReviewNoteSchema, ReviewQuerySchema } from '#app/schemas/metrics.ts'
 import { getReviewFor, saveReviewNote } from '#app/services/metrics/review.server.ts'
 import { startReviewNarrative } from '#app/services/review-narrative.server.ts'
@@ -26,6 +26,7 @@ import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 import { timeAgo } from '#app/utils/format.ts'
 import metricsStyles from '#app/styles/metrics.css'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: metricsStyles }]
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.periodLabel ?? ''} review · Accord` }]
@@ -39,11 +40,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = await readForm(request)
   if (values.intent === 'note') {
     return formAction(values, async () => {
+      // A metric line's note follows the metric's owner function, which the service looks up.
+      if (!values.metricKey) requireRight(actor, canWriteReviewNote(actor, null))
       await saveReviewNote(actor, parseOrThrow(ReviewNoteSchema, values))
       return json({ ok: true as const, note: values.metricKey || 'overall' })
     })
   }
   return orThrowResponse(async () => {
+    requireRight(actor, canCreateNarrative)
     const q = parseOrThrow(ReviewQuerySchema, values)
     const narrative = await startReviewNarrative(actor, { cadence: q.cadence, period: q.period })
     return redirect(`/narratives/${narrative.id}`)

@@ -30,32 +30,32 @@ import {
   withdrawStance,
 } from '#app/services/roadmap.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
-import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
+import { formAction, orThrowResponse, parseOrThrow, readForm, requireParam } from '#app/utils/http.server.ts'
 import { safeRedirect } from '#app/utils/redirect.ts'
 import type { loader as roadmapLoader } from './_app.roadmap.tsx'
+import { canComment, canEditRoadmap, canGiveStance } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.initiative.title ?? 'Initiative'} · Roadmap · Accord` }]
 
-function idOf(raw: string | undefined) {
-  const id = InitiativeIdSchema.safeParse(raw)
-  if (!id.success) throw json({ message: 'Initiative not found' }, { status: 404 })
-  return id.data
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireWorkingMember(request)
-  const id = idOf(params.id)
-  return json(await orThrowResponse(() => getInitiativeDetailFor(actor, id)))
+  return json(await orThrowResponse(() => getInitiativeDetailFor(actor, requireParam(params, 'id', InitiativeIdSchema, 'Initiative'))))
 }
 
 const COMMENT_INTENTS = new Set(['start', 'reply', 'edit', 'delete', 'resolve', 'reopen'])
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireWorkingMember(request)
-  const id = idOf(params.id)
   const values = await readForm(request)
   return formAction(values, async () => {
+    const id = requireParam(params, 'id', InitiativeIdSchema, 'Initiative')
     const intent = values.intent ?? ''
+    requireRight(
+      actor,
+      COMMENT_INTENTS.has(intent) ? canComment : intent === 'stance' || intent === 'withdraw' ? canGiveStance : canEditRoadmap,
+    )
+    await requireRow(actor, 'initiatives', { id })
     if (intent === 'start') {
       const { body } = parseOrThrow(NewCommentSchema, values)
       return json({ ok: true as const, ...(await runInitiativeCommentIntent(actor, id, { intent: 'new', body })) })

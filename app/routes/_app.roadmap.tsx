@@ -12,7 +12,7 @@ import { RoadmapBoard, type Column } from '#app/components/roadmap/RoadmapBoard.
 import { ValueEffortChart } from '#app/components/roadmap/ValueEffortChart.tsx'
 import type { Initiative } from '#app/components/roadmap/parts.tsx'
 import { FEASIBILITY_STATUSES, STATUS_LABELS } from '#app/domain/feasibility.ts'
-import { FUNCTIONS, FUNCTION_LABELS } from '#app/domain/policies.ts'
+import { canEditRoadmap, canEditRoadmapWeights, FUNCTION_LABELS, FUNCTIONS } from '#app/domain/policies.ts'
 import {
   boardQuarters,
   HORIZONS,
@@ -32,6 +32,7 @@ import { z } from 'zod'
 // Relative, so the compiler bundles the stylesheets (see app/editor/styles.ts).
 import { links as roadmapLinks } from '../components/roadmap/styles.ts'
 import { links as commentsLinks } from '../components/comments/styles.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 export const links = () => [...commentsLinks(), ...roadmapLinks()]
 
@@ -52,6 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = await readForm(request)
   return formAction(values, async () => {
     const { intent } = parseOrThrow(IntentSchema, values)
+    requireRight(actor, intent === 'weights' ? canEditRoadmapWeights : canEditRoadmap)
     if (intent === 'create') {
       const created = await createInitiative(actor, parseOrThrow(InitiativeInputSchema, values))
       return json({ ok: true as const, id: created.id })

@@ -13,6 +13,8 @@ import { inventoryAbilities } from '#app/services/inventory/write.server.ts'
 import { todayIso } from '#app/services/feasibility.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor } = await requireWorkingMember(request)
@@ -31,6 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireWorkingMember(request)
   const values = await readForm(request)
   return formAction(values, async () => {
+    requireRight(actor, canEditInventory)
     const id = await createSystem(actor, parseOrThrow(SystemInputSchema, values))
     return redirect(`/stack/systems/${id}`)
   })

@@ -13,6 +13,8 @@ import { inventoryAbilities } from '#app/services/inventory/write.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
 import { z } from 'zod'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Capabilities · Tech stack · Accord' }]
 
@@ -36,6 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = await readForm(request)
   return formAction(values, async () => {
     const { intent } = parseOrThrow(Intent, values)
+    requireRight(actor, canEditInventory)
     if (intent === 'create') await createCapability(actor, parseOrThrow(CapabilityInputSchema, values))
     else if (intent === 'delete') await deleteCapability(actor, parseOrThrow(InventoryIdSchema, values.capabilityId))
     else await setSupport(actor, parseOrThrow(SupportInputSchema, values))

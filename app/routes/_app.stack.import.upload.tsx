@@ -5,6 +5,8 @@ import { importInventory } from '#app/services/inventory/import.server.ts'
 import { readCsvBody } from '#app/utils/body-readers.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { api, methodNotAllowed, parseOrThrow } from '#app/utils/http.server.ts'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 /**
  * POST /stack/import/upload?kind=…&dryRun=true — the import page sends the CSV file as the body
@@ -15,6 +17,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireWorkingMember(request)
+    requireRight(actor, canEditInventory)
     const query = parseOrThrow(ImportQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
     const text = await readCsvBody(request)
     const report = await importInventory(actor, { kind: query.kind, dryRun: query.dryRun, text })

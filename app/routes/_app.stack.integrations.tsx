@@ -23,6 +23,8 @@ import { readFormValues } from '#app/utils/body-readers.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
 import { formAction, orThrowResponse, parseOrThrow } from '#app/utils/http.server.ts'
 import { z } from 'zod'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Integrations · Tech stack · Accord' }]
 
@@ -46,6 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join(';') : v]))
   return formAction(values, async () => {
     const { intent } = parseOrThrow(Intent, values)
+    requireRight(actor, canEditInventory)
     if (intent === 'create') await createIntegration(actor, parseOrThrow(IntegrationInputSchema, values))
     else if (intent === 'delete') await deleteIntegration(actor, parseOrThrow(InventoryIdSchema, values.integrationId))
     else

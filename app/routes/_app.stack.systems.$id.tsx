@@ -8,7 +8,6 @@ import { ImpactPreview } from '#app/components/feasibility/impact-preview.tsx'
 import { SystemFields } from '#app/components/feasibility/system-fields.tsx'
 import { Field, FormMessage, SelectField, isFormResult } from '#app/components/form.tsx'
 import { StatusChip } from '#app/components/status-chip.tsx'
-import { notFound } from '#app/domain/errors.ts'
 import { worst } from '#app/domain/feasibility.ts'
 import {
   CATEGORY_LABELS,
@@ -34,21 +33,20 @@ import {
 } from '#app/services/inventory/systems.server.ts'
 import { inventoryAbilities } from '#app/services/inventory/write.server.ts'
 import { requireWorkingMember } from '#app/utils/guards.server.ts'
-import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
+import { formAction, orThrowResponse, parseOrThrow, readForm, requireParam } from '#app/utils/http.server.ts'
 import { z } from 'zod'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.system.name ?? 'System'} · Tech stack · Accord` }]
-
-function systemId(params: { id?: string }) {
-  const parsed = InventoryIdSchema.safeParse(params.id)
-  if (!parsed.success) throw notFound('System')
-  return parsed.data
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireWorkingMember(request)
   return orThrowResponse(async () => {
-    const [detail, members] = await Promise.all([getSystemFor(actor, systemId(params)), listOwnerChoices(actor)])
+    const [detail, members] = await Promise.all([
+      getSystemFor(actor, requireParam(params, 'id', InventoryIdSchema, 'System')),
+      listOwnerChoices(actor),
+    ])
     return json({
       ...detail,
       system: { ...detail.system, updatedAt: detail.system.updatedAt.toISOString() },
@@ -64,8 +62,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireWorkingMember(request)
   const values = await readForm(request)
   return formAction(values, async () => {
-    const id = systemId(params)
+    const id = requireParam(params, 'id', InventoryIdSchema, 'System')
     const { intent } = parseOrThrow(Intent, values)
+    requireRight(actor, canEditInventory)
+    await requireRow(actor, 'systems', { id })
     switch (intent) {
       case 'update':
         await updateSystem(actor, id, parseOrThrow(SystemInputSchema, values))

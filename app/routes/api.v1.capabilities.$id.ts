@@ -1,18 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import type { Actor } from '#app/domain/policies.ts'
-import { notFound } from '#app/domain/errors.ts'
+import { type Actor, canEditInventory } from '#app/domain/policies.ts'
 import { CapabilityInputSchema, InventoryIdSchema } from '#app/schemas/inventory.ts'
 import { capabilityDetailJson } from '#app/api/inventory.ts'
 import { deleteCapability, getCapabilityFor, updateCapability } from '#app/services/inventory/capabilities.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
-import { api, methodNotAllowed, parseOrThrow, readJsonObject } from '#app/utils/http.server.ts'
-
-function capabilityId(params: { id?: string }) {
-  const parsed = InventoryIdSchema.safeParse(params.id)
-  if (!parsed.success) throw notFound('Capability')
-  return parsed.data
-}
+import { api, methodNotAllowed, parseOrThrow, readJsonObject, requireParam } from '#app/utils/http.server.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 async function capabilityBody(actor: Actor, id: string) {
   return capabilityDetailJson(await getCapabilityFor(actor, id))
@@ -22,7 +16,7 @@ async function capabilityBody(actor: Actor, id: string) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = capabilityId(params)
+    const id = requireParam(params, 'id', InventoryIdSchema, 'Capability')
     const version = await currentVersion({ table: 'capabilities', id, workspaceId: actor.workspaceId })
     return jsonWithETag(request, version, await capabilityBody(actor, id))
   })
@@ -35,8 +29,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = capabilityId(params)
+    const id = requireParam(params, 'id', InventoryIdSchema, 'Capability')
     if (request.method === 'PATCH' || request.method === 'PUT') {
+      requireRight(actor, canEditInventory)
       const current = await getCapabilityFor(actor, id)
       const body = await readJsonObject(request, 16 * 1024)
       const input = parseOrThrow(CapabilityInputSchema, { name: current.name, description: current.description, ...body })

@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { notFound } from '#app/domain/errors.ts'
 import { InitiativeCommentSchema } from '#app/schemas/comments.ts'
 import { InitiativeIdSchema } from '#app/schemas/roadmap.ts'
 import type { InitiativeThreadJson } from '#app/schemas/responses.ts'
@@ -8,13 +7,9 @@ import type { ThreadView } from '#app/services/comments.server.ts'
 import { listInitiativeDiscussion, runInitiativeCommentIntent } from '#app/services/roadmap.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, keysetOf, keysetSpec, pageFromRows, pageJson, readPage } from '#app/utils/api-conventions.server.ts'
-import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
-
-function initiativeId(raw: string | undefined) {
-  const id = InitiativeIdSchema.safeParse(raw)
-  if (!id.success) throw notFound('Initiative')
-  return id.data
-}
+import { api, methodNotAllowed, parseOrThrow, readJson, requireParam } from '#app/utils/http.server.ts'
+import { canComment } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 function threadJson(t: ThreadView): InitiativeThreadJson {
   return {
@@ -40,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
     const page = readPage(request, 'initiative-comments')
-    const rows = await listInitiativeDiscussion(actor, initiativeId(params.id), keysetOf(page))
+    const rows = await listInitiativeDiscussion(actor, requireParam(params, 'id', InitiativeIdSchema, 'Initiative'), keysetOf(page))
     const shown = pageFromRows(request, rows, keysetSpec('initiative-comments'), page.limit)
     return pageJson({ ...shown, data: shown.data.map(threadJson) })
   })
@@ -51,8 +46,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    const id = requireParam(params, 'id', InitiativeIdSchema, 'Initiative')
+    requireRight(actor, canComment)
+    await requireRow(actor, 'initiatives', { id })
     return idempotent(request, actor, async () => {
-      const id = initiativeId(params.id)
       const input = parseOrThrow(InitiativeCommentSchema, await readJson(request, 16 * 1024))
       const result = input.threadId
         ? {

@@ -1,23 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { InitiativeIdSchema, StanceInputSchema } from '#app/schemas/roadmap.ts'
-import { notFound } from '#app/domain/errors.ts'
 import { listStancesFor, setStance, stanceJson, withdrawStance } from '#app/services/roadmap.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
-import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
-
-function initiativeId(raw: string | undefined) {
-  const id = InitiativeIdSchema.safeParse(raw)
-  if (!id.success) throw notFound('Initiative')
-  return id.data
-}
+import { api, methodNotAllowed, parseOrThrow, readJson, requireParam } from '#app/utils/http.server.ts'
+import { canGiveStance } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 /** GET /api/v1/initiatives/ID/stances[?limit=&cursor=] → { data: [{ userId, name, function, stance, reason, updatedAt }], nextCursor }, latest first. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const stances = (await listStancesFor(actor, initiativeId(params.id))).map(stanceJson)
+    const stances = (await listStancesFor(actor, requireParam(params, 'id', InitiativeIdSchema, 'Initiative'))).map(stanceJson)
     return pageJson(pageInMemory(request, stances, { list: 'stances', key: (s) => [String(s.updatedAt), s.userId], desc: [true, true] }))
   })
 }
@@ -29,8 +24,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = initiativeId(params.id)
+    const id = requireParam(params, 'id', InitiativeIdSchema, 'Initiative')
     if (request.method === 'POST' || request.method === 'PUT') {
+      requireRight(actor, canGiveStance)
+      await requireRow(actor, 'initiatives', { id })
       const put = async () => {
         const input = parseOrThrow(StanceInputSchema, await readJson(request, 16 * 1024))
         const result = await setStance(actor, id, input)

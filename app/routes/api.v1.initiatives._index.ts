@@ -5,6 +5,8 @@ import { createInitiative, getRoadmapFor, initiativeJson } from '#app/services/r
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canEditRoadmap } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 /** GET /api/v1/initiatives[?limit=&cursor=] → { data: [initiative with score and breakdown], nextCursor, weights } (highest score first). */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -24,6 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    requireRight(actor, canEditRoadmap)
     return idempotent(request, actor, async () => {
       const input = parseOrThrow(InitiativeInputSchema, await readJson(request, 64 * 1024))
       const created = await createInitiative(actor, input)

@@ -1,23 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { notFound } from '#app/domain/errors.ts'
 import { InventoryIdSchema } from '#app/schemas/inventory.ts'
 import { integrationJson } from '#app/api/inventory.ts'
 import { deleteIntegration, getIntegrationFor, patchIntegration } from '#app/services/inventory/integrations.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
-import { api, methodNotAllowed, readJsonObject } from '#app/utils/http.server.ts'
-
-function integrationId(params: { id?: string }) {
-  const parsed = InventoryIdSchema.safeParse(params.id)
-  if (!parsed.success) throw notFound('Integration')
-  return parsed.data
-}
+import { api, methodNotAllowed, readJsonObject, requireParam } from '#app/utils/http.server.ts'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 /** GET /api/v1/integrations/ID → integration, with its ETag. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = integrationId(params)
+    const id = requireParam(params, 'id', InventoryIdSchema, 'Integration')
     const version = await currentVersion({ table: 'integrations', id, workspaceId: actor.workspaceId })
     return jsonWithETag(request, version, integrationJson(await getIntegrationFor(actor, id)))
   })
@@ -30,8 +25,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = integrationId(params)
+    const id = requireParam(params, 'id', InventoryIdSchema, 'Integration')
     if (request.method === 'PATCH' || request.method === 'PUT') {
+      requireRight(actor, canEditInventory)
+      await requireRow(actor, 'integrations', { id })
       const patch = await readJsonObject(request, 32 * 1024)
       return conditionalUpdate(
         request,

@@ -6,6 +6,8 @@ import { createIntegration, getIntegrationFor, listIntegrationsFor } from '#app/
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 /** GET /api/v1/integrations[?limit=&cursor=] → { data: [integration], nextCursor } (by source, target, name). */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -24,6 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    requireRight(actor, canEditInventory)
     return idempotent(request, actor, async () => {
       const id = await createIntegration(actor, parseOrThrow(IntegrationInputSchema, await readJson(request, 32 * 1024)))
       return json(integrationJson(await getIntegrationFor(actor, id)), { status: 201, headers: { Location: `/api/v1/integrations/${id}` } })

@@ -6,6 +6,8 @@ import { readCsvBody } from '#app/utils/body-readers.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow } from '#app/utils/http.server.ts'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 /**
  * POST /api/v1/inventory/import?kind=systems|support|integrations[&dryRun=true], body: the CSV.
@@ -17,6 +19,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    requireRight(actor, canEditInventory)
     return idempotent(request, actor, async () => {
       const query = parseOrThrow(ImportQuerySchema, Object.fromEntries(new URL(request.url).searchParams))
       const report = await importInventory(actor, { kind: query.kind, dryRun: query.dryRun, text: await readCsvBody(request) })

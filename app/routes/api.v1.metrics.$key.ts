@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import type { Actor } from '#app/domain/policies.ts'
+import { type Actor, canEditMetrics } from '#app/domain/policies.ts'
 import { MetricUpdateSchema } from '#app/schemas/metrics.ts'
 import type { MetricDetailJson } from '#app/schemas/responses.ts'
 import { metricJson } from '#app/api/metrics.server.ts'
-import { assertCanEditMetrics } from '#app/services/metrics/context.server.ts'
 import { getMetricDetailFor, isMetricKeyShape, updateMetric } from '#app/services/metrics/dictionary.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 // Metric keys are case-insensitive; a key of another shape simply matches no row.
 const metricRef = (actor: Actor, key: string) => ({
@@ -43,9 +43,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'PATCH') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    assertCanEditMetrics(actor)
-    const patch = parseOrThrow(MetricUpdateSchema, await readJson(request, 64 * 1024))
+    requireRight(actor, canEditMetrics)
     const key = params.key ?? ''
+    await requireRow(actor, 'metrics', metricRef(actor, key))
+    const patch = parseOrThrow(MetricUpdateSchema, await readJson(request, 64 * 1024))
     return conditionalUpdate(
       request,
       metricRef(actor, key),

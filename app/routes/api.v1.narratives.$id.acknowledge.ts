@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { acknowledgeApproved } from '#app/services/reviews.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent } from '#app/utils/api-conventions.server.ts'
-import { api, methodNotAllowed } from '#app/utils/http.server.ts'
+import { api, methodNotAllowed, requireParam } from '#app/utils/http.server.ts'
 
 export function loader() {
   return methodNotAllowed()
@@ -17,9 +16,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
     return idempotent(request, actor, async () => {
-      const id = NarrativeIdSchema.safeParse(params.id)
-      if (!id.success) throw notFound('Narrative')
-      return json(await acknowledgeApproved(actor, id.data))
+      const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
+      return json(await acknowledgeApproved(actor, id))
     })
   })
 }

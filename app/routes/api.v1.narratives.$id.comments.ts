@@ -1,19 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { notFound } from '#app/domain/errors.ts'
 import { CommentIntentSchema, ThreadListQuerySchema } from '#app/schemas/comments.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import type { NarrativeThreadJson } from '#app/schemas/responses.ts'
 import { listNarrativeThreads, runNarrativeCommentIntent } from '#app/services/comments.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, keysetOf, keysetSpec, pageFromRows, pageJson, readPage } from '#app/utils/api-conventions.server.ts'
-import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
-
-function narrativeId(raw: string | undefined) {
-  const id = NarrativeIdSchema.safeParse(raw)
-  if (!id.success) throw notFound('Narrative')
-  return id.data
-}
+import { api, methodNotAllowed, parseOrThrow, readJson, requireParam } from '#app/utils/http.server.ts'
+import { canComment } from '#app/domain/policies.ts'
+import { getNarrativeFor } from '#app/services/narratives.server.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 /**
  * GET /api/v1/narratives/ID/comments[?resolved=false|true&limit=&cursor=] → { data: [{ id, quote, resolved, anchor, comments }], nextCursor },
@@ -25,7 +21,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const { actor } = await requireApiActor(request)
     const { resolved } = parseOrThrow(ThreadListQuerySchema, { resolved: new URL(request.url).searchParams.get('resolved') ?? undefined })
     const page = readPage(request, 'narrative-comments')
-    const threads = await listNarrativeThreads(actor, narrativeId(params.id), { resolved, page: keysetOf(page) })
+    const threads = await listNarrativeThreads(actor, requireParam(params, 'id', NarrativeIdSchema, 'Narrative'), {
+      resolved,
+      page: keysetOf(page),
+    })
     const shown = pageFromRows(request, threads, keysetSpec('narrative-comments'), page.limit)
     return pageJson({
       ...shown,
@@ -58,8 +57,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
+    await getNarrativeFor(actor, id)
+    requireRight(actor, canComment)
     return idempotent(request, actor, async () => {
-      const id = narrativeId(params.id)
       const intent = parseOrThrow(CommentIntentSchema, await readJson(request, 16 * 1024))
       const result = await runNarrativeCommentIntent(actor, id, intent)
       return json(result, { status: intent.intent === 'start' || intent.intent === 'reply' ? 201 : 200 })

@@ -6,19 +6,16 @@ import { InventoryIdSchema, RequirementInputSchema } from '#app/schemas/inventor
 import { addRequirement, getNarrativeFeasibility, removeRequirement, requirementJson } from '#app/services/feasibility.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
-import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
-
-function narrativeId(params: { id?: string }) {
-  const parsed = NarrativeIdSchema.safeParse(params.id)
-  if (!parsed.success) throw notFound('Narrative')
-  return parsed.data
-}
+import { api, methodNotAllowed, parseOrThrow, readJson, requireParam } from '#app/utils/http.server.ts'
+import { canEditRequirements } from '#app/domain/policies.ts'
+import { getNarrativeFor } from '#app/services/narratives.server.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 /** GET /api/v1/narratives/ID/requirements[?limit=&cursor=] → { data: [requirement with status and reasons], nextCursor } (oldest first). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const f = await getNarrativeFeasibility(actor, narrativeId(params))
+    const f = await getNarrativeFeasibility(actor, requireParam(params, 'id', NarrativeIdSchema, 'Narrative'))
     const page = pageInMemory(request, f.requirements, { list: 'requirements', key: (r) => [r.createdAt, r.id] })
     return pageJson({ ...page, data: page.data.map(requirementJson) })
   })
@@ -33,8 +30,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = narrativeId(params)
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
     if (request.method === 'POST') {
+      requireRight(actor, canEditRequirements(actor, await getNarrativeFor(actor, id)))
       return idempotent(request, actor, async () => {
         const input = parseOrThrow(RequirementInputSchema, await readJson(request, 16 * 1024))
         const requirementId = await addRequirement(actor, id, input)

@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { DecisionSchema } from '#app/schemas/reviews.ts'
-import { assertNotReader, decideReview } from '#app/services/reviews.server.ts'
+import { decideReview } from '#app/services/reviews.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
-import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { api, methodNotAllowed, parseOrThrow, readJson, requireParam } from '#app/utils/http.server.ts'
+import { canSeeWorkingMaterial } from '#app/domain/policies.ts'
+import { getNarrativeFor } from '#app/services/narratives.server.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 export function loader() {
   return methodNotAllowed()
@@ -19,11 +21,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = NarrativeIdSchema.safeParse(params.id)
-    if (!id.success) throw notFound('Narrative')
-    assertNotReader(actor)
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
+    requireRight(actor, canSeeWorkingMaterial)
+    await getNarrativeFor(actor, id)
     const input = parseOrThrow(DecisionSchema, await readJson(request, 16 * 1024))
-    const result = await decideReview(actor, id.data, input)
+    const result = await decideReview(actor, id, input)
     return json({ outcome: result.outcome, versionId: result.versionId, approvedVersionId: result.approvedVersionId })
   })
 }

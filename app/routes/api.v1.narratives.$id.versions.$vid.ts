@@ -1,13 +1,12 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { VersionFormatSchema } from '#app/schemas/reviews.ts'
 import { getVersionFor, getVersionMarkdown, versionJson } from '#app/services/versions.server.ts'
 import type { VersionDetailJson } from '#app/schemas/responses.ts'
 import { recordExport } from '#app/services/reviews.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
-import { api, parseOrThrow } from '#app/utils/http.server.ts'
+import { api, parseOrThrow, requireParam } from '#app/utils/http.server.ts'
 
 /**
  * GET /api/v1/narratives/ID/versions/VID?format=json|html|markdown → the version's metadata with
@@ -16,14 +15,12 @@ import { api, parseOrThrow } from '#app/utils/http.server.ts'
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = NarrativeIdSchema.safeParse(params.id)
-    const vid = NarrativeIdSchema.safeParse(params.vid)
-    if (!id.success) throw notFound('Narrative')
-    if (!vid.success) throw notFound('Version')
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
+    const vid = requireParam(params, 'vid', NarrativeIdSchema, 'Version')
     const format = parseOrThrow(VersionFormatSchema, new URL(request.url).searchParams.get('format') ?? undefined)
     if (format === 'markdown') {
-      const { version, markdown } = await getVersionMarkdown(actor, id.data, vid.data)
-      if (version.kind === 'approved') await recordExport(actor, id.data, version.id, 'markdown')
+      const { version, markdown } = await getVersionMarkdown(actor, id, vid)
+      if (version.kind === 'approved') await recordExport(actor, id, version.id, 'markdown')
       return new Response(markdown, {
         headers: {
           'Content-Type': 'text/markdown; charset=utf-8',
@@ -31,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         },
       })
     }
-    const version = await getVersionFor(actor, id.data, vid.data)
+    const version = await getVersionFor(actor, id, vid)
     if (format === 'html') {
       return new Response(version.html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } })
     }

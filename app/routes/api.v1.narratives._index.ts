@@ -6,6 +6,8 @@ import { narrativeDetailJson, narrativeJson } from '#app/services/narrative-json
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, keysetOf, keysetSpec, pageFromRows, pageJson, readPage } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canCreateNarrative } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 /** GET /api/v1/narratives?status=&owner=&q=&limit=&cursor= → { data: [narrative], nextCursor }, most recently updated first. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -25,6 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    requireRight(actor, canCreateNarrative)
     return idempotent(request, actor, async () => {
       const input = parseOrThrow(CreateNarrativeSchema, await readJson(request, 64 * 1024))
       const n = await createNarrative(actor, input)

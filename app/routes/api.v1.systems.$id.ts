@@ -1,25 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import type { Actor } from '#app/domain/policies.ts'
-import { notFound } from '#app/domain/errors.ts'
+import { type Actor, canEditInventory } from '#app/domain/policies.ts'
 import { DeleteSystemQuerySchema, InventoryIdSchema } from '#app/schemas/inventory.ts'
 import type { SystemDetailJson } from '#app/schemas/responses.ts'
 import { integrationJson, systemJson } from '#app/api/inventory.ts'
 import { deleteSystem, getSystemFor, patchSystem } from '#app/services/inventory/systems.server.ts'
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { conditionalUpdate, currentVersion, jsonWithETag } from '#app/utils/api-conventions.server.ts'
-import { api, methodNotAllowed, parseOrThrow, readJsonObject } from '#app/utils/http.server.ts'
-
-function systemId(params: { id?: string }) {
-  const parsed = InventoryIdSchema.safeParse(params.id)
-  if (!parsed.success) throw notFound('System')
-  return parsed.data
-}
+import { api, methodNotAllowed, parseOrThrow, readJsonObject, requireParam } from '#app/utils/http.server.ts'
+import { requireRight, requireRow } from '#app/utils/authorize.server.ts'
 
 /** GET /api/v1/systems/ID → system with its capabilities, integrations, data quality and dependents, with its ETag. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = systemId(params)
+    const id = requireParam(params, 'id', InventoryIdSchema, 'System')
     const version = await currentVersion({ table: 'systems', id, workspaceId: actor.workspaceId })
     return jsonWithETag(request, version, await systemBody(actor, id))
   })
@@ -58,8 +52,10 @@ async function systemBody(actor: Actor, id: string) {
 export async function action({ request, params }: ActionFunctionArgs) {
   return api(async () => {
     const { actor } = await requireApiActor(request)
-    const id = systemId(params)
+    const id = requireParam(params, 'id', InventoryIdSchema, 'System')
     if (request.method === 'PATCH' || request.method === 'PUT') {
+      requireRight(actor, canEditInventory)
+      await requireRow(actor, 'systems', { id })
       const patch = await readJsonObject(request, 64 * 1024)
       return conditionalUpdate(
         request,

@@ -7,6 +7,8 @@ import { createSystem, getSystemFor, listSystemsFor } from '#app/services/invent
 import { requireApiActor } from '#app/utils/auth.server.ts'
 import { idempotent, pageInMemory, pageJson } from '#app/utils/api-conventions.server.ts'
 import { api, methodNotAllowed, parseOrThrow, readJson } from '#app/utils/http.server.ts'
+import { canEditInventory } from '#app/domain/policies.ts'
+import { requireRight } from '#app/utils/authorize.server.ts'
 
 /** GET /api/v1/systems[?limit=&cursor=] → { data: [system], nextCursor } (live systems of the token's workspace, by name). */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -30,6 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return methodNotAllowed()
   return api(async () => {
     const { actor } = await requireApiActor(request)
+    requireRight(actor, canEditInventory)
     return idempotent(request, actor, async () => {
       const input = parseOrThrow(SystemInputSchema, await readJson(request, 64 * 1024))
       const id = await createSystem(actor, input)

@@ -4,12 +4,11 @@ import { redirect } from '@remix-run/node'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { ArrowLeft, CheckCircle2, Circle, Download, FileText, Stamp, TriangleAlert, XCircle } from 'lucide-react'
 import { z } from 'zod'
-import { notFound } from '#app/domain/errors.ts'
 import { STATUS_LABELS as FEASIBILITY_LABELS } from '#app/domain/feasibility.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { acknowledgeApproved, getReadingViewFor } from '#app/services/reviews.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
+import { orThrowResponse, parseOrThrow, readForm, requireParam } from '#app/utils/http.server.ts'
 import { requireReadingActor } from '#app/utils/reader.server.ts'
 import { DiffText } from '#app/components/diff-text.tsx'
 import appStyles from '../styles/app.css'
@@ -30,10 +29,9 @@ const date = (iso: string) => DATE.format(new Date(iso))
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireReadingActor(request)
   return orThrowResponse(async () => {
-    const id = NarrativeIdSchema.safeParse(params.id)
-    if (!id.success) throw notFound('Approved narrative')
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Approved narrative')
     const query = parseOrThrow(QuerySchema, Object.fromEntries(new URL(request.url).searchParams))
-    const v = await getReadingViewFor(actor, id.data, { versionId: query.v })
+    const v = await getReadingViewFor(actor, id, { versionId: query.v })
     const data: ReadingData = {
       narrative: v.narrative,
       version: { id: v.version.id, number: v.version.number, approvedAt: v.version.createdAt.toISOString() },
@@ -107,12 +105,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(request)
   const values = await readForm(request)
   return orThrowResponse(async () => {
-    const id = NarrativeIdSchema.safeParse(params.id)
-    if (!id.success) throw notFound('Approved narrative')
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Approved narrative')
     parseOrThrow(z.object({ intent: z.literal('acknowledge') }), values)
-    await acknowledgeApproved(actor, id.data)
+    await acknowledgeApproved(actor, id)
     // A plain form post (the page has no script): back to the reading view.
-    return redirect(`/read/${id.data}`, 303)
+    return redirect(`/read/${id}`, 303)
   })
 }
 

@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
 import { z } from 'zod'
-import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { getNarrativeEvidence } from '#app/services/narrative-links.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { api } from '#app/utils/http.server.ts'
+import { api, requireParam } from '#app/utils/http.server.ts'
 
 /** Comma-separated ids of the chips the editor holds; anything that is not a uuid is dropped. */
 const Ids = z
@@ -22,9 +21,8 @@ const ChipsSchema = z.object({ capability: Ids, system: Ids, metric: Ids })
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireActor(request)
   return api(async () => {
-    const id = NarrativeIdSchema.safeParse(params.id)
-    if (!id.success) throw notFound('Narrative')
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
     const chips = ChipsSchema.parse(Object.fromEntries(new URL(request.url).searchParams))
-    return json(await getNarrativeEvidence(actor, id.data, chips), { headers: { 'Cache-Control': 'private, no-store' } })
+    return json(await getNarrativeEvidence(actor, id, chips), { headers: { 'Cache-Control': 'private, no-store' } })
   })
 }

@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { notFound } from '#app/domain/errors.ts'
 import { NarrativeIdSchema } from '#app/schemas/narratives.ts'
 import { getReviewPanelFor } from '#app/services/reviews.server.ts'
 import { listVersionsFor, versionJson } from '#app/services/versions.server.ts'
 import { requireActor } from '#app/utils/auth.server.ts'
-import { api } from '#app/utils/http.server.ts'
+import { api, requireParam } from '#app/utils/http.server.ts'
 
 export type ReviewPanelData = Awaited<ReturnType<typeof loadPanel>>
 
@@ -52,8 +51,7 @@ async function loadPanel(actor: Parameters<typeof getReviewPanelFor>[0], id: str
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor } = await requireActor(request)
   return api(async () => {
-    const id = NarrativeIdSchema.safeParse(params.id)
-    if (!id.success) throw notFound('Narrative')
-    return json(await loadPanel(actor, id.data), { headers: { 'Cache-Control': 'private, no-store' } })
+    const id = requireParam(params, 'id', NarrativeIdSchema, 'Narrative')
+    return json(await loadPanel(actor, id), { headers: { 'Cache-Control': 'private, no-store' } })
   })
 }

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { useTestDatabase } from '#test/db.ts'
 import { buildApiToken, buildNarrative, buildOwner, buildWorkspace, PASSWORD, uniq } from '#test/factories.ts'
 import { callRoute } from '#test/routes.ts'
-import { conflict } from '#app/domain/errors.ts'
+import { AppError, conflict } from '#app/domain/errors.ts'
 import { action as signupAction } from '#app/routes/signup.tsx'
 import { action as loginAction } from '#app/routes/login.tsx'
 import { action as inviteAction, loader as inviteLoader } from '#app/routes/invite.$token.tsx'
@@ -11,7 +11,7 @@ import { action as narrativeAction } from '#app/routes/_app.narratives.$id.tsx'
 import { action as apiCommentsAction } from '#app/routes/api.v1.narratives.$id.comments.ts'
 import { createInvite } from '#app/services/workspaces.server.ts'
 import { getSql } from '#db/client.ts'
-import { findNul, formAction, parseOrThrow, readForm, readJson } from './http.server.ts'
+import { findNul, formAction, parseOrThrow, readForm, readJson, requireParam } from './http.server.ts'
 
 await useTestDatabase()
 
@@ -55,6 +55,27 @@ describe('parseOrThrow', () => {
     let deep: unknown = 'x\u0000'
     for (let i = 0; i < 200_000; i++) deep = [deep]
     expect(findNul(deep)).toBe('x\u0000')
+  })
+})
+
+describe('requireParam', () => {
+  const Id = z.uuid()
+  it('answers the parsed parameter', () => {
+    const id = crypto.randomUUID()
+    expect(requireParam({ id }, 'id', Id, 'Narrative')).toBe(id)
+  })
+  it('is the 404 of a missing object when the parameter is malformed or absent, never a 400', () => {
+    for (const params of [{ id: 'not-a-uuid' }, {}]) {
+      const e = (() => {
+        try {
+          requireParam(params, 'id', Id, 'Narrative')
+        } catch (error) {
+          return error
+        }
+      })()
+      expect(e).toBeInstanceOf(AppError)
+      expect(e).toMatchObject({ status: 404, message: 'Narrative not found' })
+    }
   })
 })
 

@@ -1,6 +1,6 @@
 import { json } from '@remix-run/node'
 import type { z } from 'zod'
-import { AppError, assertNoNul, invalid, tooLarge, type FieldErrors } from '#app/domain/errors.ts'
+import { AppError, assertNoNul, invalid, notFound, tooLarge, type FieldErrors } from '#app/domain/errors.ts'
 import { withApiContext } from './api-context.server.ts'
 
 export { findNul } from '#app/domain/errors.ts'
@@ -21,6 +21,21 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   const result = schema.safeParse(input)
   if (!result.success) throw invalid('Some fields need attention', fieldErrorsOf(result.error))
   return result.data
+}
+
+/**
+ * The route parameter `name` parsed with its schema. One that does not parse names nothing that
+ * can exist, so it is the same 404 as a missing `what`, never a 400.
+ */
+export function requireParam<S extends z.ZodType>(
+  params: Readonly<Record<string, string | undefined>>,
+  name: string,
+  schema: S,
+  what: string,
+): z.infer<S> {
+  const parsed = schema.safeParse(params[name])
+  if (!parsed.success) throw notFound(what)
+  return parsed.data
 }
 
 /**
