@@ -6,7 +6,7 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
 import { buildNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
 import { startApp, type RunningApp } from '#test/routes.ts'
@@ -14,7 +14,7 @@ import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import { addCommitment } from '#app/services/metrics/commitments.server.ts'
 import { createMetric } from '#app/services/metrics/dictionary.server.ts'
 import { decideReview, requestReview } from '#app/services/reviews.server.ts'
-import { closePdfBrowser, renderPdf } from '#app/services/pdf.server.ts'
+import { closePdfBrowser, pdfRenders, renderPdf } from '#app/services/pdf.server.ts'
 import { configureOrigins } from '#app/utils/origins.server.ts'
 import { AppError } from '#app/domain/errors.ts'
 import { buildMarkdownUpdate, seedNarrativeContent } from '#app/document/content.ts'
@@ -146,7 +146,7 @@ describe('renderPdf confines the page to the internal origin', () => {
       if (req.url === '/redirect-away') return res.writeHead(302, { Location: `${evil.origin}/redirected` }).end()
       if (req.url === '/redirect-home') return res.writeHead(302, { Location: '/page-with-foreign-parts' }).end()
       if (req.url === '/broken') return res.writeHead(500).end('boom')
-      if (req.url === '/slow') return void setTimeout(() => page('<p>slow</p>'), 1500)
+      if (req.url === '/slow') return void setTimeout(() => page('<p>slow</p>'), 800)
       page('<p>ok</p>')
     })
     configureOrigins({ public: 'http://localhost:1', internal: site.origin })
@@ -193,13 +193,17 @@ describe('renderPdf confines the page to the internal origin', () => {
     }
   })
 
-  it('times out with a 503', async () => {
+  it('times out with a 503, and the render gives its slot back', async () => {
     const error = (await renderPdf('/slow', { credentials: {}, timeoutMs: 300 }).catch((e: unknown) => e)) as AppError
     expect(error.status).toBe(503)
     expect(error.message).toMatch(/longer than/)
+    // A render abandoned mid-navigation once held its slot for good (two of them and PDF export was dead).
+    await vi.waitFor(() => expect(pdfRenders()).toEqual({ running: 0, waiting: 0 }), { timeout: 10_000 })
   })
 
   it('prints two at a time, queues eight, and turns the rest away with a 503', { timeout: 120_000 }, async () => {
+    // A render given up by an earlier test (the time-out) still holds its slot while Chromium winds it down.
+    await vi.waitFor(() => expect(pdfRenders()).toEqual({ running: 0, waiting: 0 }), { timeout: 30_000 })
     const results = await Promise.allSettled(Array.from({ length: 11 }, () => renderPdf('/slow', { credentials: {} })))
     const refused = results.filter((r) => r.status === 'rejected')
     expect(refused).toHaveLength(1)
