@@ -12,6 +12,11 @@ import { signUp } from '#app/services/accounts.server.ts'
 import { createNarrative } from '#app/services/narratives.server.ts'
 import { createApiToken, createInvite, issueApiTokenWithPassword, signUpWithInvite } from '#app/services/workspaces.server.ts'
 import { commitSessionCookie } from '#app/utils/auth.server.ts'
+import { buildMarkdownUpdate, seedNarrativeContent } from '#app/document/content.ts'
+import { MetricInputSchema } from '#app/schemas/metrics.ts'
+import { addCommitment } from '#app/services/metrics/commitments.server.ts'
+import { createMetric } from '#app/services/metrics/dictionary.server.ts'
+import { decideReview, requestReview } from '#app/services/reviews.server.ts'
 
 export const PASSWORD = 'correct horse battery'
 
@@ -114,6 +119,26 @@ export async function buildNarrative(
     await narrativeQueries.updateNarrativeStatus(getSql(), { id: narrative.id, workspaceId: actor.workspaceId, status: args.status })
   }
   return { ...narrative, status: args.status ?? narrative.status }
+}
+
+/**
+ * A narrative approved through the real flow: its text from `markdown`, a pipeline commitment (the
+ * gate needs one), sent to review with the owner and the editor, who both approve.
+ */
+export async function buildApprovedNarrative(ws: WorkspaceFixture, args: { title: string; markdown: string }) {
+  const owner = ws.owner.actor
+  const n = await buildNarrative(ws.owner, { title: args.title })
+  await seedNarrativeContent(getSql(), n.id, buildMarkdownUpdate(args.markdown))
+  const key = `pipeline_${uniq().slice(0, 8)}`
+  await createMetric(
+    owner,
+    MetricInputSchema.parse({ key, name: 'Pipeline', unit: 'count', direction: 'higher', indicator: 'lagging', aggregation: 'sum' }),
+  )
+  await addCommitment(owner, n.id, { metricKey: key, baseline: 100, target: 120, granularity: 'quarter', dueOn: '2099-03-31', note: '' })
+  await requestReview(owner, n.id, { approverIds: [ws.owner.id, ws.editor.id] })
+  await decideReview(owner, n.id, { decision: 'approve', note: '' })
+  await decideReview(ws.editor.actor, n.id, { decision: 'approve', note: '' })
+  return n
 }
 
 /**

@@ -8,16 +8,11 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
-import { buildNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
+import { buildApprovedNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
 import { startApp, type RunningApp } from '#test/routes.ts'
-import { MetricInputSchema } from '#app/schemas/metrics.ts'
-import { addCommitment } from '#app/services/metrics/commitments.server.ts'
-import { createMetric } from '#app/services/metrics/dictionary.server.ts'
-import { decideReview, requestReview } from '#app/services/reviews.server.ts'
 import { closePdfBrowser, pdfRenders, renderPdf } from '#app/services/pdf.server.ts'
 import { configureOrigins } from '#app/utils/origins.server.ts'
 import { AppError } from '#app/domain/errors.ts'
-import { buildMarkdownUpdate, seedNarrativeContent } from '#app/document/content.ts'
 
 /** A server that records every request it gets: the attacker's host, or a stand-in for the app. */
 async function recordingServer(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_q, s) => s.end('x')) {
@@ -63,32 +58,8 @@ describe('PDF export over HTTP', () => {
     app = await startApp({ sql: db.sql })
     evil = await recordingServer()
     ws = await buildWorkspace()
-    const owner = ws.owner.actor
-    const n = await buildNarrative(ws.owner, { title: 'Printed plan' })
+    const n = await buildApprovedNarrative(ws, { title: 'Printed plan', markdown: '## Summary\n\nPrinted from our own origin.' })
     narrativeId = n.id
-    await seedNarrativeContent(db.sql, n.id, buildMarkdownUpdate('## Summary\n\nPrinted from our own origin.'))
-    await createMetric(
-      owner,
-      MetricInputSchema.parse({
-        key: 'pipeline',
-        name: 'Pipeline',
-        unit: 'count',
-        direction: 'higher',
-        indicator: 'lagging',
-        aggregation: 'sum',
-      }),
-    )
-    await addCommitment(owner, n.id, {
-      metricKey: 'pipeline',
-      baseline: 100,
-      target: 120,
-      granularity: 'quarter',
-      dueOn: '2099-03-31',
-      note: '',
-    })
-    await requestReview(owner, n.id, { approverIds: [ws.owner.id, ws.editor.id] })
-    await decideReview(owner, n.id, { decision: 'approve', note: '' })
-    await decideReview(ws.editor.actor, n.id, { decision: 'approve', note: '' })
   })
 
   afterAll(async () => {

@@ -6,13 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useTestDatabase } from '#test/db.ts'
-import { buildNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
+import { buildApprovedNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
 import { outcome, startApp, type RunningApp } from '#test/routes.ts'
-import { MetricInputSchema } from '#app/schemas/metrics.ts'
-import { addCommitment } from '#app/services/metrics/commitments.server.ts'
-import { createMetric } from '#app/services/metrics/dictionary.server.ts'
-import { decideReview, requestReview } from '#app/services/reviews.server.ts'
-import { buildMarkdownUpdate, seedNarrativeContent } from '#app/document/content.ts'
 
 const db = await useTestDatabase()
 let app: RunningApp
@@ -24,32 +19,8 @@ beforeAll(async () => {
   app = await startApp({ sql: db.sql })
   ws = await buildWorkspace()
   other = await buildWorkspace()
-  const owner = ws.owner.actor
-  const n = await buildNarrative(ws.owner, { title: 'FY27 reading plan' })
+  const n = await buildApprovedNarrative(ws, { title: 'FY27 reading plan', markdown: '## Summary\n\nWe grow pipeline by six percent.' })
   narrativeId = n.id
-  await seedNarrativeContent(db.sql, n.id, buildMarkdownUpdate('## Summary\n\nWe grow pipeline by six percent.'))
-  await createMetric(
-    owner,
-    MetricInputSchema.parse({
-      key: 'pipeline',
-      name: 'Pipeline',
-      unit: 'count',
-      direction: 'higher',
-      indicator: 'lagging',
-      aggregation: 'sum',
-    }),
-  )
-  await addCommitment(owner, n.id, {
-    metricKey: 'pipeline',
-    baseline: 100,
-    target: 120,
-    granularity: 'quarter',
-    dueOn: '2099-03-31',
-    note: '',
-  })
-  await requestReview(owner, n.id, { approverIds: [ws.owner.id, ws.editor.id] })
-  await decideReview(owner, n.id, { decision: 'approve', note: '' })
-  await decideReview(ws.editor.actor, n.id, { decision: 'approve', note: '' })
 })
 
 afterAll(async () => {
