@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import { refused } from '#test/refused.ts'
 import * as Y from 'yjs'
 import { useTestDatabase } from '#test/db.ts'
 import { buildNarrative, buildWorkspace } from '#test/factories.ts'
 import { startApp, type RunningApp } from '#test/routes.ts'
 import { lexicalBlock } from '#test/bad-input.ts'
-import { AppError } from '#app/domain/errors.ts'
 import { SANITIZER_VERSION } from '#app/document/sanitize.ts'
 import { appendNarrativeUpdateGroups } from '#db/queries/narrative-docs.ts'
 import { insertVersion } from '#db/queries/versions.ts'
@@ -13,16 +13,6 @@ import { loadStoredSnapshot } from '#app/document/snapshot.ts'
 import { currentSnapshot, getVersionFor, repairNarrative, resanitizeStoredVersions, saveNamedVersion } from './versions.server.ts'
 
 const db = await useTestDatabase()
-
-async function refused(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof AppError) return e
-    throw e
-  }
-  throw new Error('expected a refusal')
-}
 
 /** Writes `change` of the narrative's current document straight into its update log, as a crafted client could before the schema check. */
 async function writeCrafted(narrativeId: string, change: (root: Y.XmlText) => void) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { refused } from '#test/refused.ts'
 import { useTestDatabase } from '#test/db.ts'
 import { buildNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
-import { AppError } from '#app/domain/errors.ts'
 import { countSubPeriods, periodKey, periodLabel, periodOf, periodRange, shiftPeriod, today } from '#app/domain/periods.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import { addCommitment, listCommitmentsFor } from '#app/services/metrics/commitments.server.ts'
@@ -19,16 +19,6 @@ async function metric(ws: WorkspaceFixture, input: Partial<Record<string, unknow
     ws.editor.actor,
     MetricInputSchema.parse({ name: input.key, unit: 'count', direction: 'higher', indicator: 'lagging', aggregation: 'sum', ...input }),
   )
-}
-
-async function refused(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof AppError) return e
-    throw e
-  }
-  throw new Error('expected a refusal')
 }
 
 const count = async (metricId: string) =>

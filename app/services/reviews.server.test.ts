@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { refused } from '#test/refused.ts'
 import { useTestDatabase } from '#test/db.ts'
 import { buildMember, buildNarrative, buildWorkspace, type WorkspaceFixture } from '#test/factories.ts'
-import { AppError } from '#app/domain/errors.ts'
 import { MetricInputSchema } from '#app/schemas/metrics.ts'
 import { appendNarrativeUpdateGroups } from '#db/queries/narrative-docs.ts'
 import { buildMarkdownUpdate } from '#app/document/content.ts'
@@ -34,16 +34,6 @@ import { bindEditor } from '#app/document/lexical.ts'
 import { loadStoredSnapshot } from '#app/document/snapshot.ts'
 
 const db = await useTestDatabase()
-
-async function refused(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof AppError) return e
-    throw e
-  }
-  throw new Error('expected a refusal')
-}
 
 /** A narrative with text, one failing requirement and (unless told) a commitment and an MOps assessment. */
 async function ready(ws: WorkspaceFixture, opts: { commitment?: boolean; assessed?: boolean; text?: string } = {}) {
