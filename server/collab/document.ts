@@ -124,6 +124,14 @@ export class CollabDocument {
     this.ready.catch(() => {})
   }
 
+  /**
+   * Commits and hands the app every change made so far, now instead of after the debounce: a
+   * reader is admitted only once an edit after approval has made the narrative a draft revision.
+   */
+  settleChanges(): Promise<void> {
+    return this.changes.run()
+  }
+
   private async load(info: DocumentInfo) {
     const started = performance.now()
     if (!info.seeded) {

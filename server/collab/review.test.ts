@@ -142,6 +142,33 @@ describe('status changes re-check the open sockets (issue 13, findings 5 and 7)'
     }
   })
 
+  it('a reader who opens the narrative after an edit the app has not yet heard of gets the draft refused, never its text', async () => {
+    // Derive far away: without settling on a reader's arrival, the edit would reach them for a minute.
+    const slow = await startCollabServer(db.sql, {
+      limits: { derivedDebounceMs: 60_000, derivedMaxWaitMs: 60_000, checkpointEveryMs: 60_000 },
+    })
+    const ws = await buildWorkspace()
+    const n = await narrativeUnderReview(ws, 'The approved text.')
+    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.owner.id, ws.editor.id] })
+    await decideReview(ws.owner.actor, n.id, { decision: 'approve', note: '' })
+    await decideReview(ws.editor.actor, n.id, { decision: 'approve', note: '' })
+    const editor = connectClient(slow.url, n.id, { cookie: ws.editor.cookie, origin: slow.origin })
+    let reader: ReturnType<typeof connectClient> | null = null
+    try {
+      await synced(editor)
+      editor.type('a draft sentence')
+      await until(() => editor.ackedOnSocket() >= editor.sentOnSocket())
+      reader = connectClient(slow.url, n.id, { cookie: ws.reader.cookie, origin: slow.origin })
+      await until(() => reader!.closes.length > 0)
+      expect(reader.closes[0]!.code).toBe(4403)
+      expect(reader.text()).toBe('')
+    } finally {
+      reader?.destroy()
+      editor.destroy()
+      await slow.close()
+    }
+  })
+
   it('archiving freezes the text: an open editor socket is re-checked and its edits are no longer stored', async () => {
     const ws = await buildWorkspace()
     const n = await buildNarrative(ws.editor, { title: 'To archive' })

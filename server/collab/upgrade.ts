@@ -6,7 +6,7 @@ import { CloseCode } from '#app/document/close-codes.ts'
 import { canReadNarrative } from '#app/domain/policies.ts'
 import { bus } from '#app/events/bus.ts'
 import { log } from '#app/utils/log.ts'
-import { authorizeUpgrade, collabRoomOf, credentialsOf, decide } from './auth.ts'
+import { authorizeUpgrade, collabRoomOf, credentialsOf, decide, type UpgradeDecision } from './auth.ts'
 import { Connection } from './connection.ts'
 import { CollabDocument, type DocChannel, type DocumentInfo } from './document.ts'
 import { Committer } from './committer.ts'
@@ -200,14 +200,25 @@ export function attachCollab(server: http.Server, opts: CollabOptions): CollabSe
     if (!doc) return refuse(req, socket, head, CloseCode.RetryLater, 'Busy loading documents, retry later')
     doc.joining++
     doc.cancelUnload()
+    let settled: UpgradeDecision = decision
     try {
       await doc.ready
+      // A reader follows no drafts: edits the app has not yet heard of (an edit after approval
+      // makes a draft revision) are settled first, and the rights decided again on the result.
+      if (!canReadNarrative(decision.actor, { status: 'draft' })) {
+        await doc.settleChanges()
+        settled = (await decide(sql, credentialsOf(req), narrativeId)).decision
+      }
     } catch (e) {
       doc.joining--
       log.warn(`collab: loading narrative ${narrativeId} failed: ${errorMessage(e)}`)
       return refuse(req, socket, head, CloseCode.RetryLater, 'Document could not be loaded')
     }
     doc.joining--
+    if (!settled.ok) {
+      doc.leftWhileJoining()
+      return refuse(req, socket, head, settled.code, settled.reason)
+    }
     if (stopping || doc.closing) {
       doc.leftWhileJoining()
       return refuse(req, socket, head, CloseCode.RetryLater, 'Try again later')
