@@ -74,17 +74,19 @@ function valueOf(item: Y.Item | undefined): unknown {
   return item.content.getContent()[item.content.getLength() - 1]
 }
 
+/** The attributes Lexical's Yjs binding writes for a new, empty paragraph. */
+export const EMPTY_PARAGRAPH_ATTRIBUTES = {
+  __type: 'paragraph',
+  __format: 0,
+  __style: '',
+  __indent: 0,
+  __dir: null,
+  __textFormat: 0,
+  __textStyle: '',
+} as const
+
 function emptyParagraph(): Y.XmlText {
   const p = new Y.XmlText()
-  for (const [k, v] of Object.entries({
-    __type: 'paragraph',
-    __format: 0,
-    __style: '',
-    __indent: 0,
-    __dir: null,
-    __textFormat: 0,
-    __textStyle: '',
-  }))
-    p.setAttribute(k, v as string)
+  for (const [k, v] of Object.entries(EMPTY_PARAGRAPH_ATTRIBUTES)) p.setAttribute(k, v as string)
   return p
 }

@@ -9,6 +9,7 @@
  */
 import WebSocket from 'ws'
 import * as Y from 'yjs'
+import { EMPTY_PARAGRAPH_ATTRIBUTES } from '#app/document/repair.ts'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 
@@ -98,17 +99,7 @@ export function ensureParagraph(doc: Y.Doc): Y.XmlText {
   const p = new Y.XmlText()
   doc.transact(() => {
     doc.get('root', Y.XmlText).insertEmbed(0, p)
-    for (const [k, v] of Object.entries({
-      __type: 'paragraph',
-      __format: 0,
-      __style: '',
-      __indent: 0,
-      __dir: null,
-      __textFormat: 0,
-      __textStyle: '',
-    })) {
-      p.setAttribute(k, v as never)
-    }
+    for (const [k, v] of Object.entries(EMPTY_PARAGRAPH_ATTRIBUTES)) p.setAttribute(k, v as never)
   })
   return p
 }

@@ -117,13 +117,18 @@ describe('review through the collaboration server', () => {
   })
 })
 
+/** The approval policy's two approvers (owner and editor) send to review and approve. */
+async function approveByOwnerAndEditor(ws: WorkspaceFixture, narrativeId: string) {
+  await requestReview(ws.editor.actor, narrativeId, { approverIds: [ws.owner.id, ws.editor.id] })
+  await decideReview(ws.owner.actor, narrativeId, { decision: 'approve', note: '' })
+  await decideReview(ws.editor.actor, narrativeId, { decision: 'approve', note: '' })
+}
+
 describe('status changes re-check the open sockets (issue 13, findings 5 and 7)', () => {
   it('a reader who opened an approved narrative never receives the new draft, and is refused once it is one', async () => {
     const ws = await buildWorkspace()
     const n = await narrativeUnderReview(ws, 'The approved text.')
-    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.owner.id, ws.editor.id] })
-    await decideReview(ws.owner.actor, n.id, { decision: 'approve', note: '' })
-    await decideReview(ws.editor.actor, n.id, { decision: 'approve', note: '' })
+    await approveByOwnerAndEditor(ws, n.id)
     const reader = connectClient(server.url, n.id, { cookie: ws.reader.cookie, origin: server.origin })
     const editor = connectClient(server.url, n.id, { cookie: ws.editor.cookie, origin: server.origin })
     try {
@@ -149,9 +154,7 @@ describe('status changes re-check the open sockets (issue 13, findings 5 and 7)'
     })
     const ws = await buildWorkspace()
     const n = await narrativeUnderReview(ws, 'The approved text.')
-    await requestReview(ws.editor.actor, n.id, { approverIds: [ws.owner.id, ws.editor.id] })
-    await decideReview(ws.owner.actor, n.id, { decision: 'approve', note: '' })
-    await decideReview(ws.editor.actor, n.id, { decision: 'approve', note: '' })
+    await approveByOwnerAndEditor(ws, n.id)
     const editor = connectClient(slow.url, n.id, { cookie: ws.editor.cookie, origin: slow.origin })
     let reader: ReturnType<typeof connectClient> | null = null
     try {
