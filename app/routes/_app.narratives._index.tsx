@@ -14,7 +14,7 @@ import { TEMPLATE_DEFINITIONS, TEMPLATES } from '#app/domain/templates.ts'
 import { CreateNarrativeSchema, NARRATIVE_STATUSES, NarrativeListQuerySchema } from '#app/schemas/narratives.ts'
 import { createNarrative, listNarrativesFor } from '#app/services/narratives.server.ts'
 import { listMembersOf } from '#app/services/workspaces.server.ts'
-import { getPresenceForMany } from '#app/services/presence.server.ts'
+import { getPresenceOf } from '#app/document/live.ts'
 import { timeAgo } from '#app/utils/format.ts'
 import { useWorkspaceEvents } from '#app/utils/use-workspace-events.ts'
 import { formAction, orThrowResponse, parseOrThrow, readForm } from '#app/utils/http.server.ts'
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const url = new URL(request.url)
     const filter = parseOrThrow(NarrativeListQuerySchema, Object.fromEntries(url.searchParams))
     const [rows, members] = await Promise.all([listNarrativesFor(actor, filter), listMembersOf(actor)])
-    const present = await getPresenceForMany(rows.map((n) => n.id))
+    const present = await getPresenceOf(rows.map((n) => n.id))
     return json({
       narratives: rows.map((n) => ({
         id: n.id,
