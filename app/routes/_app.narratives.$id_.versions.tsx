@@ -111,6 +111,25 @@ export default function VersionsPage() {
           <ArrowLeft size={14} aria-hidden /> Back to {narrative.title}
         </Link>
       </p>
+      {can.repair || repaired ? (
+        <Form method="post" className="inline-form repair-form" aria-label="Repair the narrative">
+          {can.repair ? (
+            <p className="muted">
+              The current text holds content the editor cannot show ({problem}). Repair removes those blocks; the text before them stays in
+              the version history.
+            </p>
+          ) : null}
+          {can.repair ? (
+            <button type="submit" name="intent" value="repair" className="button secondary">
+              Repair narrative
+            </button>
+          ) : null}
+          {repaired && !repaired.ok ? <p role="alert">{repaired.message}</p> : null}
+          {repaired && 'dropped' in repaired ? (
+            <p role="status">{repaired.dropped ? `Removed ${repaired.dropped} invalid block(s).` : 'Nothing to repair.'}</p>
+          ) : null}
+        </Form>
+      ) : null}
       {choices.length > 1 ? (
         <Form method="get" className="inline-form compare-form" aria-label="Compare two versions" key={`${selected.from}-${selected.to}`}>
           <div className="field">
@@ -165,25 +184,6 @@ export default function VersionsPage() {
           </p>
           <DiffText parts={diff.parts} />
         </>
-      ) : null}
-      {can.repair || repaired ? (
-        <Form method="post" className="inline-form repair-form" aria-label="Repair the narrative">
-          {can.repair ? (
-            <p className="muted">
-              The current text holds content the editor cannot show ({problem}). Repair removes those blocks; the text before them stays in
-              the version history.
-            </p>
-          ) : null}
-          {can.repair ? (
-            <button type="submit" name="intent" value="repair" className="button secondary">
-              Repair narrative
-            </button>
-          ) : null}
-          {repaired && !repaired.ok ? <p role="alert">{repaired.message}</p> : null}
-          {repaired && 'dropped' in repaired ? (
-            <p role="status">{repaired.dropped ? `Removed ${repaired.dropped} invalid block(s).` : 'Nothing to repair.'}</p>
-          ) : null}
-        </Form>
       ) : null}
     </div>
   )
